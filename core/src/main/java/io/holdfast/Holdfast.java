@@ -1,0 +1,206 @@
+package io.holdfast;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.Errors;
+import io.holdfast.spi.LeaseKeeperFactory;
+import io.holdfast.spi.LockProvider;
+import io.holdfast.spi.PubSubHub;
+import io.holdfast.spi.RedisGateway;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.HashedWheelTimer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Holdfast client: one connection to one Redis, one pub/sub connection, one watchdog, and the
+ * locks obtained from it.
+ *
+ * <pre>{@code
+ * try (Holdfast holdfast = Holdfast.connect("redis://127.0.0.1:6379")) {
+ *     RLock lock = holdfast.getLock("orders:42");
+ *     lock.lock();
+ *     try { ... } finally { lock.unlock(); }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; meant to live as long as the application. Lock objects are cached by name
+ * (bounded) and keep no state of their own, so obtaining one is cheap.
+ */
+public final class Holdfast implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Holdfast.class);
+
+    private final ClientContext ctx;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final HashedWheelTimer timer;
+    private final ExecutorService events;
+    private final Map<String, LockProvider> providers;
+    private final Cache<String, Object> locks;
+    private final List<String> warnings;
+
+    private Holdfast(HoldfastOptions options) {
+        RedisURI uri = RedisURI.create(options.redisUri());
+        uri.setTimeout(options.commandTimeout());
+        String endpoint = uri.getHost() + ":" + uri.getPort();
+        this.resources = DefaultClientResources.create();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
+                .build());
+        try {
+            this.connection = client.connect(StringCodec.UTF8);
+        } catch (RuntimeException e) {
+            shutdownQuietly();
+            throw Errors.translate(e, "connecting", null, endpoint);
+        }
+        this.timer = new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
+        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "holdfast-events"));
+        PubSubHub hub = new PubSubHub(() -> client.connectPubSub(StringCodec.UTF8));
+        this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
+                new RedisGateway(connection.async(), endpoint), hub, timer, events);
+        ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no watchdog on the class path: add holdfast-watchdog"))
+                .create(ctx));
+        this.providers = new java.util.HashMap<>();
+        ServiceLoader.load(LockProvider.class).forEach(p -> providers.putIfAbsent(p.kind(), p));
+        this.locks = Caffeine.newBuilder().maximumSize(options.lockCacheSize()).build();
+        this.warnings = checkServer(endpoint);
+    }
+
+    /** Connects with default options; see {@link #connect(HoldfastOptions)}. */
+    public static Holdfast connect(String redisUri) {
+        return connect(HoldfastOptions.builder(redisUri).build());
+    }
+
+    /**
+     * Connects to Redis and checks it, failing fast.
+     *
+     * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials; the
+     *     message names host and port
+     */
+    public static Holdfast connect(HoldfastOptions options) {
+        return new Holdfast(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * The reentrant exclusive lock called {@code name}.
+     *
+     * @throws NullPointerException if name is null
+     * @throws IllegalArgumentException if name is empty
+     */
+    public RLock getLock(String name) {
+        return (RLock) lock("reentrant", name);
+    }
+
+    /** The fair (first come, first served) lock called {@code name}. */
+    public RLock getFairLock(String name) {
+        return (RLock) lock("fair", name);
+    }
+
+    /** The read-write lock called {@code name}. */
+    public RReadWriteLock getReadWriteLock(String name) {
+        return (RReadWriteLock) lock("readwrite", name);
+    }
+
+    private Object lock(String kind, String name) {
+        ctx.checkOpen();
+        ctx.keys(name); // validates the name
+        LockProvider provider = providers.get(kind);
+        if (provider == null) {
+            throw new IllegalStateException("no " + kind + " lock on the class path: add holdfast-" + kind);
+        }
+        return locks.get(kind + "\u0000" + name, k -> provider.create(ctx, name));
+    }
+
+    /** This client's random id, the first part of every holder id it writes. */
+    public String clientId() {
+        return ctx.clientId();
+    }
+
+    /** Problems found in the server's configuration at connect (also logged at WARN). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** How many holds this client tracks now (live, or lost and not yet unlocked). */
+    public int holdCount() {
+        return ctx.holds().size();
+    }
+
+    /** How many leases (holds and queue places) the watchdog renews now. */
+    public int renewalCount() {
+        return ctx.keeper().size();
+    }
+
+    /** How many pub/sub channels this client is subscribed to now. */
+    public int subscribedChannels() {
+        return ctx.hub().channelCount();
+    }
+
+    /**
+     * Stops every renewal and closes the connections. Holds still held are not released: they
+     * expire with their lease. Locks of a closed client throw {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        if (ctx.isClosed()) {
+            return;
+        }
+        ctx.markClosed();
+        ctx.keeper().close();
+        timer.stop();
+        ctx.hub().close();
+        connection.close();
+        events.shutdown();
+        shutdownQuietly();
+    }
+
+    private List<String> checkServer(String endpoint) {
+        List<String> found = new ArrayList<>();
+        try {
+            String policy = connection.sync().configGet("maxmemory-policy").get("maxmemory-policy");
+            if (policy != null && !policy.equals("noeviction")) {
+                found.add("Redis at " + endpoint + " has maxmemory-policy " + policy
+                        + ": under memory pressure it may evict lock keys, and a lock would then be free while held;"
+                        + " use noeviction for the database that holds locks");
+            }
+        } catch (RuntimeException e) {
+            log.debug("cannot read maxmemory-policy from {} (CONFIG may be disabled)", endpoint, e);
+        }
+        found.forEach(log::warn);
+        return List.copyOf(found);
+    }
+
+    private void shutdownQuietly() {
+        client.shutdown(0, 2, TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

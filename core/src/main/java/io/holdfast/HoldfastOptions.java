@@ -1,0 +1,145 @@
+package io.holdfast;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Holdfast} client is configured with. Immutable; build with
+ * {@link #builder(String)}.
+ */
+public final class HoldfastOptions {
+
+    private final String redisUri;
+    private final Duration watchdogLease;
+    private final Duration commandTimeout;
+    private final String keyPrefix;
+    private final Duration fairWaiterTimeout;
+    private final int lockCacheSize;
+    private final LeaseListener leaseListener;
+
+    private HoldfastOptions(Builder b) {
+        this.redisUri = b.redisUri;
+        this.watchdogLease = b.watchdogLease;
+        this.commandTimeout = b.commandTimeout;
+        this.keyPrefix = b.keyPrefix;
+        this.fairWaiterTimeout = b.fairWaiterTimeout;
+        this.lockCacheSize = b.lockCacheSize;
+        this.leaseListener = b.leaseListener;
+    }
+
+    /**
+     * Starts options for the Redis at {@code redisUri}: {@code redis://[user:password@]host[:port][/database]}
+     * or {@code rediss://...} for TLS.
+     */
+    public static Builder builder(String redisUri) {
+        return new Builder(redisUri);
+    }
+
+    public String redisUri() {
+        return redisUri;
+    }
+
+    /** Lease of holds renewed by the watchdog; they are renewed every third of it. */
+    public Duration watchdogLease() {
+        return watchdogLease;
+    }
+
+    /** How long one Redis command may take before it fails with {@link HoldfastTimeoutException}. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    /** Prefix of every key and channel Holdfast writes. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** How long a fair-lock waiter keeps its place in the queue without renewing it. */
+    public Duration fairWaiterTimeout() {
+        return fairWaiterTimeout;
+    }
+
+    /** How many lock objects the client keeps cached by name. */
+    public int lockCacheSize() {
+        return lockCacheSize;
+    }
+
+    /** Told when any hold of this client is lost; never null. */
+    public LeaseListener leaseListener() {
+        return leaseListener;
+    }
+
+    /** Builder of {@link HoldfastOptions}; every setter checks its argument at once. */
+    public static final class Builder {
+        private final String redisUri;
+        private Duration watchdogLease = Duration.ofSeconds(30);
+        private Duration commandTimeout = Duration.ofSeconds(5);
+        private String keyPrefix = "holdfast:";
+        private Duration fairWaiterTimeout = Duration.ofSeconds(5);
+        private int lockCacheSize = 10_000;
+        private LeaseListener leaseListener = (lease, cause) -> { };
+
+        private Builder(String redisUri) {
+            Objects.requireNonNull(redisUri, "redisUri");
+            if (redisUri.isBlank()) {
+                throw new IllegalArgumentException("redisUri is empty");
+            }
+            this.redisUri = redisUri;
+        }
+
+        /** Lease of watchdog-renewed holds (default 30 s; at least 300 ms). */
+        public Builder watchdogLease(Duration lease) {
+            this.watchdogLease = atLeast("watchdogLease", lease, Duration.ofMillis(300));
+            return this;
+        }
+
+        /** Timeout of one Redis command (default 5 s). */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = atLeast("commandTimeout", timeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /** Prefix of every key and channel (default {@code holdfast:}). */
+        public Builder keyPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "keyPrefix");
+            if (prefix.contains("{") || prefix.contains("}")) {
+                throw new IllegalArgumentException("keyPrefix must not contain '{' or '}': " + prefix);
+            }
+            this.keyPrefix = prefix;
+            return this;
+        }
+
+        /** How long a fair-lock waiter keeps its place without renewing it (default 5 s). */
+        public Builder fairWaiterTimeout(Duration timeout) {
+            this.fairWaiterTimeout = atLeast("fairWaiterTimeout", timeout, Duration.ofMillis(300));
+            return this;
+        }
+
+        /** How many lock objects to keep cached by name (default 10 000). */
+        public Builder lockCacheSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("lockCacheSize must be positive: " + size);
+            }
+            this.lockCacheSize = size;
+            return this;
+        }
+
+        /** Told when any hold of this client is lost. */
+        public Builder leaseListener(LeaseListener listener) {
+            this.leaseListener = Objects.requireNonNull(listener, "leaseListener");
+            return this;
+        }
+
+        public HoldfastOptions build() {
+            return new HoldfastOptions(this);
+        }
+
+        private static Duration atLeast(String what, Duration value, Duration min) {
+            Objects.requireNonNull(value, what);
+            if (value.compareTo(min) < 0) {
+                throw new IllegalArgumentException(what + " must be at least " + min.toMillis() + " ms: " + value);
+            }
+            return value;
+        }
+    }
+}

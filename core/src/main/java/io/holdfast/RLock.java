@@ -1,0 +1,146 @@
+package io.holdfast;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A lock that is exclusive (or, for a read lock, shared) across every process that talks to the
+ * same Redis.
+ *
+ * <p><b>Ownership.</b> The blocking methods act for the calling thread: a hold taken by one thread
+ * is released by that thread. Holds are reentrant: a thread that holds the lock may take it again,
+ * and must release it as many times.
+ *
+ * <p><b>Leases.</b> Every hold has a lease on the server. Without an explicit lease time the
+ * client's watchdog keeps extending it while the hold lasts (see
+ * {@link HoldfastOptions.Builder#watchdogLease}); with one, the hold simply expires after it. A
+ * hold whose lease ended without {@code unlock()} is <em>lost</em>: {@link Lease#whenLost()}
+ * completes, the client's {@link LeaseListener} fires, and {@code unlock()} throws
+ * {@link LockLostException}.
+ *
+ * <p><b>Redis unreachable.</b> Every method that talks to Redis throws
+ * {@link RedisUnavailableException} when Redis cannot be reached, and
+ * {@link HoldfastTimeoutException} when it does not answer within the command timeout. A failed
+ * acquisition leaves nothing held and nothing renewed.
+ */
+public interface RLock extends Lock {
+
+    /** The name this lock was obtained with. */
+    String getName();
+
+    /**
+     * Acquires the lock, waiting as long as it takes, ignoring interrupts. If the thread is
+     * interrupted while waiting it keeps waiting, and its interrupt status is set again on return.
+     * The watchdog keeps the lease alive until {@link #unlock()}.
+     */
+    @Override
+    void lock();
+
+    /**
+     * Like {@link #lock()}, but the hold expires after {@code leaseTime} unless released earlier;
+     * the watchdog does not renew it.
+     *
+     * @throws IllegalArgumentException if {@code leaseTime} is not positive
+     */
+    void lock(long leaseTime, TimeUnit unit);
+
+    /**
+     * Acquires the lock unless the thread is interrupted. On interruption nothing is held or
+     * renewed when the exception is thrown, even if the server had already granted the lock.
+     */
+    @Override
+    void lockInterruptibly() throws InterruptedException;
+
+    /** {@link #lockInterruptibly()} with a lease that expires after {@code leaseTime}. */
+    void lockInterruptibly(long leaseTime, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * Acquires the lock only if it is free at the moment of the call: one round trip, no waiting,
+     * and for a fair lock, no place in the queue.
+     */
+    @Override
+    boolean tryLock();
+
+    /**
+     * Waits up to {@code waitTime} for the lock. Wakes on the release message, or when the
+     * current holder's lease runs out, whichever is first.
+     *
+     * @return {@code true} if acquired, {@code false} if the time elapsed first (nothing held)
+     * @throws InterruptedException if interrupted while waiting (nothing held)
+     */
+    @Override
+    boolean tryLock(long waitTime, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * {@link #tryLock(long, TimeUnit)} with a lease: {@code leaseTime > 0} makes the hold expire
+     * after it (no renewal); {@code leaseTime < 0} means "watchdog renews it".
+     *
+     * @throws IllegalArgumentException if {@code leaseTime == 0}
+     */
+    boolean tryLock(long waitTime, long leaseTime, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * Releases one level of the calling thread's hold. At the last level the lock is freed and one
+     * waiter in each process is woken (for a fair lock, only the head of the queue).
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     * @throws LockLostException if the thread's hold was lost (lease expired, force-unlocked, or
+     *     not renewed in time); each level of a lost hold throws once, then it is forgotten
+     */
+    @Override
+    void unlock();
+
+    /**
+     * Frees the lock whoever holds it, and wakes waiters. Holders lose their hold (their
+     * {@code unlock()} throws {@link LockLostException}).
+     *
+     * @return {@code true} if the lock was held
+     */
+    boolean forceUnlock();
+
+    /** Whether any client holds the lock now (one round trip). */
+    boolean isLocked();
+
+    /** Whether the calling thread holds the lock according to the server (one round trip). */
+    boolean isHeldByCurrentThread();
+
+    /** Whether the thread with this id, in this client, holds the lock (one round trip). */
+    boolean isHeldByThread(long threadId);
+
+    /** The calling thread's hold count according to the server, 0 if it does not hold it. */
+    int getHoldCount();
+
+    /**
+     * Remaining time to live of the lock key in milliseconds: -2 if the lock is not held, -1 if it
+     * has no expiry.
+     */
+    long remainTimeToLive();
+
+    /**
+     * The calling thread's current hold, if it has one in this client, including a hold that was
+     * lost and not yet unlocked. No round trip.
+     */
+    Optional<Lease> currentLease();
+
+    /**
+     * The fencing token of the calling thread's current hold: strictly greater than every token
+     * issued before it for this lock name (see README, "Fencing tokens", for when it is not). No
+     * round trip.
+     *
+     * @throws IllegalMonitorStateException if the thread does not hold the lock
+     */
+    default long getFencingToken() {
+        return currentLease()
+                .orElseThrow(() -> new IllegalMonitorStateException(
+                        "lock '" + getName() + "' is not held by the current thread"))
+                .fencingToken();
+    }
+
+    /** Not supported yet: distributed conditions need their own protocol. */
+    @Override
+    default Condition newCondition() {
+        throw new UnsupportedOperationException("conditions are not supported by Holdfast locks yet");
+    }
+}

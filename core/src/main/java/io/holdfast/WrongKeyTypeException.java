@@ -1,0 +1,14 @@
+package io.holdfast;
+
+/**
+ * A lock's key holds a value that Holdfast did not write (not a hash). Holdfast changed nothing;
+ * somebody else uses that key name.
+ */
+public class WrongKeyTypeException extends HoldfastException {
+
+    private static final long serialVersionUID = 1L;
+
+    public WrongKeyTypeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,187 @@
+package io.holdfast.spi;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One fresh acquisition in progress: the wait loop of {@link AcquisitionEngine}.
+ *
+ * <p>Attempts run one at a time: the next one starts only from the reply of the previous one, a
+ * wake-up or a timeout, and the {@link Waiter} lets only one of those through. So the fields
+ * below are only touched by whichever thread runs the current step.
+ *
+ * <p>Cancellation (interrupt, or a blocking caller giving up): {@link #cancel()} sets a flag and
+ * wakes the waiter; the next step sees the flag, leaves the queue or channel, and, if the server
+ * granted the lock in the meantime, gives it back before the result completes. A hold is only
+ * registered (and renewed) if the acquisition was not cancelled.
+ */
+public final class Acquisition {
+
+    /** Longest single park, so that a waiter re-checks even if every wake-up were lost. */
+    static final long MAX_PARK_MILLIS = 5_000;
+
+    private final ClientContext ctx;
+    private final LockKind kind;
+    private final LockKeys keys;
+    private final HoldKey holdId;
+    private final long leaseMillis;
+    private final boolean noWait;
+    private final long deadline;
+    private final Waiter waiter;
+    private final CompletableFuture<Hold> result = new CompletableFuture<>();
+    private volatile boolean cancelled;
+    private boolean subscribed;
+
+    Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, long leaseMillis, long waitNanos) {
+        this.ctx = ctx;
+        this.kind = kind;
+        this.keys = keys;
+        this.holdId = holdId;
+        this.leaseMillis = leaseMillis;
+        this.noWait = waitNanos == 0;
+        this.deadline = waitNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + waitNanos;
+        this.waiter = new Waiter(holdId.holderId());
+    }
+
+    /** Completes with the hold, with {@code null} if the wait time elapsed, or with the failure. */
+    public CompletableFuture<Hold> result() {
+        return result;
+    }
+
+    /**
+     * Stops this acquisition. The returned future completes when nothing it took is held any
+     * more: if the result had already completed with a hold, that hold's level is released.
+     */
+    public CompletableFuture<Void> cancel() {
+        cancelled = true;
+        waiter.wake();
+        return result.handle((hold, e) -> hold).thenCompose(hold -> hold == null
+                ? CompletableFuture.<Void>completedFuture(null)
+                : ctx.engine().release(kind, keys, holdId.holderId()).handle((v, e) -> null));
+    }
+
+    void start() {
+        attempt();
+    }
+
+    private void attempt() {
+        if (cancelled) {
+            giveUp(new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled"));
+            return;
+        }
+        long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
+        long sent = System.nanoTime();
+        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait);
+        kind.attempt(request).whenComplete((r, e) -> {
+            if (e != null) {
+                failed(e);
+            } else {
+                onReply(r, sent);
+            }
+        });
+    }
+
+    private void onReply(AttemptResult r, long sent) {
+        switch (r.outcome()) {
+            case ACQUIRED -> acquired(r.value(), sent);
+            case BUSY -> busy(r.value());
+            case REFUSED -> finish(null, new RefusedException(keys.name(), r.reason()));
+            default -> failed(new IllegalStateException("unexpected reply to a fresh acquisition: " + r));
+        }
+    }
+
+    private void acquired(long token, long sent) {
+        if (cancelled) {
+            kind.abandon(keys, holdId.holderId()).whenComplete((v, e) -> finish(null,
+                    new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled")));
+            return;
+        }
+        finish(ctx.engine().granted(this, token, sent), null);
+    }
+
+    private void busy(long retryAfterMillis) {
+        if (noWait) {
+            finish(null, null);
+            return;
+        }
+        if (!subscribed) {
+            subscribed = true;
+            ctx.hub().join(keys.channel(), waiter).whenComplete((v, e) -> {
+                if (e != null) {
+                    failed(e);
+                } else {
+                    attempt();
+                }
+            });
+            return;
+        }
+        long remainingNanos = deadline - System.nanoTime();
+        if (remainingNanos <= 0) {
+            giveUp(null);
+            return;
+        }
+        long park = Math.min(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1, MAX_PARK_MILLIS);
+        if (retryAfterMillis >= 0) {
+            park = Math.min(park, retryAfterMillis + 1);
+        }
+        waiter.park(park, ctx.timer(), this::attempt);
+    }
+
+    /** Waited in vain (or cancelled): leave the queue, if the kind has one, then finish. */
+    private void giveUp(RuntimeException failure) {
+        if (!kind.queued()) {
+            finish(null, failure);
+            return;
+        }
+        kind.abandon(keys, holdId.holderId()).whenComplete((v, e) -> finish(null, failure));
+    }
+
+    /**
+     * A command failed. Its reply may be what was lost, so undo whatever it may have done: the
+     * undo goes out on the same connection after it, so it runs after it whenever it runs. The
+     * caller is not kept waiting for the undo (Redis may be down).
+     */
+    private void failed(Throwable e) {
+        RuntimeException failure = Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+        kind.abandon(keys, holdId.holderId());
+        finish(null, failure);
+    }
+
+    private void finish(Hold hold, RuntimeException failure) {
+        waiter.done();
+        if (subscribed) {
+            ctx.hub().leave(keys.channel(), waiter);
+        }
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(hold);
+        }
+    }
+
+    LockKind kind() {
+        return kind;
+    }
+
+    LockKeys keys() {
+        return keys;
+    }
+
+    HoldKey holdId() {
+        return holdId;
+    }
+
+    long leaseMillis() {
+        return leaseMillis;
+    }
+
+    /** The kind refused this holder outright (e.g. an upgrade from read to write). */
+    public static final class RefusedException extends IllegalMonitorStateException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String lockName, String reason) {
+            super("lock '" + lockName + "' refused: " + reason);
+        }
+    }
+}

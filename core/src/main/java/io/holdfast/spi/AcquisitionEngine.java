@@ -1,0 +1,159 @@
+package io.holdfast.spi;
+
+import io.holdfast.LockLostException;
+import io.holdfast.spi.AttemptResult.Outcome;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one acquisition engine every lock kind runs on; asynchronous inside, with
+ * {@link EngineLock} as the blocking adapter.
+ *
+ * <p>Algorithm. A fresh acquisition (see {@link Acquisition}) makes one attempt. If the lock is
+ * busy and the caller will wait, it subscribes to the lock's channel, and only then tries again, so
+ * that a release after that attempt always reaches it. While busy it parks until a wake-up
+ * message or until the holder's lease would have run out (a lease that expires publishes
+ * nothing), whichever is first, then tries again. A re-entry (the holder already holds this role)
+ * is one attempt that only counts up, or finds the hold gone and reports it lost.
+ *
+ * <p>Holds: a granted hold is put in the client's registry and, without an explicit lease, handed
+ * to the watchdog; releasing the last level takes it out of both.
+ */
+public final class AcquisitionEngine {
+
+    private final ClientContext ctx;
+
+    AcquisitionEngine(ClientContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Starts acquiring.
+     *
+     * @param leaseMillis {@code > 0} for a lease that expires; {@code -1} for a watchdog-renewed one
+     * @param waitNanos {@code 0} for one attempt only, {@code < 0} to wait for ever
+     */
+    public Acquisition acquire(LockKind kind, LockKeys keys, String holderId, long leaseMillis, long waitNanos) {
+        ctx.checkOpen();
+        HoldKey id = new HoldKey(keys.key(), kind.role(), holderId);
+        Hold held = ctx.holds().get(id);
+        Acquisition acquisition = new Acquisition(ctx, kind, keys, id, leaseMillis, waitNanos);
+        if (held == null) {
+            acquisition.start();
+        } else {
+            reenter(acquisition, held, leaseMillis);
+        }
+        return acquisition;
+    }
+
+    private void reenter(Acquisition acquisition, Hold held, long leaseMillis) {
+        LockLostException lost = held.lostCause();
+        if (lost != null) {
+            acquisition.result().completeExceptionally(lost);
+            return;
+        }
+        long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
+        long sent = System.nanoTime();
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false);
+        held.kind().attempt(request).whenComplete((r, e) -> {
+            if (e != null) {
+                acquisition.result().completeExceptionally(Errors.translate(e,
+                        "re-entering lock '" + held.lockName() + "'", held.keys(), ctx.redis().endpoint()));
+            } else if (r.outcome() == Outcome.REENTERED) {
+                held.count((int) r.value());
+                held.extended(sent);
+                acquisition.result().complete(held);
+            } else {
+                held.markLost("the hold was gone from the server when re-entered", false);
+                acquisition.result().completeExceptionally(held.lostCause() != null ? held.lostCause()
+                        : new LockLostException(held.lockName(), "the hold was gone from the server when re-entered"));
+            }
+        });
+    }
+
+    /**
+     * Releases one level of {@code holderId}'s hold. Fails with IllegalMonitorStateException if
+     * the client has no such hold, LockLostException if it was lost.
+     */
+    public CompletableFuture<Void> release(LockKind kind, LockKeys keys, String holderId) {
+        HoldKey id = new HoldKey(keys.key(), kind.role(), holderId);
+        Hold hold = ctx.holds().get(id);
+        if (hold == null) {
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException(
+                    "cannot unlock lock '" + keys.name() + "': not held by " + holderId));
+        }
+        if (hold.lostCause() != null) {
+            return CompletableFuture.failedFuture(dropLostLevel(hold));
+        }
+        boolean last = hold.count() == 1;
+        if (last && !hold.beginRelease()) {
+            return CompletableFuture.failedFuture(dropLostLevel(hold));
+        }
+        return kind.release(keys, holderId).handle((left, e) -> {
+            if (e != null) {
+                if (last) {
+                    hold.abortRelease();
+                }
+                throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+            }
+            if (left < 0) {
+                hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
+                throw dropLostLevel(hold);
+            }
+            hold.count(left.intValue());
+            if (left == 0) {
+                hold.released();
+                forget(hold);
+            }
+            return null;
+        });
+    }
+
+    /** Unlocks one level of a lost hold: the level is gone, forget the hold after its last one. */
+    private LockLostException dropLostLevel(Hold hold) {
+        int left = hold.count() - 1;
+        hold.count(Math.max(0, left));
+        if (left <= 0) {
+            forget(hold);
+        }
+        return hold.lostCause();
+    }
+
+    /** Takes {@code hold} out of the registry and the watchdog. */
+    void forget(Hold hold) {
+        LeaseKeeper keeper = ctx.keeper();
+        if (keeper != null) {
+            keeper.cancel(hold);
+        }
+        ctx.holds().remove(hold.id(), hold);
+    }
+
+    /** Registers a hold the server just granted. */
+    Hold granted(Acquisition a, long token, long sentNanos) {
+        boolean renewed = a.leaseMillis() < 0;
+        long lease = renewed ? ctx.options().watchdogLease().toMillis() : a.leaseMillis();
+        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), token, lease, renewed, sentNanos, ctx::lost);
+        ctx.holds().put(hold.id(), hold);
+        if (renewed) {
+            ctx.keeper().register(hold);
+        }
+        return hold;
+    }
+
+    /** The client's hold for this kind, lock and holder, if any. */
+    public Optional<Hold> hold(LockKind kind, LockKeys keys, String holderId) {
+        return Optional.ofNullable(ctx.holds().get(new HoldKey(keys.key(), kind.role(), holderId)));
+    }
+
+    /** Frees the lock on the server and marks every local hold on it lost. */
+    public CompletableFuture<Boolean> forceUnlock(LockKind kind, LockKeys keys) {
+        return kind.forceUnlock(keys).thenApply(wasLocked -> {
+            for (Hold h : ctx.holds().values()) {
+                if (h.keys().key().equals(keys.key())) {
+                    h.markLost("force-unlocked", true);
+                }
+            }
+            return wasLocked;
+        });
+    }
+}

@@ -1,0 +1,45 @@
+package io.holdfast.spi;
+
+import java.util.List;
+
+/**
+ * What one acquisition attempt found. Scripts reply {@code {code, value}} with the codes below,
+ * and {@link #parse} reads that reply.
+ *
+ * @param outcome what happened
+ * @param value ACQUIRED: the fencing token; REENTERED: the new hold count; BUSY: how long to wait
+ *     at most before trying again, in ms (the holder's remaining lease, or -1 if unknown)
+ * @param reason REFUSED: why, for the exception message
+ */
+public record AttemptResult(Outcome outcome, long value, String reason) {
+
+    /** The outcomes, with the code a script returns for each. */
+    public enum Outcome {
+        /** 1: the lock was free; now held with count 1. */
+        ACQUIRED,
+        /** 2: the holder held it already; its count went up by one. */
+        REENTERED,
+        /** 0: somebody else holds it. */
+        BUSY,
+        /** -1: a re-entry found the holder's hold gone from the server. */
+        GONE,
+        /** -2: the holder may never get it in its current state (e.g. read-to-write upgrade). */
+        REFUSED
+    }
+
+    /** Reads a script's {@code {code, value[, reason]}} reply. */
+    public static AttemptResult parse(List<Object> reply) {
+        long code = (Long) reply.get(0);
+        long value = reply.size() > 1 && reply.get(1) instanceof Long v ? v : -1;
+        String reason = reply.size() > 2 ? String.valueOf(reply.get(2)) : null;
+        Outcome outcome = switch ((int) code) {
+            case 1 -> Outcome.ACQUIRED;
+            case 2 -> Outcome.REENTERED;
+            case 0 -> Outcome.BUSY;
+            case -1 -> Outcome.GONE;
+            case -2 -> Outcome.REFUSED;
+            default -> throw new IllegalStateException("unexpected acquire reply " + reply);
+        };
+        return new AttemptResult(outcome, value, reason);
+    }
+}

@@ -1,0 +1,127 @@
+package io.holdfast.spi;
+
+import io.holdfast.HoldfastOptions;
+import io.holdfast.LockLostException;
+import io.netty.util.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one {@code Holdfast} client shares between its lock kinds: identity, options, the
+ * command connection, the pub/sub hub, the timer, the hold registry, the watchdog and the engine.
+ */
+public final class ClientContext {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientContext.class);
+
+    private final String clientId;
+    private final HoldfastOptions options;
+    private final RedisGateway redis;
+    private final PubSubHub hub;
+    private final Timer timer;
+    private final Executor events;
+    private final Map<HoldKey, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
+    private final AcquisitionEngine engine;
+    private volatile LeaseKeeper keeper;
+    private volatile boolean closed;
+
+    public ClientContext(String clientId, HoldfastOptions options, RedisGateway redis, PubSubHub hub, Timer timer,
+            Executor events) {
+        this.clientId = clientId;
+        this.options = options;
+        this.redis = redis;
+        this.hub = hub;
+        this.timer = timer;
+        this.events = events;
+        this.engine = new AcquisitionEngine(this);
+    }
+
+    /** The random id of this client; the first half of every holder id it uses. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The holder id of thread (or owner token) {@code ownerId} in this client. */
+    public String holderId(long ownerId) {
+        return clientId + ":" + ownerId;
+    }
+
+    public HoldfastOptions options() {
+        return options;
+    }
+
+    public RedisGateway redis() {
+        return redis;
+    }
+
+    public PubSubHub hub() {
+        return hub;
+    }
+
+    public Timer timer() {
+        return timer;
+    }
+
+    public AcquisitionEngine engine() {
+        return engine;
+    }
+
+    public LeaseKeeper keeper() {
+        return keeper;
+    }
+
+    public void keeper(LeaseKeeper leaseKeeper) {
+        this.keeper = leaseKeeper;
+    }
+
+    /** The holds this client has now (live, or lost and not yet unlocked). */
+    public Map<HoldKey, Hold> holds() {
+        return holds;
+    }
+
+    /** One shared instance per client of a kind's helper, e.g. its {@link LockKind}. */
+    public <T> T component(Class<T> type, Function<ClientContext, T> factory) {
+        return type.cast(components.computeIfAbsent(type, t -> factory.apply(this)));
+    }
+
+    /** Keys of lock {@code name} under this client's prefix. */
+    public LockKeys keys(String name) {
+        return LockKeys.of(options.keyPrefix(), name);
+    }
+
+    /** Throws if the client was closed. */
+    public void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Holdfast client is closed");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void markClosed() {
+        closed = true;
+    }
+
+    /** Called once per lost hold: logs it and tells the client's listener off the I/O thread. */
+    void lost(Hold hold, LockLostException cause) {
+        LeaseKeeper k = keeper;
+        if (k != null) {
+            k.cancel(hold);
+        }
+        log.warn("{} (holder {}, fencing token {})", cause.getMessage(), hold.id().holderId(), hold.fencingToken());
+        events.execute(() -> {
+            try {
+                options.leaseListener().leaseLost(hold, cause);
+            } catch (RuntimeException e) {
+                log.warn("lease listener failed for lock '{}'", hold.lockName(), e);
+            }
+        });
+    }
+}

@@ -1,0 +1,204 @@
+package io.holdfast.spi;
+
+import io.holdfast.Lease;
+import io.holdfast.RLock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The blocking {@link RLock} over the {@link AcquisitionEngine}, for any {@link LockKind}. It keeps
+ * no state of its own: holds live in the client's registry, keyed by lock, role and holder, so
+ * two objects for the same name behave as one lock.
+ *
+ * <p>Threads: the holder of a call is the calling thread ({@code clientId:threadId}).
+ */
+public class EngineLock implements RLock {
+
+    private static final long WATCHDOG = -1;
+
+    protected final ClientContext ctx;
+    protected final LockKind kind;
+    protected final LockKeys keys;
+
+    public EngineLock(ClientContext ctx, LockKind kind, LockKeys keys) {
+        this.ctx = Objects.requireNonNull(ctx);
+        this.kind = Objects.requireNonNull(kind);
+        this.keys = Objects.requireNonNull(keys);
+    }
+
+    @Override
+    public String getName() {
+        return keys.name();
+    }
+
+    @Override
+    public void lock() {
+        awaitUninterruptibly(start(WATCHDOG, -1));
+    }
+
+    @Override
+    public void lock(long leaseTime, TimeUnit unit) {
+        awaitUninterruptibly(start(leaseMillis(leaseTime, unit, false), -1));
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        lockInterruptibly(WATCHDOG);
+    }
+
+    @Override
+    public void lockInterruptibly(long leaseTime, TimeUnit unit) throws InterruptedException {
+        lockInterruptibly(leaseMillis(leaseTime, unit, false));
+    }
+
+    private void lockInterruptibly(long leaseMillis) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        awaitInterruptibly(start(leaseMillis, -1));
+    }
+
+    @Override
+    public boolean tryLock() {
+        try {
+            return awaitUninterruptibly(start(WATCHDOG, 0)) != null;
+        } catch (Acquisition.RefusedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean tryLock(long waitTime, TimeUnit unit) throws InterruptedException {
+        return tryLock(waitTime, -1, unit);
+    }
+
+    @Override
+    public boolean tryLock(long waitTime, long leaseTime, TimeUnit unit) throws InterruptedException {
+        long lease = leaseMillis(leaseTime, unit, true);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        try {
+            return awaitInterruptibly(start(lease, Math.max(0, unit.toNanos(waitTime)))) != null;
+        } catch (Acquisition.RefusedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void unlock() {
+        join(ctx.engine().release(kind, keys, holder()), "unlocking");
+    }
+
+    @Override
+    public boolean forceUnlock() {
+        ctx.checkOpen();
+        return join(ctx.engine().forceUnlock(kind, keys), "force-unlocking");
+    }
+
+    @Override
+    public boolean isLocked() {
+        ctx.checkOpen();
+        return join(kind.isLocked(keys), "reading");
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return isHeldByThread(Thread.currentThread().getId());
+    }
+
+    @Override
+    public boolean isHeldByThread(long threadId) {
+        ctx.checkOpen();
+        return join(kind.holdCount(keys, ctx.holderId(threadId)), "reading") > 0;
+    }
+
+    @Override
+    public int getHoldCount() {
+        ctx.checkOpen();
+        return join(kind.holdCount(keys, holder()), "reading");
+    }
+
+    @Override
+    public long remainTimeToLive() {
+        ctx.checkOpen();
+        return join(kind.remainTimeToLive(keys), "reading");
+    }
+
+    @Override
+    public Optional<Lease> currentLease() {
+        return ctx.engine().hold(kind, keys, holder()).map(h -> h);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + keys.name() + " as " + kind.role() + "]";
+    }
+
+    /** The holder id of the calling thread. */
+    protected String holder() {
+        return ctx.holderId(Thread.currentThread().getId());
+    }
+
+    private Acquisition start(long leaseMillis, long waitNanos) {
+        return ctx.engine().acquire(kind, keys, holder(), leaseMillis, waitNanos);
+    }
+
+    /** {@code > 0} stays; {@code < 0} (only if allowed) means watchdog; 0 and other negatives are refused. */
+    private static long leaseMillis(long leaseTime, TimeUnit unit, boolean negativeMeansWatchdog) {
+        Objects.requireNonNull(unit, "unit");
+        if (leaseTime < 0 && negativeMeansWatchdog) {
+            return WATCHDOG;
+        }
+        if (leaseTime <= 0) {
+            throw new IllegalArgumentException("leaseTime must be positive: " + leaseTime + " " + unit);
+        }
+        return Math.max(1, unit.toMillis(leaseTime));
+    }
+
+    private Hold awaitInterruptibly(Acquisition a) throws InterruptedException {
+        try {
+            return a.result().get();
+        } catch (InterruptedException e) {
+            awaitUninterruptibly(a.cancel());
+            throw e;
+        } catch (ExecutionException e) {
+            throw rethrow(e, "acquiring");
+        }
+    }
+
+    private Hold awaitUninterruptibly(Acquisition a) {
+        return join(a.result(), "acquiring");
+    }
+
+    /** Waits for {@code f} ignoring interrupts, then sets the interrupt flag again if one came. */
+    private <T> T join(CompletableFuture<T> f, String doing) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw rethrow(e, doing);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void awaitUninterruptibly(CompletableFuture<Void> f) {
+        join(f, "cancelling");
+    }
+
+    private RuntimeException rethrow(ExecutionException e, String doing) {
+        return Errors.translate(e.getCause(), doing + " lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+    }
+}

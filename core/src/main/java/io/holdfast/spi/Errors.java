@@ -1,0 +1,67 @@
+package io.holdfast.spi;
+
+import io.holdfast.HoldfastException;
+import io.holdfast.HoldfastTimeoutException;
+import io.holdfast.RedisUnavailableException;
+import io.holdfast.WrongKeyTypeException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Turns what Lettuce reports into Holdfast's exceptions, each naming the lock and the server. */
+public final class Errors {
+
+    private Errors() {
+    }
+
+    /** Strips the wrappers futures put around a failure. */
+    public static Throwable unwrap(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /**
+     * The exception a caller should see for {@code failure}, which happened while doing
+     * {@code what} (e.g. "acquiring lock 'orders'") against {@code endpoint}.
+     */
+    public static RuntimeException translate(Throwable failure, String what, LockKeys keys, String endpoint) {
+        Throwable e = unwrap(failure);
+        if (e instanceof IllegalMonitorStateException | e instanceof HoldfastException
+                | e instanceof IllegalArgumentException | e instanceof CancellationException) {
+            return (RuntimeException) e;
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof RedisCommandTimeoutException) {
+            return new HoldfastTimeoutException(what + ": Redis at " + endpoint + " did not answer in time (" + message + ")", e);
+        }
+        if (e instanceof RedisCommandExecutionException) {
+            if (message.startsWith("WRONGTYPE")) {
+                return new WrongKeyTypeException(what + ": key '" + (keys == null ? "?" : keys.key())
+                        + "' holds a value of another type, written by someone else; Holdfast changed nothing", e);
+            }
+            if (message.startsWith("NOAUTH") || message.startsWith("WRONGPASS")) {
+                return new RedisUnavailableException(what + ": Redis at " + endpoint + " refused authentication: " + message, e);
+            }
+            return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + message, e);
+        }
+        if (e instanceof RedisConnectionException || e instanceof IOException
+                || (e instanceof RedisException && message.contains("not connected"))) {
+            return new RedisUnavailableException(what + ": Redis at " + endpoint + " is unreachable: " + message, e);
+        }
+        if (e instanceof RedisException) {
+            return new HoldfastException(what + ": " + message, e);
+        }
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        return new HoldfastException(what + ": " + message, e);
+    }
+}

@@ -1,0 +1,189 @@
+package io.holdfast.spi;
+
+import io.holdfast.Lease;
+import io.holdfast.LeaseState;
+import io.holdfast.LockLostException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+
+/**
+ * One hold of one lock by one holder, as the client tracks it between the acquisition that
+ * created it and the release (or loss) that ends it.
+ *
+ * <p>Lease states and transitions:
+ * <pre>
+ *   ACTIVE ──last unlock sent──▶ RELEASING ──server: released──▶ RELEASED
+ *     │                            │  └──unlock failed (Redis error)──▶ ACTIVE
+ *     │                            └──server: not held──▶ LOST
+ *     └──renewal found it gone / deadline passed unrenewed / force-unlocked / re-entry found it gone──▶ LOST
+ * </pre>
+ * RELEASED and LOST are final. Only ACTIVE → LOST is reported by the watchdog: while the last
+ * level is being released, a missing key means "released", not "lost". The listener and
+ * {@link #whenLost()} fire exactly once, on the transition to LOST.
+ *
+ * <p>The count is only written by the holder's own calls (acquire and unlock run one at a time per
+ * holder); the state and deadline are also written by the watchdog, hence atomic and volatile.
+ */
+public final class Hold implements Lease, Renewable {
+
+    private final HoldKey id;
+    private final LockKeys keys;
+    private final LockKind kind;
+    private final long token;
+    private final long leaseMillis;
+    private final boolean renewed;
+    private final BiConsumer<Hold, LockLostException> onLost;
+    private final AtomicReference<LeaseState> state = new AtomicReference<>(LeaseState.ACTIVE);
+    private final CompletableFuture<LockLostException> lost = new CompletableFuture<>();
+    private volatile long validUntilNanos;
+    private volatile int count = 1;
+
+    public Hold(HoldKey id, LockKeys keys, LockKind kind, long token, long leaseMillis, boolean renewed,
+            long sentNanos, BiConsumer<Hold, LockLostException> onLost) {
+        this.id = id;
+        this.keys = keys;
+        this.kind = kind;
+        this.token = token;
+        this.leaseMillis = leaseMillis;
+        this.renewed = renewed;
+        this.onLost = onLost;
+        this.validUntilNanos = sentNanos + leaseMillis * 1_000_000L;
+    }
+
+    public HoldKey id() {
+        return id;
+    }
+
+    public LockKeys keys() {
+        return keys;
+    }
+
+    public LockKind kind() {
+        return kind;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    void count(int levels) {
+        this.count = levels;
+    }
+
+    @Override
+    public String lockName() {
+        return keys.name();
+    }
+
+    @Override
+    public long fencingToken() {
+        return token;
+    }
+
+    @Override
+    public LeaseState state() {
+        return state.get();
+    }
+
+    @Override
+    public long validUntilNanos() {
+        return validUntilNanos;
+    }
+
+    @Override
+    public boolean isRenewed() {
+        return renewed;
+    }
+
+    @Override
+    public CompletionStage<LockLostException> whenLost() {
+        return lost.minimalCompletionStage();
+    }
+
+    /** The reason of the loss, or null while not LOST. */
+    LockLostException lostCause() {
+        return lost.getNow(null);
+    }
+
+    /** A re-acquisition (re-entry) set the lease again; sent at {@code sentNanos}. */
+    void extended(long sentNanos) {
+        renewed(sentNanos);
+    }
+
+    /** ACTIVE → RELEASING; false if the hold is no longer ACTIVE (lost meanwhile). */
+    boolean beginRelease() {
+        return state.compareAndSet(LeaseState.ACTIVE, LeaseState.RELEASING);
+    }
+
+    /** RELEASING → ACTIVE: the release command failed; the hold is still there. */
+    void abortRelease() {
+        state.compareAndSet(LeaseState.RELEASING, LeaseState.ACTIVE);
+    }
+
+    /** RELEASING → RELEASED. */
+    void released() {
+        state.set(LeaseState.RELEASED);
+    }
+
+    /**
+     * ACTIVE (or, if {@code evenWhileReleasing}, RELEASING) → LOST, firing the signal once.
+     *
+     * @return whether this call made the transition
+     */
+    boolean markLost(String reason, boolean evenWhileReleasing) {
+        LeaseState s = state.get();
+        while (s == LeaseState.ACTIVE || (evenWhileReleasing && s == LeaseState.RELEASING)) {
+            if (state.compareAndSet(s, LeaseState.LOST)) {
+                LockLostException e = new LockLostException(keys.name(), reason);
+                lost.complete(e);
+                onLost.accept(this, e);
+                return true;
+            }
+            s = state.get();
+        }
+        return false;
+    }
+
+    // --- Renewable, for the watchdog ---
+
+    @Override
+    public Script renewScript() {
+        return kind.renewScript();
+    }
+
+    @Override
+    public List<String> renewKeys() {
+        return kind.renewKeys(keys, id.holderId());
+    }
+
+    @Override
+    public String renewArg() {
+        return id.holderId();
+    }
+
+    @Override
+    public long leaseMillis() {
+        return leaseMillis;
+    }
+
+    @Override
+    public void renewed(long sentNanos) {
+        long until = sentNanos + leaseMillis * 1_000_000L;
+        if (until - validUntilNanos > 0) {
+            validUntilNanos = until;
+        }
+    }
+
+    @Override
+    public void gone(String reason) {
+        markLost(reason, false);
+    }
+
+    @Override
+    public String toString() {
+        return "Hold[" + keys.name() + " " + id.role() + " by " + id.holderId() + " x" + count + " " + state.get() + "]";
+    }
+}

@@ -1,0 +1,53 @@
+package io.holdfast.spi;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What makes one kind of lock (reentrant, fair, read, write) different: its scripts. The wait
+ * loop, hold bookkeeping, renewal and blocking adapter are shared ({@link AcquisitionEngine},
+ * {@link EngineLock}). One instance serves every lock of its kind in a client.
+ */
+public interface LockKind {
+
+    /** Tells holds of different roles of one holder on one key apart (e.g. "read", "write"). */
+    String role();
+
+    /** One acquisition attempt: one script call. */
+    CompletableFuture<AttemptResult> attempt(AttemptRequest request);
+
+    /** Releases one level: the levels left, or -1 if the holder has no hold on the server. */
+    CompletableFuture<Long> release(LockKeys keys, String holderId);
+
+    /**
+     * Undoes a fresh acquisition nobody will use (the caller was interrupted or timed out while
+     * it was in flight, or its reply was lost): drops the holder's hold entirely, and for a queued
+     * kind leaves the queue. Harmless when the holder has nothing.
+     */
+    CompletableFuture<Void> abandon(LockKeys keys, String holderId);
+
+    /**
+     * Whether a waiter of this kind has server-side state to clean up when it gives up (a fair
+     * lock's queue place); if so, {@link #abandon} runs before a timed-out acquisition returns.
+     */
+    default boolean queued() {
+        return false;
+    }
+
+    /** The renewal script and keys of a hold of this kind. */
+    Script renewScript();
+
+    List<String> renewKeys(LockKeys keys, String holderId);
+
+    /** Frees the lock whoever holds it and wakes waiters: whether it was held. */
+    CompletableFuture<Boolean> forceUnlock(LockKeys keys);
+
+    /** Whether anybody holds this role of the lock. */
+    CompletableFuture<Boolean> isLocked(LockKeys keys);
+
+    /** The holder's hold count on the server, 0 if none. */
+    CompletableFuture<Integer> holdCount(LockKeys keys, String holderId);
+
+    /** Remaining lease of the lock in ms; -2 if not held, -1 if it does not expire. */
+    CompletableFuture<Long> remainTimeToLive(LockKeys keys);
+}

@@ -1,0 +1,149 @@
+package io.holdfast.spi;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's one pub/sub connection, multiplexed over every lock channel.
+ *
+ * <p>A channel is subscribed while at least one local waiter needs it: {@link #join} counts a
+ * waiter in (subscribing on the first), {@link #leave} counts it out (unsubscribing after the
+ * last). Both run inside {@link ConcurrentHashMap#compute}, so the SUBSCRIBE/UNSUBSCRIBE commands
+ * of one channel are issued in the order of the count changes, and one connection keeps that
+ * order on the wire.
+ *
+ * <p>Wake-ups: a message wakes local waiters as {@link WakeMessage} says. After a reconnect,
+ * Lettuce subscribes again; messages published in between are gone, so every waiter of a channel
+ * that is confirmed a second time retries at once.
+ */
+public final class PubSubHub implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PubSubHub.class);
+
+    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
+    private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    private volatile StatefulRedisPubSubConnection<String, String> connection;
+
+    /** One channel's local waiters and subscription. */
+    private static final class Channel {
+        final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+        int refs;
+        volatile boolean confirmed;
+        CompletableFuture<Void> subscribed;
+    }
+
+    public PubSubHub(Supplier<StatefulRedisPubSubConnection<String, String>> connector) {
+        this.connector = connector;
+    }
+
+    /**
+     * Counts {@code waiter} in on {@code channel}; the future completes once the server has
+     * confirmed the subscription, so a release after that point reaches the waiter.
+     */
+    public CompletableFuture<Void> join(String channel, Waiter waiter) {
+        StatefulRedisPubSubConnection<String, String> conn = connection();
+        Channel c = channels.compute(channel, (name, existing) -> {
+            Channel ch = existing == null ? new Channel() : existing;
+            if (ch.subscribed == null || ch.subscribed.isCompletedExceptionally()) {
+                ch.subscribed = conn.async().subscribe(name).toCompletableFuture();
+            }
+            ch.refs++;
+            ch.waiters.add(waiter);
+            return ch;
+        });
+        return c.subscribed;
+    }
+
+    /** Counts {@code waiter} out; the last one out unsubscribes. */
+    public void leave(String channel, Waiter waiter) {
+        channels.computeIfPresent(channel, (name, ch) -> {
+            if (!ch.waiters.remove(waiter)) {
+                return ch;
+            }
+            if (--ch.refs > 0) {
+                return ch;
+            }
+            connection.async().unsubscribe(name);
+            return null;
+        });
+    }
+
+    /** Channels with local waiters now (for tests and metrics). */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    private StatefulRedisPubSubConnection<String, String> connection() {
+        StatefulRedisPubSubConnection<String, String> c = connection;
+        if (c == null) {
+            synchronized (this) {
+                c = connection;
+                if (c == null) {
+                    c = connector.get();
+                    c.addListener(new Listener());
+                    connection = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private void dispatch(String channel, String message) {
+        Channel c = channels.get(channel);
+        if (c == null) {
+            return;
+        }
+        if (WakeMessage.ONE.equals(message)) {
+            for (Waiter w : c.waiters) {
+                if (w.wake()) {
+                    return;
+                }
+            }
+        } else if (message.startsWith(WakeMessage.HOLDER_PREFIX)) {
+            String holder = message.substring(WakeMessage.HOLDER_PREFIX.length());
+            for (Waiter w : c.waiters) {
+                if (w.holderId().equals(holder)) {
+                    w.wake();
+                }
+            }
+        } else {
+            c.waiters.forEach(Waiter::wake);
+        }
+    }
+
+    private final class Listener extends RedisPubSubAdapter<String, String> {
+        @Override
+        public void message(String channel, String message) {
+            dispatch(channel, message);
+        }
+
+        @Override
+        public void subscribed(String channel, long count) {
+            Channel c = channels.get(channel);
+            if (c == null) {
+                return;
+            }
+            if (c.confirmed) {
+                log.debug("re-subscribed to {} after a reconnect; waking its waiters", channel);
+                c.waiters.forEach(Waiter::wake);
+            }
+            c.confirmed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        StatefulRedisPubSubConnection<String, String> c = connection;
+        if (c != null) {
+            c.close();
+        }
+        channels.clear();
+    }
+}

@@ -1,0 +1,47 @@
+package io.holdfast.spi;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The client's one command connection, seen through the asynchronous API. Scripts run by
+ * {@code EVALSHA}; a {@code NOSCRIPT} reply (after a restart or {@code SCRIPT FLUSH}) is answered
+ * by one {@code EVAL} of the source, which also puts the script back into the server's cache.
+ */
+public final class RedisGateway {
+
+    private final RedisAsyncCommands<String, String> async;
+    private final String endpoint;
+
+    public RedisGateway(RedisAsyncCommands<String, String> async, String endpoint) {
+        this.async = async;
+        this.endpoint = endpoint;
+    }
+
+    /** Lettuce's asynchronous commands on the shared connection. */
+    public RedisAsyncCommands<String, String> async() {
+        return async;
+    }
+
+    /** {@code host:port} of the server, for error messages. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Runs {@code script}; the future fails with Lettuce's exception, see {@link Errors#translate}. */
+    public <T> CompletableFuture<T> eval(Script script, ScriptOutputType type, String[] keys, String... args) {
+        CompletableFuture<T> first = async.<T>evalsha(script.sha(), type, keys, args).toCompletableFuture();
+        return first.handle((value, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(value);
+            }
+            if (Errors.unwrap(error) instanceof RedisNoScriptException) {
+                return async.<T>eval(script.source(), type, keys, args).toCompletableFuture();
+            }
+            return CompletableFuture.<T>failedFuture(error instanceof CompletionException ? error.getCause() : error);
+        }).thenCompose(f -> f);
+    }
+}

@@ -1,0 +1,33 @@
+package io.holdfast.spi;
+
+import java.util.List;
+
+/**
+ * Something the watchdog keeps alive on the server: a hold's lease, or a fair-lock waiter's place.
+ *
+ * <p>Items with the same {@link #renewScript()}, lease and Cluster slot are renewed together by one
+ * call of the script, which receives {@code KEYS} = every item's {@link #renewKeys()} one after
+ * another (each item has the same number of keys), {@code ARGV[1]} = lease in milliseconds,
+ * {@code ARGV[2]} = keys per item, {@code ARGV[2 + i]} = item i's {@link #renewArg()}; it returns
+ * one integer per item: 1 renewed, 0 gone.
+ */
+public interface Renewable {
+
+    Script renewScript();
+
+    List<String> renewKeys();
+
+    String renewArg();
+
+    /** The lease the script sets; the watchdog renews every third of it. */
+    long leaseMillis();
+
+    /** The {@link System#nanoTime()} instant after which the server may have dropped the item. */
+    long validUntilNanos();
+
+    /** The script renewed it; the call was sent at {@code sentNanos}. */
+    void renewed(long sentNanos);
+
+    /** The server no longer has it, or it was not renewed before its deadline. */
+    void gone(String reason);
+}

@@ -1,0 +1,118 @@
+package io.holdfast.spi;
+
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One waiting acquisition, as the pub/sub hub and the timer see it.
+ *
+ * <p>States: RUNNING — an attempt is in flight (or about to be); PARKED — waiting for a wake-up
+ * or its timeout; WOKEN — woken while RUNNING, so the next {@link #park} retries at once instead of
+ * sleeping (this is what makes a release between "attempt failed" and "parked" impossible to
+ * miss); DONE — finished, takes no wake-ups.
+ *
+ * <p>Concurrency: {@link #wake} comes from the pub/sub thread, timeouts from the timer thread,
+ * {@link #park} from whichever thread completed the last attempt. Transitions happen under the
+ * monitor; the retry runs outside it. A generation number makes a stale timeout (one whose park
+ * already ended by a wake-up) do nothing, so at most one attempt is ever in flight.
+ */
+public final class Waiter {
+
+    private static final int RUNNING = 0;
+    private static final int PARKED = 1;
+    private static final int WOKEN = 2;
+    private static final int DONE = 3;
+
+    private final String holderId;
+    private int state = RUNNING;
+    private long generation;
+    private Runnable retry;
+    private Timeout timeout;
+
+    public Waiter(String holderId) {
+        this.holderId = holderId;
+    }
+
+    /** The holder this waiter acquires for; fair releases wake a waiter by it. */
+    public String holderId() {
+        return holderId;
+    }
+
+    /**
+     * Wakes this waiter.
+     *
+     * @return {@code true} if it took the wake-up (it will attempt now or right after its attempt
+     *     in flight); {@code false} if it is finished or already has a wake-up pending
+     */
+    public boolean wake() {
+        Runnable run;
+        synchronized (this) {
+            switch (state) {
+                case PARKED -> {
+                    state = RUNNING;
+                    cancelTimeout();
+                    run = retry;
+                }
+                case RUNNING -> {
+                    state = WOKEN;
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        run.run();
+        return true;
+    }
+
+    /**
+     * After a failed attempt: runs {@code retry} when woken or after {@code delayMillis},
+     * whichever is first; at once if a wake-up came while the attempt was in flight.
+     */
+    public void park(long delayMillis, Timer timer, Runnable retry) {
+        synchronized (this) {
+            if (state == DONE) {
+                return;
+            }
+            if (state != WOKEN) {
+                state = PARKED;
+                this.retry = retry;
+                long parkedAs = ++generation;
+                timeout = timer.newTimeout(t -> fire(parkedAs), Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+                return;
+            }
+            state = RUNNING;
+        }
+        retry.run();
+    }
+
+    /** Takes no more wake-ups and drops its timeout. */
+    public void done() {
+        synchronized (this) {
+            state = DONE;
+            cancelTimeout();
+        }
+    }
+
+    private void fire(long parkedAs) {
+        Runnable run;
+        synchronized (this) {
+            if (state != PARKED || generation != parkedAs) {
+                return;
+            }
+            state = RUNNING;
+            timeout = null;
+            run = retry;
+        }
+        run.run();
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel();
+            timeout = null;
+        }
+    }
+}

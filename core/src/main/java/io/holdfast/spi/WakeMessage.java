@@ -1,0 +1,18 @@
+package io.holdfast.spi;
+
+/**
+ * What a release publishes on a lock's channel, and so who wakes in each process that receives it.
+ * Scripts publish these exact strings.
+ */
+public final class WakeMessage {
+
+    /** Wake one local waiter (an exclusive release: one per process races for the lock). */
+    public static final String ONE = "1";
+    /** Wake every local waiter (e.g. readers after a write release). */
+    public static final String ALL = "*";
+    /** Prefix of "wake the waiter of this holder id only" (a fair release wakes the queue head). */
+    public static final String HOLDER_PREFIX = "=";
+
+    private WakeMessage() {
+    }
+}

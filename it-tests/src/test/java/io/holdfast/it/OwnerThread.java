@@ -1,0 +1,72 @@
+package io.holdfast.it;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A thread of its own, to be a second lock owner in a test: calls run on it one at a time.
+ */
+final class OwnerThread implements AutoCloseable {
+
+    private final ExecutorService executor;
+    private volatile long threadId;
+
+    OwnerThread(String name) {
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            threadId = t.getId();
+            return t;
+        });
+        call(() -> null); // start the thread so that its id is known
+    }
+
+    long threadId() {
+        return threadId;
+    }
+
+    /** Runs {@code task} on the thread and waits (10 s at most) for its result. */
+    <T> T call(Callable<T> task) {
+        try {
+            return executor.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    void run(ThrowingRunnable task) {
+        call(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /** Starts {@code task} on the thread without waiting. */
+    <T> Future<T> submit(Callable<T> task) {
+        return executor.submit(task);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}

@@ -1,0 +1,19 @@
+package io.holdfast.reentrant;
+
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.EngineLock;
+import io.holdfast.spi.LockProvider;
+
+/** Makes {@code Holdfast.getLock(name)}: an {@link EngineLock} over {@link ReentrantKind}. */
+public final class ReentrantLockProvider implements LockProvider {
+
+    @Override
+    public String kind() {
+        return "reentrant";
+    }
+
+    @Override
+    public Object create(ClientContext context, String name) {
+        return new EngineLock(context, context.component(ReentrantKind.class, ReentrantKind::new), context.keys(name));
+    }
+}

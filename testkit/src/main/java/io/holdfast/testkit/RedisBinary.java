@@ -1,0 +1,68 @@
+package io.holdfast.testkit;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Finds the {@code redis-server} binary: explicit path, then environment, then {@code PATH}. */
+final class RedisBinary {
+
+    /** Environment variable naming the {@code redis-server} binary to use. */
+    static final String ENV = "HOLDFAST_REDIS_SERVER";
+
+    private static final String NAME = "redis-server";
+
+    private RedisBinary() {}
+
+    /**
+     * Returns the binary to run, or empty if none is configured or on the {@code PATH}.
+     *
+     * @throws IllegalStateException if an explicitly configured binary is not executable
+     */
+    static Optional<Path> locate(Path explicit) {
+        if (explicit != null) {
+            return Optional.of(requireExecutable(explicit, "RedisServerBuilder.binary(...)"));
+        }
+        String fromEnv = System.getenv(ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(requireExecutable(Path.of(fromEnv), ENV));
+        }
+        return onPath();
+    }
+
+    /** Explains how to make a Redis server available to the tests. */
+    static String noRedisMessage() {
+        return "No Redis server available for tests: '" + NAME + "' is not on the PATH, "
+                + ENV + " is not set, and Docker is not available. Do one of:\n"
+                + "  - install Redis: apt-get install -y redis-server (Debian/Ubuntu), "
+                + "brew install redis (macOS);\n"
+                + "  - set " + ENV + "=/path/to/redis-server;\n"
+                + "  - start a Docker daemon, so Testcontainers can run redis:7.";
+    }
+
+    private static Path requireExecutable(Path binary, String source) {
+        if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+            throw new IllegalStateException(source + " names '" + binary
+                    + "', which is not an executable file. " + noRedisMessage());
+        }
+        return binary;
+    }
+
+    private static Optional<Path> onPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, NAME);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

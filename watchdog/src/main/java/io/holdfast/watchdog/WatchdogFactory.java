@@ -1,0 +1,14 @@
+package io.holdfast.watchdog;
+
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.LeaseKeeper;
+import io.holdfast.spi.LeaseKeeperFactory;
+
+/** Gives every client a {@link Watchdog} on its own timer and connection. */
+public final class WatchdogFactory implements LeaseKeeperFactory {
+
+    @Override
+    public LeaseKeeper create(ClientContext context) {
+        return new Watchdog(context.timer(), new RenewalSender(context.redis()));
+    }
+}
