@@ -15,6 +15,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.util.HashedWheelTimer;
@@ -69,15 +70,17 @@ public final class Holdfast implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                 .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
                 .build());
+        StatefulRedisPubSubConnection<String, String> pubSub;
         try {
             this.connection = client.connect(StringCodec.UTF8);
+            pubSub = client.connectPubSub(StringCodec.UTF8);
         } catch (RuntimeException e) {
             shutdownQuietly();
             throw Errors.translate(e, "connecting", null, endpoint);
         }
         this.timer = new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "holdfast-events"));
-        PubSubHub hub = new PubSubHub(() -> client.connectPubSub(StringCodec.UTF8));
+        PubSubHub hub = new PubSubHub(pubSub);
         this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
                 new RedisGateway(connection.async(), endpoint), hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()

@@ -107,7 +107,14 @@ public final class Acquisition {
         }
         if (!subscribed) {
             subscribed = true;
-            ctx.hub().join(keys.channel(), waiter).whenComplete((v, e) -> {
+            CompletableFuture<Void> joined;
+            try {
+                joined = ctx.hub().join(keys.channel(), waiter);
+            } catch (RuntimeException e) {
+                failed(e);
+                return;
+            }
+            joined.whenComplete((v, e) -> {
                 if (e != null) {
                     failed(e);
                 } else {

@@ -90,6 +90,7 @@ public class EngineLock implements RLock {
 
     @Override
     public void unlock() {
+        ctx.checkOpen();
         join(ctx.engine().release(kind, keys, holder()), "unlocking");
     }
 

@@ -6,7 +6,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +26,8 @@ public final class PubSubHub implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PubSubHub.class);
 
-    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
-    private volatile StatefulRedisPubSubConnection<String, String> connection;
+    private final StatefulRedisPubSubConnection<String, String> connection;
 
     /** One channel's local waiters and subscription. */
     private static final class Channel {
@@ -39,8 +37,10 @@ public final class PubSubHub implements AutoCloseable {
         CompletableFuture<Void> subscribed;
     }
 
-    public PubSubHub(Supplier<StatefulRedisPubSubConnection<String, String>> connector) {
-        this.connector = connector;
+    /** Takes over {@code connection} (opened by the client at connect, never on an I/O thread). */
+    public PubSubHub(StatefulRedisPubSubConnection<String, String> connection) {
+        this.connection = connection;
+        connection.addListener(new Listener());
     }
 
     /**
@@ -48,7 +48,7 @@ public final class PubSubHub implements AutoCloseable {
      * confirmed the subscription, so a release after that point reaches the waiter.
      */
     public CompletableFuture<Void> join(String channel, Waiter waiter) {
-        StatefulRedisPubSubConnection<String, String> conn = connection();
+        StatefulRedisPubSubConnection<String, String> conn = connection;
         Channel c = channels.compute(channel, (name, existing) -> {
             Channel ch = existing == null ? new Channel() : existing;
             if (ch.subscribed == null || ch.subscribed.isCompletedExceptionally()) {
@@ -78,21 +78,6 @@ public final class PubSubHub implements AutoCloseable {
     /** Channels with local waiters now (for tests and metrics). */
     public int channelCount() {
         return channels.size();
-    }
-
-    private StatefulRedisPubSubConnection<String, String> connection() {
-        StatefulRedisPubSubConnection<String, String> c = connection;
-        if (c == null) {
-            synchronized (this) {
-                c = connection;
-                if (c == null) {
-                    c = connector.get();
-                    c.addListener(new Listener());
-                    connection = c;
-                }
-            }
-        }
-        return c;
     }
 
     private void dispatch(String channel, String message) {
@@ -140,10 +125,7 @@ public final class PubSubHub implements AutoCloseable {
 
     @Override
     public void close() {
-        StatefulRedisPubSubConnection<String, String> c = connection;
-        if (c != null) {
-            c.close();
-        }
+        connection.close();
         channels.clear();
     }
 }
