@@ -126,6 +126,19 @@ abstract class LockContract {
     }
 
     @Test
+    void release_wakesTheWaiter_longBeforeTheHoldersLeaseWouldEnd() throws Exception {
+        Holdfast longLease = client(Duration.ofSeconds(30));
+        RLock held = lockOf(longLease, "woken");
+        held.lock();
+        OwnerThread other = thread("woken-waiter");
+        // the waiter cannot learn of the release from the lease (30 s): only the wake-up message helps
+        Future<Boolean> waiting = other.submit(() -> lockOf(b, "woken").tryLock(4, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(3)).until(() -> b.subscribedChannels() == 1);
+        held.unlock();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void lock_waitsForTheHolderAndThenGetsIt() throws Exception {
         RLock held = lockOf(a, "blocking");
         held.lock();
