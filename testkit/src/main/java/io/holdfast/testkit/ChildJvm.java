@@ -96,7 +96,7 @@ public final class ChildJvm implements AutoCloseable {
             return line.get();
         }
         if (!process.isAlive() || stdout.ended()) {
-            waitFor(Duration.ofSeconds(1)); // let the exit code show up in the message
+            waitFor(Duration.ofSeconds(5)); // let the exit code show up in the message
             throw new AssertionError("the child's stdout ended without a matching line\n"
                     + describe());
         }
