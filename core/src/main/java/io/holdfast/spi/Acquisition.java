@@ -156,9 +156,13 @@ public final class Acquisition {
     }
 
     private void finish(Hold hold, RuntimeException failure) {
-        waiter.done();
+        boolean pendingWake = waiter.done();
         if (subscribed) {
             ctx.hub().leave(keys.channel(), waiter);
+            if (pendingWake && hold == null) {
+                // the wake-up this waiter took is not used: hand it to the next local waiter
+                ctx.hub().wakeOne(keys.channel());
+            }
         }
         if (failure != null) {
             result.completeExceptionally(failure);

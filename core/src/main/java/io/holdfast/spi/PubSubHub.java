@@ -80,6 +80,11 @@ public final class PubSubHub implements AutoCloseable {
         return channels.size();
     }
 
+    /** Wakes one local waiter of {@code channel}, as a {@link WakeMessage#ONE} message would. */
+    public void wakeOne(String channel) {
+        dispatch(channel, WakeMessage.ONE);
+    }
+
     private void dispatch(String channel, String message) {
         Channel c = channels.get(channel);
         if (c == null) {

@@ -88,11 +88,18 @@ public final class Waiter {
         retry.run();
     }
 
-    /** Takes no more wake-ups and drops its timeout. */
-    public void done() {
+    /**
+     * Takes no more wake-ups and drops its timeout.
+     *
+     * @return whether a wake-up was pending (taken while an attempt was in flight, not yet acted on);
+     *     a waiter that leaves without the lock must pass such a wake-up on
+     */
+    public boolean done() {
         synchronized (this) {
+            boolean pending = state == WOKEN;
             state = DONE;
             cancelTimeout();
+            return pending;
         }
     }
 
