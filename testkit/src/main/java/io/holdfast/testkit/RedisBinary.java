@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds the {@code redis-server} binary: explicit path, then environment, then {@code PATH}. */
+/**
+ * Finds the {@code redis-server} binary: explicit path, then environment, then {@code PATH}, then
+ * the build bundled in a Maven Central artifact ({@link BundledRedisBinary}).
+ */
 final class RedisBinary {
 
     /** Environment variable naming the {@code redis-server} binary to use. */
@@ -28,13 +31,15 @@ final class RedisBinary {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Optional.of(requireExecutable(Path.of(fromEnv), ENV));
         }
-        return onPath();
+        Optional<Path> installed = onPath();
+        return installed.isPresent() ? installed : BundledRedisBinary.locate();
     }
 
     /** Explains how to make a Redis server available to the tests. */
     static String noRedisMessage() {
         return "No Redis server available for tests: '" + NAME + "' is not on the PATH, "
-                + ENV + " is not set, and Docker is not available. Do one of:\n"
+                + ENV + " is not set, the bundled build does not run on this machine, "
+                + "and Docker is not available. Do one of:\n"
                 + "  - install Redis: apt-get install -y redis-server (Debian/Ubuntu), "
                 + "brew install redis (macOS);\n"
                 + "  - set " + ENV + "=/path/to/redis-server;\n"
