@@ -1,6 +1,7 @@
 package io.holdfast;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -137,6 +138,32 @@ public interface RLock extends Lock {
                         "lock '" + getName() + "' is not held by the current thread"))
                 .fencingToken();
     }
+
+    // --- asynchronous API: ownership by an explicit owner token instead of the calling thread ---
+
+    /**
+     * Acquires the lock for {@code owner}, an id the caller chooses (a task, a request, a
+     * coroutine), not the calling thread: any thread may later release it with
+     * {@link #unlockAsync(long)} and the same owner. Owner tokens and thread ids never collide.
+     * Reentrant per owner. Never blocks; the future completes on a Holdfast thread with the hold,
+     * or fails as the blocking methods would throw. Cancelling the returned future stops waiting
+     * and leaves nothing held.
+     *
+     * @param leaseTime {@code > 0} for a lease that expires, {@code < 0} for a watchdog-renewed one
+     * @throws IllegalArgumentException if {@code leaseTime == 0}
+     */
+    CompletableFuture<Lease> lockAsync(long owner, long leaseTime, TimeUnit unit);
+
+    /**
+     * Like {@link #lockAsync} but gives up after {@code waitTime}: completes with the hold, or with
+     * an empty optional if the time elapsed (nothing held).
+     */
+    CompletableFuture<Optional<Lease>> tryLockAsync(long owner, long waitTime, long leaseTime, TimeUnit unit);
+
+    /**
+     * Releases one level of {@code owner}'s hold; fails as {@link #unlock()} would throw.
+     */
+    CompletableFuture<Void> unlockAsync(long owner);
 
     /** Not supported yet: distributed conditions need their own protocol. */
     @Override

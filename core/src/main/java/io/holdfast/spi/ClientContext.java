@@ -46,9 +46,14 @@ public final class ClientContext {
         return clientId;
     }
 
-    /** The holder id of thread (or owner token) {@code ownerId} in this client. */
-    public String holderId(long ownerId) {
-        return clientId + ":" + ownerId;
+    /** The holder id of thread {@code threadId} in this client. */
+    public String holderId(long threadId) {
+        return clientId + ":" + threadId;
+    }
+
+    /** The holder id of async owner token {@code owner}: never equal to a thread's. */
+    public String ownerHolderId(long owner) {
+        return clientId + ":o" + owner;
     }
 
     public HoldfastOptions options() {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The blocking {@link RLock} over the {@link AcquisitionEngine}, for any {@link LockKind}. It keeps
@@ -132,6 +133,43 @@ public class EngineLock implements RLock {
     @Override
     public Optional<Lease> currentLease() {
         return ctx.engine().hold(kind, keys, holder()).map(h -> h);
+    }
+
+    @Override
+    public CompletableFuture<Lease> lockAsync(long owner, long leaseTime, TimeUnit unit) {
+        return startAsync(owner, leaseTime, unit, -1, h -> h);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Lease>> tryLockAsync(long owner, long waitTime, long leaseTime, TimeUnit unit) {
+        return startAsync(owner, leaseTime, unit, Math.max(0, unit.toNanos(waitTime)), Optional::ofNullable);
+    }
+
+    @Override
+    public CompletableFuture<Void> unlockAsync(long owner) {
+        ctx.checkOpen();
+        return ctx.engine().release(kind, keys, ctx.ownerHolderId(owner)).exceptionallyCompose(e ->
+                CompletableFuture.failedFuture(Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys,
+                        ctx.redis().endpoint())));
+    }
+
+    /** Starts an owner-token acquisition; cancelling the returned future cancels the acquisition. */
+    private <T> CompletableFuture<T> startAsync(long owner, long leaseTime, TimeUnit unit, long waitNanos,
+            Function<Hold, T> reply) {
+        long lease = leaseMillis(leaseTime, unit, true);
+        Acquisition a = ctx.engine().acquire(kind, keys, ctx.ownerHolderId(owner), lease, waitNanos);
+        CompletableFuture<T> result = a.result().handle((h, e) -> {
+            if (e != null) {
+                throw Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+            }
+            return reply.apply(h);
+        });
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                a.cancel();
+            }
+        });
+        return result;
     }
 
     @Override

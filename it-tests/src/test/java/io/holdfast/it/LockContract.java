@@ -430,6 +430,37 @@ abstract class LockContract {
         assertThat(lock.isLocked()).isFalse();
     }
 
+    @Test
+    void async_ownerTokens_areNotThreads() throws Exception {
+        RLock lock = lockOf(a, "async");
+        io.holdfast.Lease lease = lock.lockAsync(7, -1, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        assertThat(lease.isValid()).isTrue();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        assertThat(lock.tryLock()).isFalse(); // the thread is not owner 7
+        assertThat(lock.tryLockAsync(8, 100, -1, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS)).isEmpty();
+        // owner 7 re-enters and is released from another thread
+        lock.lockAsync(7, -1, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        OwnerThread other = thread("releaser");
+        other.call(() -> lockOf(a, "async").unlockAsync(7).get(5, TimeUnit.SECONDS));
+        assertThat(lock.isLocked()).isTrue();
+        other.call(() -> lockOf(a, "async").unlockAsync(7).get(5, TimeUnit.SECONDS));
+        assertThat(lock.isLocked()).isFalse();
+        assertThatThrownBy(() -> lock.unlockAsync(7).join()).hasCauseInstanceOf(IllegalMonitorStateException.class);
+    }
+
+    @Test
+    void async_cancellingTheFuture_leavesNothingHeld() throws Exception {
+        RLock held = lockOf(a, "async-cancel");
+        held.lock();
+        CompletableFuture<io.holdfast.Lease> waiting = lockOf(b, "async-cancel").lockAsync(9, -1, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.subscribedChannels() == 1);
+        waiting.cancel(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.subscribedChannels() == 0);
+        held.unlock();
+        assertThat(b.holdCount()).isZero();
+        assertThat(held.isLocked()).isFalse();
+    }
+
     /** The Redis key of lock {@code name} under the default prefix. */
     protected static String key(String name) {
         return "holdfast:{" + name + "}";
