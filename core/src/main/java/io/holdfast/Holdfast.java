@@ -152,6 +152,12 @@ public final class Holdfast implements AutoCloseable {
         return ctx.holds().size();
     }
 
+    /** How many lock objects the client keeps cached now (at most {@code lockCacheSize}). */
+    public long cachedLocks() {
+        locks.cleanUp();
+        return locks.estimatedSize();
+    }
+
     /** How many leases (holds and queue places) the watchdog renews now. */
     public int renewalCount() {
         return ctx.keeper().size();

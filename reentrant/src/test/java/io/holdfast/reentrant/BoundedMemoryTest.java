@@ -1,0 +1,36 @@
+package io.holdfast.reentrant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.RLock;
+import io.holdfast.testkit.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Many distinct lock names must not grow the client's memory without bound. */
+class BoundedMemoryTest {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
+
+    @Test
+    void aMillionNames_keepTheClientsStateBounded() {
+        try (Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(redis.uri()).lockCacheSize(1_000).build())) {
+            for (int i = 0; i < 1_000_000; i++) {
+                holdfast.getLock("name-" + i);
+            }
+            for (int i = 0; i < 2_000; i++) {
+                RLock lock = holdfast.getLock("used-" + i);
+                assertThat(lock.tryLock()).isTrue();
+                lock.unlock();
+            }
+            assertThat(holdfast.cachedLocks()).isLessThanOrEqualTo(1_000);
+            assertThat(holdfast.holdCount()).isZero();
+            assertThat(holdfast.renewalCount()).isZero();
+            assertThat(holdfast.subscribedChannels()).isZero();
+            assertThat(redis.commands().dbsize()).isZero();
+        }
+    }
+}

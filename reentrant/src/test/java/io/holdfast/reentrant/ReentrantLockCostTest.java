@@ -1,0 +1,87 @@
+package io.holdfast.reentrant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.RLock;
+import io.holdfast.testkit.RedisServerExtension;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Pins the cost of the hot path in Redis work (not time): what the client sends and what runs
+ * inside the scripts, read from {@code INFO commandstats} deltas.
+ */
+class ReentrantLockCostTest {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
+
+    @Test
+    void uncontendedLockUnlock_isTwoRoundTripsAndSevenCommands() {
+        try (Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build())) {
+            RLock lock = holdfast.getLock("cost");
+            lock.lock(); // loads the scripts (NOSCRIPT, then EVAL) outside the measurement
+            lock.unlock();
+            Map<String, Long> before = commandCalls();
+            int cycles = 50;
+            for (int i = 0; i < cycles; i++) {
+                lock.lock();
+                lock.unlock();
+            }
+            Map<String, Long> delta = delta(before, commandCalls());
+            delta.remove("info");
+            assertThat(delta.get("evalsha")).as("round trips").isEqualTo(2L * cycles);
+            long inside = delta.entrySet().stream().filter(e -> !e.getKey().equals("evalsha"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            assertThat(inside).as("commands run by the scripts: %s", delta).isEqualTo(7L * cycles);
+        }
+    }
+
+    @Test
+    void reentrantLevel_isOneRoundTripEachWay() {
+        try (Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build())) {
+            RLock lock = holdfast.getLock("deep");
+            lock.lock();
+            lock.lock();
+            lock.unlock();
+            Map<String, Long> before = commandCalls();
+            for (int i = 0; i < 100; i++) {
+                lock.lock();
+            }
+            for (int i = 0; i < 100; i++) {
+                lock.unlock();
+            }
+            Map<String, Long> delta = delta(before, commandCalls());
+            assertThat(delta.get("evalsha")).isEqualTo(200L);
+            lock.unlock();
+            assertThat(lock.isLocked()).isFalse();
+        }
+    }
+
+    private static Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new HashMap<>();
+        for (String line : redis.commands().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                String v = line.substring(line.indexOf("calls=") + 6);
+                calls.put(name, Long.parseLong(v.substring(0, v.indexOf(','))));
+            }
+        }
+        return calls;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new HashMap<>();
+        after.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n != 0) {
+                d.put(k, n);
+            }
+        });
+        return d;
+    }
+}
