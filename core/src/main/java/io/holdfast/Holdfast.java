@@ -117,7 +117,18 @@ public final class Holdfast implements AutoCloseable {
         return (RLock) lock("reentrant", name);
     }
 
-    /** The fair (first come, first served) lock called {@code name}. */
+    /**
+     * The fair lock called {@code name}: the contract of {@link #getLock}, plus first come, first
+     * served order across every thread of every client. {@code tryLock()} without a wait neither
+     * jumps nor joins the queue; a waiter that gives up leaves it at once; an unlock wakes only the
+     * head of the queue. A waiter that stops renewing its place (its process died) is evicted after
+     * {@link HoldfastOptions#fairWaiterTimeout()}, measured by the server's clock. Obtaining the lock
+     * does not talk to Redis.
+     *
+     * @throws NullPointerException if name is null
+     * @throws IllegalArgumentException if name is empty
+     * @throws IllegalStateException if the client is closed, or holdfast-fair is not on the class path
+     */
     public RLock getFairLock(String name) {
         return (RLock) lock("fair", name);
     }

@@ -6,13 +6,28 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Lua script kept as a resource file, run by {@code EVALSHA} with its SHA-1 digest (see
  * {@link RedisGateway#eval}).
+ *
+ * <p><b>Fragments.</b> Scripts share code by including fragment files, never by copying. A line
+ * that is exactly {@code --@include NAME} is replaced, when the script is loaded, by the text of
+ * resource {@code NAME}: a plain name sits next to the file that includes it, a name starting
+ * with {@code /} is a class-path path (core's fragments live in {@code /io/holdfast/spi/}).
+ * Fragments define {@code local function}s only, so that including one changes no behaviour by
+ * itself; they may include others; each is included once per script (a repeated include is
+ * dropped). The digest and the line numbers in Redis error messages refer to the composed text,
+ * {@link #source()}.
  */
 public final class Script {
+
+    private static final Pattern INCLUDE = Pattern.compile("--@include\\s+(\\S+)\\s*");
 
     private final String name;
     private final String source;
@@ -26,24 +41,20 @@ public final class Script {
 
     /**
      * Loads the resource {@code fileName} that sits next to {@code anchor}'s class file, e.g.
-     * {@code Script.load(ReentrantKind.class, "acquire.lua")}.
+     * {@code Script.load(ReentrantKind.class, "acquire.lua")}, with its includes resolved.
+     *
+     * @throws IllegalStateException if the file or a fragment it includes is missing
      */
     public static Script load(Class<?> anchor, String fileName) {
-        try (InputStream in = anchor.getResourceAsStream(fileName)) {
-            if (in == null) {
-                throw new IllegalStateException("script resource " + fileName + " not found next to " + anchor.getName());
-            }
-            String name = anchor.getPackageName() + "/" + fileName;
-            return new Script(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read script " + fileName, e);
-        }
+        String path = resolve("/" + anchor.getPackageName().replace('.', '/') + "/", fileName);
+        return new Script(anchor.getPackageName() + "/" + fileName, compose(anchor, path, new HashSet<>()));
     }
 
     public String name() {
         return name;
     }
 
+    /** The text sent to Redis: the file with its includes resolved. */
     public String source() {
         return source;
     }
@@ -55,6 +66,49 @@ public final class Script {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** The text of the resource at absolute {@code path}, its include lines replaced. */
+    private static String compose(Class<?> anchor, String path, Set<String> included) {
+        included.add(path);
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        StringBuilder out = new StringBuilder();
+        for (String line : read(anchor, path).split("\n", -1)) {
+            Matcher m = INCLUDE.matcher(line);
+            if (!m.matches()) {
+                out.append(line).append('\n');
+                continue;
+            }
+            String fragment = resolve(dir, m.group(1));
+            if (included.contains(fragment)) {
+                continue;
+            }
+            String text = compose(anchor, fragment, included);
+            out.append("-- [included ").append(fragment).append("]\n").append(text)
+                    .append(text.endsWith("\n") ? "" : "\n").append("-- [end of ").append(fragment).append("]\n");
+        }
+        out.setLength(out.length() - 1); // the split added one newline too many
+        return out.toString();
+    }
+
+    private static String resolve(String dir, String name) {
+        return name.startsWith("/") ? name : dir + name;
+    }
+
+    /** Reads a resource through the anchor's module, or core's for core's own fragments. */
+    private static String read(Class<?> anchor, String path) {
+        InputStream found = anchor.getResourceAsStream(path);
+        if (found == null) {
+            found = Script.class.getResourceAsStream(path);
+        }
+        if (found == null) {
+            throw new IllegalStateException("script resource " + path + " not found (loading for " + anchor.getName() + ")");
+        }
+        try (InputStream in = found) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read script " + path, e);
+        }
     }
 
     private static String sha1(String text) {

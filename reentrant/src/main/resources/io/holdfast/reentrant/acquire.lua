@@ -9,22 +9,14 @@
 --   {0, pttl}   held by someone else; pttl = their remaining lease in ms (-1: no expiry)
 --   {-1, 0}     "reenter", but the holder's hold is no longer there (lost)
 -- A key of another type fails the script with WRONGTYPE before anything is written.
+--@include /io/holdfast/spi/hash-hold.lua
 local lock, holder, lease = KEYS[1], ARGV[1], ARGV[2]
 
 if ARGV[3] == 'reenter' then
-  if redis.call('HEXISTS', lock, holder) == 0 then
-    return {-1, 0}
-  end
-  local count = redis.call('HINCRBY', lock, holder, 1)
-  redis.call('PEXPIRE', lock, lease)
-  return {2, count}
+  return reenter(lock, holder, lease)
 end
-
 if redis.call('EXISTS', lock) == 1 and redis.call('HEXISTS', lock, holder) == 0 then
   return {0, redis.call('PTTL', lock)}
 end
 -- free, or left over from this holder's lost hold: start again at one level
-redis.call('HSET', lock, holder, 1)
-redis.call('PEXPIRE', lock, lease)
-local now = redis.call('TIME')
-return {1, tonumber(now[1]) * 1000000 + tonumber(now[2])}
+return grant(lock, holder, lease)

@@ -1,0 +1,19 @@
+package io.holdfast.fair;
+
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.EngineLock;
+import io.holdfast.spi.LockProvider;
+
+/** Makes {@code Holdfast.getFairLock(name)}: an {@link EngineLock} over {@link FairKind}. */
+public final class FairLockProvider implements LockProvider {
+
+    @Override
+    public String kind() {
+        return "fair";
+    }
+
+    @Override
+    public Object create(ClientContext context, String name) {
+        return new EngineLock(context, context.component(FairKind.class, FairKind::new), context.keys(name));
+    }
+}

@@ -1,0 +1,81 @@
+package io.holdfast.fair;
+
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.Renewable;
+import io.holdfast.spi.Script;
+import java.util.List;
+
+/**
+ * One waiter's place in a fair lock's queue, as the watchdog renews it: {@code renew-places.lua}
+ * pushes the waiter's deadline to server time + the waiter timeout while it is still queued.
+ */
+final class QueuePlace implements Renewable {
+
+    private static final Script RENEW = Script.load(QueuePlace.class, "renew-places.lua");
+
+    private final QueuePlaces owner;
+    private final HoldKey id;
+    private final LockKeys keys;
+    private final long leaseMillis;
+    private volatile long validUntilNanos;
+
+    QueuePlace(QueuePlaces owner, HoldKey id, LockKeys keys, long leaseMillis, long sentNanos) {
+        this.owner = owner;
+        this.id = id;
+        this.keys = keys;
+        this.leaseMillis = leaseMillis;
+        this.validUntilNanos = sentNanos + leaseMillis * 1_000_000L;
+    }
+
+    HoldKey id() {
+        return id;
+    }
+
+    String lockName() {
+        return keys.name();
+    }
+
+    @Override
+    public Script renewScript() {
+        return RENEW;
+    }
+
+    @Override
+    public List<String> renewKeys() {
+        return List.of(FairKind.deadlines(keys), FairKind.queue(keys));
+    }
+
+    @Override
+    public String renewArg() {
+        return id.holderId();
+    }
+
+    @Override
+    public long leaseMillis() {
+        return leaseMillis;
+    }
+
+    @Override
+    public long validUntilNanos() {
+        return validUntilNanos;
+    }
+
+    @Override
+    public void renewed(long sentNanos) {
+        long until = sentNanos + leaseMillis * 1_000_000L;
+        if (until - validUntilNanos > 0) {
+            validUntilNanos = until;
+        }
+    }
+
+    @Override
+    public void gone(String reason) {
+        owner.gone(this, reason);
+    }
+
+    @Override
+    public String toString() {
+        return "QueuePlace[" + keys.name() + " " + id.holderId() + "]";
+    }
+}

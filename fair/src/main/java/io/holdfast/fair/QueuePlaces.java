@@ -1,0 +1,81 @@
+package io.holdfast.fair;
+
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeaseKeeper;
+import io.holdfast.spi.LockKeys;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue places of one client's waiting fair acquisitions, each handed to the watchdog while
+ * its acquisition waits.
+ *
+ * <p>Lifecycle of a place: created (and registered) by the first waiting attempt that replies
+ * busy, refreshed by each later one; cancelled when an attempt is granted, when the acquisition
+ * gives up ({@link FairKind#abandon}), or when the watchdog reports it gone (the server evicted the
+ * waiter: its next attempt queues again, at the tail). Attempts of one acquisition run one at a
+ * time and replies come back in the order they were sent, so a place is never resurrected by a
+ * stale reply.
+ */
+final class QueuePlaces {
+
+    private static final Logger log = LoggerFactory.getLogger(QueuePlaces.class);
+
+    private final ClientContext ctx;
+    private final long leaseMillis;
+    private final Map<HoldKey, QueuePlace> places = new ConcurrentHashMap<>();
+
+    QueuePlaces(ClientContext ctx, long leaseMillis) {
+        this.ctx = ctx;
+        this.leaseMillis = leaseMillis;
+    }
+
+    /**
+     * After a waiting attempt sent at {@code sentNanos}: if {@code queued}, the server set the
+     * waiter's deadline then, so keep its place alive from there; otherwise it left the queue.
+     */
+    void afterAttempt(LockKeys keys, String holderId, boolean queued, long sentNanos) {
+        HoldKey id = id(keys, holderId);
+        if (!queued) {
+            cancel(places.remove(id));
+            return;
+        }
+        QueuePlace fresh = new QueuePlace(this, id, keys, leaseMillis, sentNanos);
+        QueuePlace known = places.putIfAbsent(id, fresh);
+        if (known != null) {
+            known.renewed(sentNanos);
+            return;
+        }
+        LeaseKeeper keeper = ctx.keeper();
+        if (keeper != null) {
+            keeper.register(fresh);
+        }
+    }
+
+    /** The acquisition gives up: stop renewing its place (the caller then leaves the queue). */
+    void leave(LockKeys keys, String holderId) {
+        cancel(places.remove(id(keys, holderId)));
+    }
+
+    /** The watchdog found the place gone; it already stopped renewing it. */
+    void gone(QueuePlace place, String reason) {
+        if (places.remove(place.id(), place)) {
+            log.warn("fair lock '{}': waiter {} lost its place in the queue ({}); it queues again at the tail",
+                    place.lockName(), place.renewArg(), reason);
+        }
+    }
+
+    private void cancel(QueuePlace place) {
+        LeaseKeeper keeper = ctx.keeper();
+        if (place != null && keeper != null) {
+            keeper.cancel(place);
+        }
+    }
+
+    private static HoldKey id(LockKeys keys, String holderId) {
+        return new HoldKey(keys.key(), "fair-waiter", holderId);
+    }
+}

@@ -1,0 +1,38 @@
+package io.holdfast.it;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Calls per command from {@code INFO commandstats}, to count what an operation cost. */
+final class CommandStats {
+
+    private CommandStats() {
+    }
+
+    /** Command name (lower case, e.g. "evalsha") → calls since the server started. */
+    static Map<String, Long> read(RedisCommands<String, String> redis) {
+        Map<String, Long> calls = new HashMap<>();
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            // cmdstat_evalsha:calls=12,usec=...,...
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                String rest = line.substring(line.indexOf("calls=") + "calls=".length());
+                calls.put(name, Long.parseLong(rest.substring(0, rest.indexOf(','))));
+            }
+        }
+        return calls;
+    }
+
+    /** after − before, per command, leaving out commands that were not called in between. */
+    static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new HashMap<>();
+        after.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n > 0) {
+                d.put(k, n);
+            }
+        });
+        return d;
+    }
+}

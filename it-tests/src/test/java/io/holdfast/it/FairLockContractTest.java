@@ -1,0 +1,13 @@
+package io.holdfast.it;
+
+import io.holdfast.Holdfast;
+import io.holdfast.RLock;
+
+/** The lock contract for {@link Holdfast#getFairLock}: a fair lock is first of all a lock. */
+class FairLockContractTest extends LockContract {
+
+    @Override
+    protected RLock lockOf(Holdfast client, String name) {
+        return client.getFairLock(name);
+    }
+}

@@ -1,0 +1,154 @@
+package io.holdfast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.holdfast.Holdfast;
+import io.holdfast.RLock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** First come, first served: the order of a fair lock's queue, across threads and clients. */
+class FairLockOrderTest extends FairFixture {
+
+    @Test
+    void eightThreads_acrossTwoClients_acquireInTheOrderTheyQueued() throws Exception {
+        Holdfast a = client();
+        Holdfast b = client();
+        RLock gate = a.getFairLock("order");
+        gate.lock();
+        FairQueueProbe q = probe("order");
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<String> holders = new ArrayList<>();
+        List<Future<Object>> done = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Holdfast client = i % 2 == 0 ? a : b;
+            OwnerThread t = thread("waiter-" + i);
+            holders.add(holderId(client, t));
+            done.add(t.submit(recordingAcquire(client, "order", order, i)));
+            q.awaitLength(i + 1);
+        }
+        assertThat(q.queue()).containsExactlyElementsOf(holders);
+
+        gate.unlock();
+
+        for (Future<Object> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(order).containsExactlyElementsOf(IntStream.range(0, 8).boxed().toList());
+        assertThat(q.keysLeft()).isEmpty();
+    }
+
+    @Test
+    void timedOutTryLock_inTheMiddle_leavesAtOnce_andThoseBehindKeepTheirOrder() throws Exception {
+        Holdfast a = client();
+        Holdfast b = client();
+        RLock gate = a.getFairLock("middle");
+        gate.lock();
+        FairQueueProbe q = probe("middle");
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        OwnerThread t0 = thread("first");
+        OwnerThread quitter = thread("quitter");
+        OwnerThread t2 = thread("third");
+        OwnerThread t3 = thread("fourth");
+        Future<Object> first = t0.submit(recordingAcquire(b, "middle", order, 0));
+        q.awaitLength(1);
+        Future<Boolean> gaveUp = quitter.submit(() -> a.getFairLock("middle").tryLock(4, TimeUnit.SECONDS));
+        q.awaitLength(2);
+        Future<Object> third = t2.submit(recordingAcquire(b, "middle", order, 2));
+        q.awaitLength(3);
+        Future<Object> fourth = t3.submit(recordingAcquire(a, "middle", order, 3));
+        q.awaitLength(4);
+
+        assertThat(gaveUp.get(30, TimeUnit.SECONDS)).isFalse();
+        // it left on its way out: gone before tryLock returned, the others untouched
+        assertThat(q.queue()).containsExactly(holderId(b, t0), holderId(b, t2), holderId(a, t3));
+        assertThat(q.deadline(holderId(a, quitter))).isNull();
+        assertThat(a.renewalCount()).isEqualTo(2); // the gate's hold and t3's queue place
+
+        gate.unlock();
+
+        first.get(30, TimeUnit.SECONDS);
+        third.get(30, TimeUnit.SECONDS);
+        fourth.get(30, TimeUnit.SECONDS);
+        assertThat(order).containsExactly(0, 2, 3);
+        assertThat(q.keysLeft()).isEmpty();
+    }
+
+    @Test
+    void tryLock_withoutWait_neverJumpsNorJoinsTheQueue() throws Exception {
+        Holdfast a = client();
+        Holdfast b = client();
+        FairQueueProbe q = probe("polite");
+        RLock held = a.getFairLock("polite");
+        held.lock();
+        assertThat(b.getFairLock("polite").tryLock()).isFalse();
+        assertThat(q.keysLeft()).containsExactly(q.lockKey()); // did not join
+        held.unlock();
+
+        // free, but somebody is queued and alive: nobody may jump ahead of it
+        String ghost = "someone-else:1";
+        redis.commands().rpush(q.queueKey(), ghost);
+        redis.commands().zadd(q.deadlinesKey(), q.serverMillis() + 60_000, ghost);
+        assertThat(b.getFairLock("polite").tryLock()).isFalse();
+        assertThat(a.getFairLock("polite").tryLock()).isFalse();
+        assertThat(q.queue()).containsExactly(ghost);
+        // a newcomer that waits queues behind it, and leaves again when its wait is over
+        assertThat(b.getFairLock("polite").tryLock(300, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(q.queue()).containsExactly(ghost);
+        assertThat(b.renewalCount()).isZero();
+
+        // its deadline passes (server time): it is evicted, the lock is free for the taking
+        redis.commands().zadd(q.deadlinesKey(), q.serverMillis() - 1, ghost);
+        RLock polite = b.getFairLock("polite");
+        assertThat(polite.tryLock()).isTrue();
+        assertThat(q.keysLeft()).containsExactly(q.lockKey());
+        polite.unlock();
+        assertThat(q.keysLeft()).isEmpty();
+    }
+
+    @Test
+    void liveWaiter_keepsItsPlace_farPastTheWaiterTimeout() throws Exception {
+        Duration waiterTimeout = Duration.ofMillis(600);
+        Holdfast a = client();
+        Holdfast w = client(waiterTimeout);
+        RLock gate = a.getFairLock("patient");
+        gate.lock();
+        FairQueueProbe q = probe("patient");
+        OwnerThread waiter = thread("patient");
+        Future<Boolean> got = waiter.submit(() -> w.getFairLock("patient").tryLock(60, TimeUnit.SECONDS));
+        q.awaitLength(1);
+        assertThat(w.renewalCount()).isEqualTo(1); // its queue place
+
+        // five waiter timeouts: the watchdog keeps renewing the place, it stays at the head
+        await().during(waiterTimeout.multipliedBy(5)).atMost(waiterTimeout.multipliedBy(10))
+                .until(() -> q.queue().equals(List.of(holderId(w, waiter))));
+        gate.unlock();
+
+        assertThat(got.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.renewalCount()).isEqualTo(1); // now its hold, no longer the place
+        waiter.run(() -> w.getFairLock("patient").unlock());
+        assertThat(w.renewalCount()).isZero();
+        assertThat(q.keysLeft()).isEmpty();
+    }
+
+    /** Takes the lock, notes {@code n} in {@code order}, lets go. */
+    static java.util.concurrent.Callable<Object> recordingAcquire(Holdfast client, String name, List<Integer> order, int n) {
+        return () -> {
+            RLock lock = client.getFairLock(name);
+            lock.lock();
+            try {
+                order.add(n);
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        };
+    }
+}
