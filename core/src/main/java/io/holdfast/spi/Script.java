@@ -29,12 +29,26 @@ public final class Script {
      * {@code Script.load(ReentrantKind.class, "acquire.lua")}.
      */
     public static Script load(Class<?> anchor, String fileName) {
+        return new Script(anchor.getPackageName() + "/" + fileName, read(anchor, fileName));
+    }
+
+    /**
+     * Loads the resource {@code fileName} with the resource {@code library} put before it, both
+     * next to {@code anchor}'s class file: the way several scripts of one kind share Lua functions
+     * (declared {@code local function} in the library) without copying them. Lua error line numbers
+     * then count the library's lines too.
+     */
+    public static Script loadWithLibrary(Class<?> anchor, String library, String fileName) {
+        String source = read(anchor, library) + "\n" + read(anchor, fileName);
+        return new Script(anchor.getPackageName() + "/" + fileName, source);
+    }
+
+    private static String read(Class<?> anchor, String fileName) {
         try (InputStream in = anchor.getResourceAsStream(fileName)) {
             if (in == null) {
                 throw new IllegalStateException("script resource " + fileName + " not found next to " + anchor.getName());
             }
-            String name = anchor.getPackageName() + "/" + fileName;
-            return new Script(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read script " + fileName, e);
         }
