@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
@@ -170,6 +172,29 @@ class ReadWriteLockTest extends ReadWriteFixture {
         read.unlock();
         assertThat(writing.get(5, TimeUnit.SECONDS)).isTrue();
         other.run(() -> rw(b, "own").writeLock().unlock());
+    }
+
+    @Test
+    void aWaitingWritersIntent_isRenewed_forAsLongAsItWaits() throws Exception {
+        Holdfast shortIntents = Holdfast.connect(HoldfastOptions.builder(redis.uri())
+                .watchdogLease(LEASE).fairWaiterTimeout(Duration.ofMillis(400)).build());
+        try (shortIntents) {
+            RLock read = rw(a, "patient").readLock();
+            read.lock();
+            OwnerThread writer = thread("patient-writer");
+            Future<Boolean> writing = writer.submit(() -> rw(shortIntents, "patient").writeLock().tryLock(20, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(5)).until(() -> waitingWriters("patient") == 1);
+            // many intent leases long, the intent stays and keeps new readers out
+            await().during(Duration.ofMillis(2_000)).atMost(Duration.ofSeconds(4))
+                    .until(() -> waitingWriters("patient") == 1 && !rw(b, "patient").readLock().tryLock());
+            assertThat(shortIntents.renewalCount()).as("the intent is renewed").isEqualTo(1);
+            read.unlock();
+            assertThat(writing.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(shortIntents.renewalCount()).as("now the write hold only").isEqualTo(1);
+            assertThat(waitingWriters("patient")).isZero();
+            writer.run(() -> rw(shortIntents, "patient").writeLock().unlock());
+            assertThat(shortIntents.renewalCount()).isZero();
+        }
     }
 
     @Test
