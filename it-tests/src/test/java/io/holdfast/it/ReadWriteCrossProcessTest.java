@@ -96,6 +96,8 @@ class ReadWriteCrossProcessTest extends ReadWriteFixture {
             assertThat(reads).isPositive();
             assertThat(redis.commands().get("mix:value")).isEqualTo(Long.toString(writes));
             Overlaps overlaps = Overlaps.of(intervals);
+            System.out.println("4 JVMs: " + writes + " writes, " + reads + " reads, "
+                    + overlaps.readPairs() + " overlapping read pairs, " + overlaps.withWrite().size() + " overlaps with a write");
             assertThat(overlaps.withWrite()).as("critical sections overlapping a write").isEmpty();
             assertThat(overlaps.readPairs()).as("reads that did overlap each other (the lock was shared)").isPositive();
         } finally {

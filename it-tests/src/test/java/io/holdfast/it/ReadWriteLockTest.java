@@ -13,6 +13,7 @@ import io.holdfast.RReadWriteLock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,20 @@ class ReadWriteLockTest extends ReadWriteFixture {
         read.unlock();
         assertThat(write.tryLock()).as("without the read hold it is no upgrade").isTrue();
         write.unlock();
+    }
+
+    @Test
+    void upgrade_isAlsoRefusedByTheServer_whenItHasAReadHoldOfTheHolder() {
+        // a read hold of this thread that the client does not know about (e.g. an undo that never
+        // reached the server): the script refuses the upgrade on its own
+        String member = "r:" + holder(a, Thread.currentThread().getId());
+        redis.commands().hset(key("stale"), Map.of("mode", "read", member, "1"));
+        redis.commands().zadd(key("stale") + ":leases", serverMillis() + 60_000, member);
+        RLock write = rw(a, "stale").writeLock();
+        assertThat(write.tryLock()).isFalse();
+        assertThatThrownBy(write::lock).isInstanceOf(IllegalMonitorStateException.class).hasMessageContaining("upgrade");
+        assertThat(waitingWriters("stale")).isZero();
+        assertThat(a.holdCount()).isZero();
     }
 
     @Test
