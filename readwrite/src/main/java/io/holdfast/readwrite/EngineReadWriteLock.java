@@ -41,6 +41,11 @@ import io.holdfast.spi.LockKeys;
  *       {@code isLocked()}, {@code getHoldCount()} and {@code remainTimeToLive()} answer for their
  *       own role (e.g. the read lock's {@code isLocked()}: whether any reader holds it).</li>
  * </ul>
+ *
+ * <p><b>Redis unreachable:</b> as for every {@link RLock}: methods that talk to Redis throw
+ * {@link io.holdfast.RedisUnavailableException} or {@link io.holdfast.HoldfastTimeoutException}, a
+ * failed acquisition leaves nothing held, and a hold (or a waiting writer's intent) that cannot be
+ * renewed before its lease runs out is lost. Obtaining the two locks never talks to Redis.
  */
 final class EngineReadWriteLock implements RReadWriteLock {
 
