@@ -4,8 +4,15 @@ import java.util.concurrent.locks.ReadWriteLock;
 
 /**
  * A pair of locks over one name: a shared read lock and an exclusive write lock, both
- * {@link RLock}s with reentrancy, leases, fencing tokens and the lost-lease signal. See the
- * implementation's Javadoc for the exact fairness policy.
+ * {@link RLock}s with reentrancy, leases, fencing tokens and the lost-lease signal. Every read
+ * hold has a lease of its own.
+ *
+ * <p>Policy (writer preference): once a writer waits, new readers wait behind it, except a thread
+ * re-entering its read hold and the write holder taking the read lock. Downgrade (take the read
+ * lock while holding the write lock, then release the write lock) is allowed. Upgrade is refused
+ * at once: for a thread that holds the read lock, {@code writeLock().tryLock(...)} returns
+ * {@code false} and {@code writeLock().lock()} throws {@link IllegalMonitorStateException}. The
+ * exact policy is in the implementation's Javadoc and the README ("Read-write lock").
  */
 public interface RReadWriteLock extends ReadWriteLock {
 

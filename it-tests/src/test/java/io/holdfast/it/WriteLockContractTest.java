@@ -1,0 +1,13 @@
+package io.holdfast.it;
+
+import io.holdfast.Holdfast;
+import io.holdfast.RLock;
+
+/** The exclusive-lock contract, unchanged, for the write lock of {@link Holdfast#getReadWriteLock}. */
+class WriteLockContractTest extends LockContract {
+
+    @Override
+    protected RLock lockOf(Holdfast client, String name) {
+        return client.getReadWriteLock(name).writeLock();
+    }
+}

@@ -1,0 +1,41 @@
+-- Read-write lock: one attempt at the write lock (state layout and helpers: lib.lua).
+-- KEYS[1]  lock hash      KEYS[2]  leases zset      KEYS[3]  writer intents zset
+-- ARGV[1]  holder id
+-- ARGV[2]  lease in milliseconds
+-- ARGV[3]  "fresh" (the holder has no live write hold in its client) or "reenter"
+-- ARGV[4]  intent lease in milliseconds if the caller will wait, else 0
+-- Returns {code, value[, reason]}:
+--   {1, token}  acquired; token = max(server time in us, last token + 1); the holder's intent is gone
+--   {2, count}  re-entered; count = the new write hold count
+--   {0, ms}     held by others; ms = time until the earliest lease deadline. If ARGV[4] > 0 the
+--               holder's intent is recorded (or refreshed) for ARGV[4] ms: new readers wait for it
+--   {-1, 0}     "reenter", but the holder's write hold is gone (lost)
+--   {-2, 0, reason}  the holder holds the read lock: a read-to-write upgrade, refused at once
+--@include lib.lua
+local L, leases, intents = KEYS[1], KEYS[2], KEYS[3]
+local holder, lease, intent_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
+local member = 'w:' .. holder
+local now, now_us = clock()
+purge(L, leases, now)
+
+if ARGV[3] == 'reenter' then
+  return reenter(L, leases, member, lease, now)
+end
+local mode, writer, token, own_read = unpack(redis.call('HMGET', L, 'mode', 'writer', 'token', 'r:' .. holder))
+if own_read then
+  return {-2, 0, 'read-to-write upgrade: the holder holds the read lock; '
+      .. 'release it before taking the write lock (waiting for it would deadlock)'}
+end
+if not mode or writer == holder then
+  -- free, or a leftover of this holder's own lost write hold: start again at one level
+  if intent_ms > 0 then
+    redis.call('ZREM', intents, holder)
+  end
+  return grant(L, leases, member, lease, now, now_us, token, 'mode', 'write', 'writer', holder)
+end
+if intent_ms > 0 then
+  redis.call('ZREMRANGEBYSCORE', intents, '-inf', now)
+  redis.call('ZADD', intents, int(now + intent_ms), holder)
+  keep_alive(intent_ms, intents)
+end
+return busy(leases, now)

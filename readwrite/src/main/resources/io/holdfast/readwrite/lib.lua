@@ -1,0 +1,158 @@
+-- Read-write lock: functions shared by its scripts, each of which includes this file with
+-- `--@include lib.lua` (see Script, "Fragments"), so only `local function`s live here and nothing runs.
+--
+-- State of lock L; every key carries L's hash tag, so all of them live in one Cluster slot:
+--   L          hash  mode     'read' | 'write'
+--                    writer   holder id of the write hold (write mode only)
+--                    token    the last fencing token issued
+--                    r:<id>   read hold count of holder <id>
+--                    w:<id>   write hold count of holder <id>
+--   L:leases   zset  r:<id> / w:<id> -> lease deadline, server time in ms. A hold is alive while its
+--                    deadline is ahead; every hold has its own, whoever renews theirs.
+--   L:intents  zset  <id> -> deadline (server ms) of the intent of writer <id>, who waits
+-- L and L:leases exist together, exactly while L:leases has members. A key's TTL is never shorter
+-- than its longest deadline, so the keys of an abandoned lock vanish by themselves. Holds whose
+-- deadline passed are removed by the next script that changes the lock (purge), which only ever
+-- reads the expired members: no script scans the live holds.
+
+-- Server time in ms (deadlines) and in us (fencing tokens).
+local function clock()
+  local t = redis.call('TIME')
+  local us = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  return math.floor(us / 1000), us
+end
+
+-- An integer as Redis should store it (Lua would print a large number as 1.7e+15).
+local function int(n)
+  return string.format('%d', n)
+end
+
+-- Makes key k1 (and k2, which always has the same TTL) live at least ms more; never shortens it,
+-- since another hold may have a longer lease.
+local function keep_alive(ms, k1, k2)
+  if redis.call('PTTL', k1) < ms then
+    redis.call('PEXPIRE', k1, ms)
+    if k2 then
+      redis.call('PEXPIRE', k2, ms)
+    end
+  end
+end
+
+-- Removes the holds `members` ('r:<id>' / 'w:<id>'). Returns whether the lock is still held; when
+-- the write hold went and the writer's own read holds remain, the lock is in read mode now.
+local function drop(L, leases, members)
+  local writer_went = false
+  for _, m in ipairs(members) do
+    redis.call('HDEL', L, m)
+    redis.call('ZREM', leases, m)
+    writer_went = writer_went or string.sub(m, 1, 2) == 'w:'
+  end
+  if redis.call('ZCARD', leases) == 0 then
+    redis.call('DEL', L, leases)
+    return false
+  end
+  if writer_went then
+    redis.call('HDEL', L, 'writer')
+    redis.call('HSET', L, 'mode', 'read')
+  end
+  return true
+end
+
+-- Removes the holds whose lease ran out.
+local function purge(L, leases, now)
+  local dead = redis.call('ZRANGEBYSCORE', leases, '-inf', now)
+  if #dead > 0 then
+    drop(L, leases, dead)
+  end
+end
+
+-- The first live writer intent: holder id and deadline, or nil.
+local function first_intent(intents, now)
+  local first = redis.call('ZRANGEBYSCORE', intents, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if first[1] then
+    return first[1], tonumber(first[2])
+  end
+  return nil
+end
+
+-- Reply to an attempt that must wait for the holders: {0, ms until the earliest lease deadline},
+-- when the holders may change without any release message.
+local function busy(leases, now)
+  local first = redis.call('ZRANGE', leases, 0, 0, 'WITHSCORES')
+  if not first[2] then
+    return {0, -1}
+  end
+  return {0, math.max(1, tonumber(first[2]) - now)}
+end
+
+-- Grants one level of the new hold `member` for `lease` ms, setting the extra hash fields `...`
+-- too. Replies ACQUIRED with the fencing token max(server us, last token + 1).
+local function grant(L, leases, member, lease, now, now_us, last_token, ...)
+  local token = math.max(now_us, (tonumber(last_token) or 0) + 1)
+  redis.call('HSET', L, member, 1, 'token', int(token), ...)
+  redis.call('ZADD', leases, int(now + lease), member)
+  keep_alive(lease, L, leases)
+  return {1, token}
+end
+
+-- Re-entry of a holder of `member`: one more level and a lease of at least `lease` ms from now.
+-- Replies REENTERED with the count, or GONE (after purge, a present member is alive).
+local function reenter(L, leases, member, lease, now)
+  if redis.call('HEXISTS', L, member) == 0 then
+    return {-1, 0}
+  end
+  local count = redis.call('HINCRBY', L, member, 1)
+  redis.call('ZADD', leases, 'GT', int(now + lease), member)
+  keep_alive(lease, L, leases)
+  return {2, count}
+end
+
+-- Releases one level of `member`. Returns the levels left (-1: no such hold) and, at 0, whether
+-- the lock is still held by others.
+local function release_one(L, leases, member)
+  if redis.call('HEXISTS', L, member) == 0 then
+    return -1, true
+  end
+  local left = redis.call('HINCRBY', L, member, -1)
+  if left > 0 then
+    return left, true
+  end
+  return 0, drop(L, leases, {member})
+end
+
+-- Wakes the waiters that can proceed now that a hold or an intent went. While a writer waits
+-- (live intent) no new reader may enter, so: the lock free -> wake that writer only; still held
+-- (by readers) -> nobody. No writer waiting -> wake everyone: each waiting reader gets in.
+local function wake(intents, channel, now, held)
+  local writer = first_intent(intents, now)
+  if writer then
+    if not held then
+      redis.call('PUBLISH', channel, '=' .. writer)
+    end
+  else
+    redis.call('PUBLISH', channel, '*')
+  end
+end
+
+-- Batched renewal (see io.holdfast.spi.Renewable). Item i has ARGV[2] keys, the last of which is
+-- the zset holding its member prefix .. ARGV[2 + i]; the member's deadline is set to now + lease
+-- if it is still ahead (an expired member is never revived) and the item's keys kept alive.
+-- Returns one flag per item: 1 renewed, 0 gone. A key of another type counts as gone.
+local function renew_all(prefix)
+  local lease, per = tonumber(ARGV[1]), tonumber(ARGV[2])
+  local now = clock()
+  local out = {}
+  for i = 1, #ARGV - 2 do
+    local base = (i - 1) * per
+    local zset, member = KEYS[base + per], prefix .. ARGV[2 + i]
+    local deadline = redis.pcall('ZSCORE', zset, member)
+    if type(deadline) == 'string' and tonumber(deadline) > now then
+      redis.call('ZADD', zset, 'GT', int(now + lease), member)
+      keep_alive(lease, KEYS[base + 1], per > 1 and KEYS[base + 2] or nil)
+      out[i] = 1
+    else
+      out[i] = 0
+    end
+  end
+  return out
+end
