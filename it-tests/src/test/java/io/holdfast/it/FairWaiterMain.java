@@ -12,7 +12,7 @@ import java.time.Duration;
  * A fair-lock waiter in a child JVM. Arguments: Redis URI, lock name, fair waiter timeout in ms.
  * Prints {@code ready <holderId>} once connected, then obeys stdin: {@code lock} takes the lock
  * (blocking; the waiter is queued meanwhile), prints {@code acquired <nanoTime> <fencingToken>},
- * releases it and prints {@code released <nanoTime>}. Exits when stdin ends.
+ * releases it and prints {@code released <nanoTime taken just before unlock()>}. Exits when stdin ends.
  */
 public final class FairWaiterMain {
 
@@ -30,8 +30,11 @@ public final class FairWaiterMain {
                 if (line.equals("lock")) {
                     lock.lock();
                     System.out.println("acquired " + System.nanoTime() + " " + lock.getFencingToken());
+                    // the critical section ends when unlock() is called: the next holder may get
+                    // the lock before this unlock() returns
+                    long leaving = System.nanoTime();
                     lock.unlock();
-                    System.out.println("released " + System.nanoTime());
+                    System.out.println("released " + leaving);
                 }
             }
         }
