@@ -8,7 +8,6 @@ import io.holdfast.RLock;
 import io.holdfast.testkit.ChildJvm;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -102,40 +101,6 @@ class ReadWriteCrossProcessTest extends ReadWriteFixture {
             assertThat(overlaps.readPairs()).as("reads that did overlap each other (the lock was shared)").isPositive();
         } finally {
             children.forEach(ChildJvm::close);
-        }
-    }
-
-    /** One critical section: [start, end] in System.nanoTime() of one machine. */
-    record Interval(boolean write, long start, long end) {
-        static Interval parse(String line) {
-            String[] f = line.split(" ");
-            return new Interval(f[0].equals("W"), Long.parseLong(f[1]), Long.parseLong(f[2]));
-        }
-
-        boolean overlaps(Interval o) {
-            return start < o.end && o.start < end;
-        }
-    }
-
-    /** The overlapping pairs among intervals, found by one sweep in start order. */
-    record Overlaps(List<String> withWrite, long readPairs) {
-        static Overlaps of(List<Interval> intervals) {
-            List<Interval> sorted = new ArrayList<>(intervals);
-            sorted.sort(Comparator.comparingLong(Interval::start));
-            List<String> bad = new ArrayList<>();
-            long reads = 0;
-            for (int i = 0; i < sorted.size(); i++) {
-                Interval x = sorted.get(i);
-                for (int j = i + 1; j < sorted.size() && sorted.get(j).start() < x.end(); j++) {
-                    Interval y = sorted.get(j);
-                    if (x.write() || y.write()) {
-                        bad.add(x + " and " + y);
-                    } else {
-                        reads++;
-                    }
-                }
-            }
-            return new Overlaps(bad, reads);
         }
     }
 }
