@@ -39,6 +39,11 @@ public final class Errors {
             return (RuntimeException) e;
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String refusal = authenticationRefusal(e);
+        if (refusal != null) {
+            // Lettuce reports a refused AUTH at connect as "Unable to connect", the reply as its cause
+            return new RedisUnavailableException(what + ": Redis at " + endpoint + " refused authentication: " + refusal, e);
+        }
         if (e instanceof RedisCommandTimeoutException) {
             return new HoldfastTimeoutException(what + ": Redis at " + endpoint + " did not answer in time (" + message + ")", e);
         }
@@ -46,9 +51,6 @@ public final class Errors {
             if (message.startsWith("WRONGTYPE")) {
                 return new WrongKeyTypeException(what + ": key '" + (keys == null ? "?" : keys.key())
                         + "' holds a value of another type, written by someone else; Holdfast changed nothing", e);
-            }
-            if (message.startsWith("NOAUTH") || message.startsWith("WRONGPASS")) {
-                return new RedisUnavailableException(what + ": Redis at " + endpoint + " refused authentication: " + message, e);
             }
             return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + message, e);
         }
@@ -63,5 +65,16 @@ public final class Errors {
             return r;
         }
         return new HoldfastException(what + ": " + message, e);
+    }
+
+    /** The server's NOAUTH / WRONGPASS reply somewhere in {@code e}'s cause chain, or null. */
+    private static String authenticationRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null
+                    && (t.getMessage().startsWith("NOAUTH") || t.getMessage().startsWith("WRONGPASS"))) {
+                return t.getMessage();
+            }
+        }
+        return null;
     }
 }

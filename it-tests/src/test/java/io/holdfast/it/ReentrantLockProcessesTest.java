@@ -65,7 +65,7 @@ class ReentrantLockProcessesTest {
                 Holdfast other = client()) {
             RLock lock = other.getLock("killed");
             // the watchdog keeps the child's hold alive well past one lease
-            await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(4)).until(() -> !lock.tryLock());
+            await().pollInSameThread().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(4)).until(() -> !lock.tryLock());
 
             child.kill9();
             long killed = System.nanoTime();
