@@ -2,6 +2,7 @@ package io.holdfast;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a {@link Holdfast} client is configured with. Immutable; build with
@@ -16,6 +17,7 @@ public final class HoldfastOptions {
     private final Duration fairWaiterTimeout;
     private final int lockCacheSize;
     private final LeaseListener leaseListener;
+    private final ReplicaAcknowledgement replicaAcknowledgement;
 
     private HoldfastOptions(Builder b) {
         this.redisUri = b.redisUri;
@@ -25,6 +27,7 @@ public final class HoldfastOptions {
         this.fairWaiterTimeout = b.fairWaiterTimeout;
         this.lockCacheSize = b.lockCacheSize;
         this.leaseListener = b.leaseListener;
+        this.replicaAcknowledgement = b.replicaAcknowledgement;
     }
 
     /**
@@ -69,6 +72,11 @@ public final class HoldfastOptions {
         return leaseListener;
     }
 
+    /** Replica acknowledgement after each fresh acquisition, if configured (default: none). */
+    public Optional<ReplicaAcknowledgement> replicaAcknowledgement() {
+        return Optional.ofNullable(replicaAcknowledgement);
+    }
+
     /** Builder of {@link HoldfastOptions}; every setter checks its argument at once. */
     public static final class Builder {
         private final String redisUri;
@@ -78,6 +86,7 @@ public final class HoldfastOptions {
         private Duration fairWaiterTimeout = Duration.ofSeconds(5);
         private int lockCacheSize = 10_000;
         private LeaseListener leaseListener = (lease, cause) -> { };
+        private ReplicaAcknowledgement replicaAcknowledgement;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -130,7 +139,25 @@ public final class HoldfastOptions {
             return this;
         }
 
+        /**
+         * After every fresh acquisition, wait up to {@code timeout} for {@code replicas} replicas to
+         * acknowledge the hold, and apply {@code policy} if fewer do (default: no waiting). See
+         * {@link ReplicaAcknowledgement} for what this does and does not guarantee, and its cost.
+         */
+        public Builder replicaAcknowledgement(int replicas, Duration timeout, ReplicaAcknowledgement.Policy policy) {
+            this.replicaAcknowledgement = new ReplicaAcknowledgement(replicas, timeout, policy);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if the replica acknowledgement timeout is not shorter
+         *     than the command timeout (the {@code WAIT} command itself would time out first)
+         */
         public HoldfastOptions build() {
+            if (replicaAcknowledgement != null && replicaAcknowledgement.timeout().compareTo(commandTimeout) >= 0) {
+                throw new IllegalArgumentException("replica acknowledgement timeout (" + replicaAcknowledgement.timeout().toMillis()
+                        + " ms) must be shorter than the command timeout (" + commandTimeout.toMillis() + " ms)");
+            }
             return new HoldfastOptions(this);
         }
 

@@ -1,5 +1,6 @@
 package io.holdfast.spi;
 
+import io.holdfast.ReplicationException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +93,18 @@ public final class Acquisition {
     }
 
     private void acquired(long token, long sent) {
+        ReplicaCheck.after(ctx, keys).whenComplete((v, e) -> {
+            if (e == null) {
+                keep(token, sent);
+            } else if (Errors.unwrap(e) instanceof ReplicationException refused) {
+                kind.abandon(keys, holdId.holderId()).whenComplete((x, y) -> finish(null, refused));
+            } else {
+                failed(e);
+            }
+        });
+    }
+
+    private void keep(long token, long sent) {
         if (cancelled) {
             kind.abandon(keys, holdId.holderId()).whenComplete((v, e) -> finish(null,
                     new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled")));
