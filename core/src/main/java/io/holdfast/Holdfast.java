@@ -181,7 +181,8 @@ public final class Holdfast implements AutoCloseable {
 
     /**
      * Stops every renewal and closes the connections. Holds still held are not released: they
-     * expire with their lease. Locks of a closed client throw {@link IllegalStateException}.
+     * expire with their lease. Calls blocked acquiring a lock of this client fail at once with
+     * {@link IllegalStateException}; later calls on its locks throw it too.
      */
     @Override
     public void close() {

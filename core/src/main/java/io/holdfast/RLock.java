@@ -147,7 +147,8 @@ public interface RLock extends Lock {
      * {@link #unlockAsync(long)} and the same owner. Owner tokens and thread ids never collide.
      * Reentrant per owner. Never blocks; the future completes on a Holdfast thread with the hold,
      * or fails as the blocking methods would throw. Cancelling the returned future stops waiting
-     * and leaves nothing held.
+     * and leaves nothing held. An owner acquires one lock at a time: while an acquisition for
+     * {@code owner} is still in progress, another fails at once with {@link IllegalStateException}.
      *
      * @param leaseTime {@code > 0} for a lease that expires, {@code < 0} for a watchdog-renewed one
      * @throws IllegalArgumentException if {@code leaseTime == 0}

@@ -26,6 +26,7 @@ public final class Acquisition {
     private final LockKind kind;
     private final LockKeys keys;
     private final HoldKey holdId;
+    private final Thread ownerThread;
     private final long leaseMillis;
     private final boolean noWait;
     private final long deadline;
@@ -34,7 +35,9 @@ public final class Acquisition {
     private volatile boolean cancelled;
     private boolean subscribed;
 
-    Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, long leaseMillis, long waitNanos) {
+    Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
+            long waitNanos) {
+        this.ownerThread = ownerThread;
         this.ctx = ctx;
         this.kind = kind;
         this.keys = keys;
@@ -66,8 +69,17 @@ public final class Acquisition {
         attempt();
     }
 
+    /** The client is closing: fail at once; any later step sees the flag and only cleans up. */
+    void clientClosed() {
+        cancelled = true;
+        ctx.acquiring().remove(holdId, this);
+        result.completeExceptionally(new IllegalStateException(
+                "the Holdfast client was closed while acquiring lock '" + keys.name() + "'"));
+        waiter.wake();
+    }
+
     private void attempt() {
-        if (cancelled) {
+        if (cancelled || ctx.isClosed()) {
             giveUp(new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled"));
             return;
         }
@@ -170,10 +182,13 @@ public final class Acquisition {
 
     private void finish(Hold hold, RuntimeException failure) {
         boolean pendingWake = waiter.done();
+        ctx.acquiring().remove(holdId, this);
         if (subscribed) {
             ctx.hub().leave(keys.channel(), waiter);
-            if (pendingWake && hold == null) {
-                // the wake-up this waiter took is not used: hand it to the next local waiter
+            if ((pendingWake || cancelled) && hold == null) {
+                // the wake-up this waiter took is not used: hand it to the next local waiter. A
+                // cancelled waiter may have taken one without knowing (woken, then saw the flag),
+                // so it always passes one on: a spare wake-up costs one attempt, a lost one a wait
                 ctx.hub().wakeOne(keys.channel());
             }
         }
@@ -198,6 +213,10 @@ public final class Acquisition {
 
     long leaseMillis() {
         return leaseMillis;
+    }
+
+    Thread ownerThread() {
+        return ownerThread;
     }
 
     /** The kind refused this holder outright (e.g. an upgrade from read to write). */

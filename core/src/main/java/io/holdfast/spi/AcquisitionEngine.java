@@ -1,5 +1,6 @@
 package io.holdfast.spi;
 
+import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.spi.AttemptResult.Outcome;
 import java.util.Optional;
@@ -30,15 +31,25 @@ public final class AcquisitionEngine {
     /**
      * Starts acquiring.
      *
+     * @param ownerThread the thread that owns the hold, or null for an owner token: the watchdog
+     *     stops renewing a hold whose owner thread has ended
      * @param leaseMillis {@code > 0} for a lease that expires; {@code -1} for a watchdog-renewed one
      * @param waitNanos {@code 0} for one attempt only, {@code < 0} to wait for ever
      */
-    public Acquisition acquire(LockKind kind, LockKeys keys, String holderId, long leaseMillis, long waitNanos) {
+    public Acquisition acquire(LockKind kind, LockKeys keys, String holderId, Thread ownerThread, long leaseMillis,
+            long waitNanos) {
         ctx.checkOpen();
         HoldKey id = new HoldKey(keys.key(), kind.role(), holderId);
         Hold held = ctx.holds().get(id);
-        Acquisition acquisition = new Acquisition(ctx, kind, keys, id, leaseMillis, waitNanos);
+        Acquisition acquisition = new Acquisition(ctx, kind, keys, id, ownerThread, leaseMillis, waitNanos);
         if (held == null) {
+            Acquisition running = ctx.acquiring().putIfAbsent(id, acquisition);
+            if (running != null) {
+                // two fresh attempts of one holder would both be granted the same field
+                acquisition.result().completeExceptionally(new IllegalStateException("cannot acquire lock '" + keys.name()
+                        + "': holder " + holderId + " is already acquiring it; an owner acquires one lock at a time"));
+                return acquisition;
+            }
             acquisition.start();
         } else {
             reenter(acquisition, held, leaseMillis);
@@ -61,7 +72,7 @@ public final class AcquisitionEngine {
                         "re-entering lock '" + held.lockName() + "'", held.keys(), ctx.redis().endpoint()));
             } else if (r.outcome() == Outcome.REENTERED) {
                 held.count((int) r.value());
-                held.extended(sent);
+                held.extended(sent, lease);
                 acquisition.result().complete(held);
             } else {
                 held.markLost("the hold was gone from the server when re-entered", false);
@@ -87,25 +98,44 @@ public final class AcquisitionEngine {
         }
         boolean last = hold.count() == 1;
         if (last && !hold.beginRelease()) {
+            if (hold.lostCause() != null) {
+                return CompletableFuture.failedFuture(dropLostLevel(hold));
+            }
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException(
+                    "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
+        }
+        return kind.release(keys, holderId).thenCompose(left -> released(hold, last, left)).handle((v, e) -> {
+            if (e == null) {
+                return null;
+            }
+            if (last && hold.state() == LeaseState.RELEASING) {
+                hold.abortRelease();
+            }
+            throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+        });
+    }
+
+    /**
+     * The server released one level and has {@code left} levels. The client's count is what the
+     * caller was granted; the server's can only be higher, after a re-entry whose reply was lost
+     * (e.g. a timeout after the server ran it). So at the client's last level the whole hold is
+     * dropped on the server, whatever it counted, and never left behind renewed.
+     */
+    private CompletableFuture<Void> released(Hold hold, boolean last, long left) {
+        if (left < 0) {
+            hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
             return CompletableFuture.failedFuture(dropLostLevel(hold));
         }
-        return kind.release(keys, holderId).handle((left, e) -> {
-            if (e != null) {
-                if (last) {
-                    hold.abortRelease();
-                }
-                throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
-            }
-            if (left < 0) {
-                hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
-                throw dropLostLevel(hold);
-            }
-            hold.count(left.intValue());
-            if (left == 0) {
-                hold.released();
-                forget(hold);
-            }
-            return null;
+        if (!last && left > 0) {
+            hold.count(hold.count() - 1);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<?> leftOver = left > 0 ? hold.kind().abandon(hold.keys(), hold.id().holderId())
+                : CompletableFuture.completedFuture(null);
+        return leftOver.thenRun(() -> {
+            hold.count(0);
+            hold.released();
+            forget(hold);
         });
     }
 
@@ -132,7 +162,7 @@ public final class AcquisitionEngine {
     Hold granted(Acquisition a, long token, long sentNanos) {
         boolean renewed = a.leaseMillis() < 0;
         long lease = renewed ? ctx.options().watchdogLease().toMillis() : a.leaseMillis();
-        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), token, lease, renewed, sentNanos, ctx::lost);
+        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, lease, renewed, sentNanos, ctx::lost);
         ctx.holds().put(hold.id(), hold);
         if (renewed) {
             ctx.keeper().register(hold);

@@ -25,6 +25,7 @@ public final class ClientContext {
     private final Timer timer;
     private final Executor events;
     private final Map<HoldKey, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<HoldKey, Acquisition> acquiring = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
     private final AcquisitionEngine engine;
     private volatile LeaseKeeper keeper;
@@ -89,6 +90,20 @@ public final class ClientContext {
         return holds;
     }
 
+    /** The fresh acquisitions in progress, one per holder and role at most. */
+    Map<HoldKey, Acquisition> acquiring() {
+        return acquiring;
+    }
+
+    /**
+     * Marks the client closed and fails every acquisition still in progress ("client closed"),
+     * so that no caller stays blocked on a client that will never answer it.
+     */
+    public void markClosed() {
+        closed = true;
+        acquiring.values().forEach(Acquisition::clientClosed);
+    }
+
     /** One shared instance per client of a kind's helper, e.g. its {@link LockKind}. */
     public <T> T component(Class<T> type, Function<ClientContext, T> factory) {
         return type.cast(components.computeIfAbsent(type, t -> factory.apply(this)));
@@ -110,15 +125,14 @@ public final class ClientContext {
         return closed;
     }
 
-    public void markClosed() {
-        closed = true;
-    }
-
     /** Called once per lost hold: logs it and tells the client's listener off the I/O thread. */
     void lost(Hold hold, LockLostException cause) {
         LeaseKeeper k = keeper;
         if (k != null) {
             k.cancel(hold);
+        }
+        if (hold.ownerEnded()) {
+            holds.remove(hold.id(), hold); // nobody is left to unlock it
         }
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), hold.id().holderId(), hold.fencingToken());
         events.execute(() -> {

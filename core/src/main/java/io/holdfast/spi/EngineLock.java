@@ -157,7 +157,7 @@ public class EngineLock implements RLock {
     private <T> CompletableFuture<T> startAsync(long owner, long leaseTime, TimeUnit unit, long waitNanos,
             Function<Hold, T> reply) {
         long lease = leaseMillis(leaseTime, unit, true);
-        Acquisition a = ctx.engine().acquire(kind, keys, ctx.ownerHolderId(owner), lease, waitNanos);
+        Acquisition a = ctx.engine().acquire(kind, keys, ctx.ownerHolderId(owner), null, lease, waitNanos);
         CompletableFuture<T> result = a.result().handle((h, e) -> {
             if (e != null) {
                 throw Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
@@ -183,7 +183,7 @@ public class EngineLock implements RLock {
     }
 
     private Acquisition start(long leaseMillis, long waitNanos) {
-        return ctx.engine().acquire(kind, keys, holder(), leaseMillis, waitNanos);
+        return ctx.engine().acquire(kind, keys, holder(), Thread.currentThread(), leaseMillis, waitNanos);
     }
 
     /** {@code > 0} stays; {@code < 0} (only if allowed) means watchdog; 0 and other negatives are refused. */

@@ -3,6 +3,7 @@ package io.holdfast.spi;
 import io.holdfast.Lease;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +21,8 @@ import java.util.function.BiConsumer;
  *     │                            └──server: not held──▶ LOST
  *     └──renewal found it gone / deadline passed unrenewed / force-unlocked / re-entry found it gone──▶ LOST
  * </pre>
+ * If the watchdog finds the hold gone while it is RELEASING, it stops renewing it and notes why;
+ * should the release then fail, RELEASING → LOST (not ACTIVE), since nobody renews it any more.
  * RELEASED and LOST are final. Only ACTIVE → LOST is reported by the watchdog: while the last
  * level is being released, a missing key means "released", not "lost". The listener and
  * {@link #whenLost()} fire exactly once, on the transition to LOST.
@@ -32,6 +35,7 @@ public final class Hold implements Lease, Renewable {
     private final HoldKey id;
     private final LockKeys keys;
     private final LockKind kind;
+    private final WeakReference<Thread> ownerThread;
     private final long token;
     private final long leaseMillis;
     private final boolean renewed;
@@ -40,9 +44,14 @@ public final class Hold implements Lease, Renewable {
     private final CompletableFuture<LockLostException> lost = new CompletableFuture<>();
     private volatile long validUntilNanos;
     private volatile int count = 1;
+    private volatile String goneWhileReleasing;
 
-    public Hold(HoldKey id, LockKeys keys, LockKind kind, long token, long leaseMillis, boolean renewed,
-            long sentNanos, BiConsumer<Hold, LockLostException> onLost) {
+    /**
+     * @param ownerThread the thread that owns the hold, or null if an owner token does; held weakly
+     */
+    public Hold(HoldKey id, LockKeys keys, LockKind kind, Thread ownerThread, long token, long leaseMillis,
+            boolean renewed, long sentNanos, BiConsumer<Hold, LockLostException> onLost) {
+        this.ownerThread = ownerThread == null ? null : new WeakReference<>(ownerThread);
         this.id = id;
         this.keys = keys;
         this.kind = kind;
@@ -108,9 +117,12 @@ public final class Hold implements Lease, Renewable {
         return lost.getNow(null);
     }
 
-    /** A re-acquisition (re-entry) set the lease again; sent at {@code sentNanos}. */
-    void extended(long sentNanos) {
-        renewed(sentNanos);
+    /**
+     * A re-entry sent at {@code sentNanos} made the lease at least {@code lease} ms long (the
+     * server never shortens it), so the hold is valid at least that long from then.
+     */
+    void extended(long sentNanos, long lease) {
+        extendTo(sentNanos + lease * 1_000_000L);
     }
 
     /** ACTIVE → RELEASING; false if the hold is no longer ACTIVE (lost meanwhile). */
@@ -118,9 +130,17 @@ public final class Hold implements Lease, Renewable {
         return state.compareAndSet(LeaseState.ACTIVE, LeaseState.RELEASING);
     }
 
-    /** RELEASING → ACTIVE: the release command failed; the hold is still there. */
+    /**
+     * RELEASING → ACTIVE: the release command failed; the hold may still be there. But if the
+     * watchdog meanwhile found it gone (and so stopped renewing it), RELEASING → LOST instead.
+     */
     void abortRelease() {
-        state.compareAndSet(LeaseState.RELEASING, LeaseState.ACTIVE);
+        if (state.compareAndSet(LeaseState.RELEASING, LeaseState.ACTIVE)) {
+            String reason = goneWhileReleasing;
+            if (reason != null) {
+                markLost(reason, false);
+            }
+        }
     }
 
     /** RELEASING → RELEASED. */
@@ -171,14 +191,34 @@ public final class Hold implements Lease, Renewable {
 
     @Override
     public void renewed(long sentNanos) {
-        long until = sentNanos + leaseMillis * 1_000_000L;
+        extendTo(sentNanos + leaseMillis * 1_000_000L);
+    }
+
+    private synchronized void extendTo(long until) {
         if (until - validUntilNanos > 0) {
             validUntilNanos = until;
         }
     }
 
+    /** Whether the hold's owner thread has ended (never for an owner token): it can never unlock. */
+    public boolean ownerEnded() {
+        if (ownerThread == null) {
+            return false;
+        }
+        Thread t = ownerThread.get();
+        return t == null || !t.isAlive();
+    }
+
+    @Override
+    public boolean holderAlive() {
+        return !ownerEnded();
+    }
+
     @Override
     public void gone(String reason) {
+        // noted first: if a release is in flight and then fails, abortRelease reports it (and if it
+        // failed just before this line, markLost below finds the hold ACTIVE again)
+        goneWhileReleasing = reason;
         markLost(reason, false);
     }
 

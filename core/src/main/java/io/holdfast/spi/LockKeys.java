@@ -1,5 +1,6 @@
 package io.holdfast.spi;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,14 @@ import java.util.Objects;
  */
 public record LockKeys(String name, String key, String channel) {
 
+    private static final String WAKE = "wake";
+
+    /**
+     * Every suffix a lock kind may derive a key or channel with. A name with its own hash tag that
+     * ends with one of them is refused: {@code "{a}:queue"} would otherwise be lock "a"'s queue.
+     */
+    public static final List<String> SUFFIXES = List.of(WAKE, "queue", "deadlines", "leases", "intents");
+
     /**
      * Derives the keys of lock {@code name}.
      *
@@ -24,12 +33,28 @@ public record LockKeys(String name, String key, String channel) {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("lock name is empty");
         }
-        String key = prefix + (hasHashTag(name) ? name : "{" + name + "}");
-        return new LockKeys(name, key, key + ":wake");
+        boolean tagged = hasHashTag(name);
+        if (tagged) {
+            for (String suffix : SUFFIXES) {
+                if (name.endsWith(":" + suffix)) {
+                    throw new IllegalArgumentException("lock name '" + name + "' carries its own hash tag and ends with ':"
+                            + suffix + "', so its key would be another lock's " + suffix + " key; choose another name");
+                }
+            }
+        }
+        String key = prefix + (tagged ? name : "{" + name + "}");
+        return new LockKeys(name, key, key + ":" + WAKE);
     }
 
-    /** Another key of the same lock, in the same slot: {@code key + ":" + suffix}. */
+    /**
+     * Another key of the same lock, in the same slot: {@code key + ":" + suffix}.
+     *
+     * @param suffix one of {@link #SUFFIXES} (so that no lock name can produce the same key)
+     */
     public String derived(String suffix) {
+        if (!SUFFIXES.contains(suffix)) {
+            throw new IllegalArgumentException("not a reserved key suffix: " + suffix);
+        }
         return key + ":" + suffix;
     }
 

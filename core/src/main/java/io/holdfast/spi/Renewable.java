@@ -28,6 +28,14 @@ public interface Renewable {
     /** The script renewed it; the call was sent at {@code sentNanos}. */
     void renewed(long sentNanos);
 
+    /**
+     * Whether whoever the item is kept alive for still lives (e.g. a hold's owner thread). An item
+     * whose holder is gone is not renewed again: the watchdog reports it {@link #gone} instead.
+     */
+    default boolean holderAlive() {
+        return true;
+    }
+
     /** The server no longer has it, or it was not renewed before its deadline. */
     void gone(String reason);
 }

@@ -2,14 +2,17 @@
 -- Shared by the acquire and release scripts of every hash lock kind (reentrant, fair), so that
 -- re-entry, the fencing token and the release at zero are written once. Defines functions only.
 
--- One more level of holder's existing hold, lease set again.
+-- One more level of holder's existing hold. The lease is extended to `lease` ms if it has less
+-- left, never shortened: a nested hold with a short lease must not cut the outer hold's lease.
 -- Returns {2, count} (re-entered, the new count) or {-1, 0} if the hold is gone (lost).
 local function reenter(lock, holder, lease)
   if redis.call('HEXISTS', lock, holder) == 0 then
     return {-1, 0}
   end
   local count = redis.call('HINCRBY', lock, holder, 1)
-  redis.call('PEXPIRE', lock, lease)
+  if redis.call('PTTL', lock) < tonumber(lease) then
+    redis.call('PEXPIRE', lock, lease)
+  end
   return {2, count}
 end
 

@@ -98,4 +98,22 @@ abstract class LockContract extends RLockContract {
         assertThat(b.holdCount()).isZero();
         assertThat(held.isLocked()).isFalse();
     }
+
+    @Test
+    void async_twoFreshAcquisitionsOfOneOwnerAtOnce_mustNotBothBeGranted() throws Exception {
+        RLock held = lockOf(a, "async-twice");
+        held.lock();
+        RLock lock = lockOf(b, "async-twice");
+        CompletableFuture<io.holdfast.Lease> first = lock.lockAsync(5, -1, TimeUnit.SECONDS);
+        CompletableFuture<io.holdfast.Lease> second = lock.lockAsync(5, -1, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already acquiring");
+        held.unlock();
+        first.get(5, TimeUnit.SECONDS);
+        assertThat(lock.lockAsync(5, -1, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS)).as("a re-entry, once granted").isNotNull();
+        lock.unlockAsync(5).get(5, TimeUnit.SECONDS);
+        assertThat(lock.isLocked()).isTrue();
+        lock.unlockAsync(5).get(5, TimeUnit.SECONDS);
+        assertThat(lock.isLocked()).isFalse();
+    }
 }

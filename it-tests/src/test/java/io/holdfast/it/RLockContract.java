@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
+import io.holdfast.HoldfastTimeoutException;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
@@ -37,7 +38,7 @@ abstract class RLockContract {
 
     protected Holdfast a;
     protected Holdfast b;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    protected final List<AutoCloseable> closeables = new ArrayList<>();
 
     /** The lock of this kind called {@code name}, from {@code client}. */
     protected abstract RLock lockOf(Holdfast client, String name);
@@ -385,11 +386,75 @@ abstract class RLockContract {
     void badInput_isRefusedWithAClearError() {
         assertThatThrownBy(() -> lockOf(a, null)).isInstanceOf(NullPointerException.class).hasMessageContaining("name");
         assertThatThrownBy(() -> lockOf(a, "")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> lockOf(a, "{input}:queue")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another lock's queue key");
         RLock lock = lockOf(a, "input");
         assertThatThrownBy(() -> lock.lock(-1, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> lock.lock(0, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> lock.tryLock(1, 0, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class);
         assertThat(lock.isLocked()).isFalse();
+    }
+
+    // --- regressions found in review: each test is named after the bug it reproduces ---
+
+    @Test
+    void reentry_withAShorterLease_mustNotCutTheOuterHoldsLease() throws Exception {
+        Holdfast longLease = client(Duration.ofSeconds(30));
+        RLock lock = lockOf(longLease, "nested-lease");
+        lock.lock();
+        lock.lock(200, TimeUnit.MILLISECONDS);
+        OwnerThread intruder = thread("intruder");
+        assertThat(intruder.call(() -> blockerOf(b, "nested-lease").tryLock(1_000, TimeUnit.MILLISECONDS)))
+                .as("the key outlived the nested 200 ms lease").isFalse();
+        lock.unlock();
+        lock.unlock();
+        assertThat(intruder.call(() -> blockerOf(b, "nested-lease").tryLock())).isTrue();
+    }
+
+    @Test
+    void reentryWhoseReplyWasLost_mustNotLeaveTheLockHeldAfterTheLastUnlock() {
+        Holdfast quick = Holdfast.connect(HoldfastOptions.builder(redis.uri()).watchdogLease(Duration.ofSeconds(30))
+                .commandTimeout(Duration.ofMillis(300)).build());
+        closeables.add(quick);
+        RLock lock = lockOf(quick, "lost-reply");
+        lock.lock();
+        redis.server().pause();
+        try {
+            assertThatThrownBy(lock::lock).isInstanceOf(HoldfastTimeoutException.class);
+        } finally {
+            redis.server().resume(); // the re-entry now runs on the server: it counts 2, the client 1
+        }
+        lock.unlock();
+        assertThat(quick.holdCount()).isZero();
+        assertThat(quick.renewalCount()).isZero();
+        OwnerThread other = thread("after-lost-reply");
+        assertThat(other.call(() -> blockerOf(b, "lost-reply").tryLock())).as("nothing was left held").isTrue();
+    }
+
+    @Test
+    void close_mustNotLeaveCallersBlockedInLockHangingForEver() throws Exception {
+        blockerOf(a, "closing").lock();
+        Holdfast c = client(LEASE);
+        OwnerThread blocked = thread("blocked-at-close");
+        Future<Object> waiting = blocked.submit(() -> {
+            lockOf(c, "closing").lock();
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.subscribedChannels() == 1);
+        c.close();
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void aThreadThatEndsHoldingTheLock_mustNotBeRenewedForEver() throws Exception {
+        Thread orphan = new Thread(() -> lockOf(a, "orphan").lock(), "orphan");
+        orphan.start();
+        orphan.join();
+        await().atMost(LEASE.multipliedBy(3)).until(() -> a.renewalCount() == 0 && a.holdCount() == 0);
+        OwnerThread next = thread("after-orphan");
+        assertThat(next.call(() -> blockerOf(b, "orphan").tryLock(LEASE.toMillis() * 3, TimeUnit.MILLISECONDS)))
+                .as("its lease ran out").isTrue();
     }
 
     /** The Redis key of lock {@code name} under the default prefix. */

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps leases alive with batched renewals on the client's Netty timer.
  *
+ * <p>Only for live holders: an item whose holder has ended (a thread that died holding a lock) is
+ * dropped and reported gone at the next sweep instead of being renewed; its lease then runs out.
+ *
  * <p>Renewal: items are grouped by lease length (every watchdog hold of a client has the same
  * lease; fair-lock queue places have their own). Each group sweeps every third of its lease while
  * it has items. A sweep reports items past their deadline as gone, skips items acquired or renewed
@@ -117,7 +120,10 @@ public final class Watchdog implements LeaseKeeper {
             Map<Script, Map<Integer, List<Renewable>>> due = new HashMap<>();
             for (Renewable item : items) {
                 long left = item.validUntilNanos() - now;
-                if (left <= 0) {
+                if (!item.holderAlive()) {
+                    items.remove(item);
+                    item.gone("its owner ended without unlocking; renewal stopped, the lease runs out on the server");
+                } else if (left <= 0) {
                     items.remove(item);
                     item.gone("not renewed before its lease of " + leaseMillis + " ms ran out (Redis unreachable?)");
                 } else if (left < freshNanos) {
