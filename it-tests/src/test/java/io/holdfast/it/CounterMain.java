@@ -6,12 +6,7 @@ import io.holdfast.RLock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Child-JVM program for the cross-process exclusion check of the reentrant lock. Arguments: redis
@@ -35,22 +30,13 @@ public final class CounterMain {
         int ops = Integer.parseInt(args[3]);
         Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).watchdogLease(Duration.ofSeconds(5)).build());
         RedisClient plain = RedisClient.create(uri);
-        System.out.println("ready");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        if (!"go".equals(in.readLine())) {
+        if (!WorkerChildren.awaitGo()) {
             return;
         }
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        WorkerChildren.runThreads(threads, t -> {
             StatefulRedisConnection<String, String> connection = plain.connect();
-            Thread worker = new Thread(() -> increment(holdfast.getLock(name), connection.sync(), name + ":counter", ops));
-            workers.add(worker);
-            worker.start();
-        }
-        for (Thread worker : workers) {
-            worker.join();
-        }
-        System.out.println("done");
+            return () -> increment(holdfast.getLock(name), connection.sync(), name + ":counter", ops);
+        });
         holdfast.close();
         plain.shutdown();
     }

@@ -7,7 +7,6 @@ import io.holdfast.Lease;
 import io.holdfast.RLock;
 import io.holdfast.testkit.ChildJvm;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -71,22 +70,11 @@ class ReadWriteCrossProcessTest extends ReadWriteFixture {
     @Test
     void randomReadsAndWrites_fromFourJvms_neverOverlapAWrite() {
         int jvms = 4;
-        List<ChildJvm> children = new ArrayList<>();
-        try {
-            for (int i = 0; i < jvms; i++) {
-                children.add(ChildJvm.builder(RwMixMain.class).arg(redis.uri(), "mix", "2", "40", Integer.toString(i)).start());
-            }
-            for (ChildJvm child : children) {
-                child.awaitLine("ready"::equals, START);
-            }
-            children.forEach(child -> child.sendLine("go"));
-            List<Interval> intervals = new ArrayList<>();
-            for (ChildJvm child : children) {
-                child.awaitLine("done"::equals, Duration.ofSeconds(120));
-                assertThat(child.lines()).noneMatch(l -> l.startsWith("BAD"));
-                child.lines().stream().filter(l -> l.startsWith("R ") || l.startsWith("W ")).map(Interval::parse)
-                        .forEach(intervals::add);
-            }
+        try (WorkerChildren children = WorkerChildren.start(RwMixMain.class, jvms,
+                i -> new String[] {redis.uri(), "mix", "2", "40", Integer.toString(i)})) {
+            List<String> lines = children.awaitDone(Duration.ofSeconds(120));
+            assertThat(lines).noneMatch(l -> l.startsWith("BAD"));
+            List<Interval> intervals = WorkerChildren.intervals(lines);
             long writes = intervals.stream().filter(Interval::write).count();
             long reads = intervals.size() - writes;
             // every operation recorded one interval, and a downgrading write one more (its read part)
@@ -99,8 +87,6 @@ class ReadWriteCrossProcessTest extends ReadWriteFixture {
                     + overlaps.readPairs() + " overlapping read pairs, " + overlaps.withWrite().size() + " overlaps with a write");
             assertThat(overlaps.withWrite()).as("critical sections overlapping a write").isEmpty();
             assertThat(overlaps.readPairs()).as("reads that did overlap each other (the lock was shared)").isPositive();
-        } finally {
-            children.forEach(ChildJvm::close);
         }
     }
 }

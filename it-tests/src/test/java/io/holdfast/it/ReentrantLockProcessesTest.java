@@ -10,7 +10,6 @@ import io.holdfast.RLock;
 import io.holdfast.testkit.ChildJvm;
 import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,27 +34,13 @@ class ReentrantLockProcessesTest {
         int jvms = 4;
         int threads = 3;
         int ops = 60;
-        List<ChildJvm> children = new ArrayList<>();
-        try {
-            for (int i = 0; i < jvms; i++) {
-                children.add(ChildJvm.builder(CounterMain.class)
-                        .arg(redis.uri(), "counter", Integer.toString(threads), Integer.toString(ops)).start());
-            }
-            for (ChildJvm child : children) {
-                child.awaitLine("ready"::equals, START);
-            }
-            children.forEach(child -> child.sendLine("go"));
-            List<Interval> intervals = new ArrayList<>();
-            for (ChildJvm child : children) {
-                child.awaitLine("done"::equals, Duration.ofSeconds(120));
-                child.lines().stream().filter(l -> l.startsWith("I ")).map(Interval::parse).forEach(intervals::add);
-            }
+        try (WorkerChildren children = WorkerChildren.start(CounterMain.class, jvms,
+                i -> new String[] {redis.uri(), "counter", Integer.toString(threads), Integer.toString(ops)})) {
+            List<Interval> intervals = WorkerChildren.intervals(children.awaitDone(Duration.ofSeconds(120)));
             int acquisitions = jvms * threads * ops;
             assertThat(intervals).hasSize(acquisitions);
             assertThat(redis.commands().get("counter:counter")).isEqualTo(Integer.toString(acquisitions));
             assertThat(Overlaps.of(intervals).withWrite()).as("critical sections of different holders that overlap").isEmpty();
-        } finally {
-            children.forEach(ChildJvm::close);
         }
     }
 

@@ -6,12 +6,7 @@ import io.holdfast.RReadWriteLock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -41,23 +36,14 @@ public final class RwMixMain {
         long seed = Long.parseLong(args[4]);
         Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).watchdogLease(Duration.ofSeconds(5)).build());
         RedisClient plain = RedisClient.create(uri);
-        System.out.println("ready");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        if (!"go".equals(in.readLine())) {
+        if (!WorkerChildren.awaitGo()) {
             return;
         }
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        WorkerChildren.runThreads(threads, t -> {
             StatefulRedisConnection<String, String> connection = plain.connect();
             Random random = new Random(seed * 31 + t);
-            Thread worker = new Thread(() -> run(holdfast.getReadWriteLock(name), connection.sync(), name, ops, random));
-            workers.add(worker);
-            worker.start();
-        }
-        for (Thread worker : workers) {
-            worker.join();
-        }
-        System.out.println("done");
+            return () -> run(holdfast.getReadWriteLock(name), connection.sync(), name, ops, random);
+        });
         holdfast.close();
         plain.shutdown();
     }
