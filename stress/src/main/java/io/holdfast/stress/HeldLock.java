@@ -7,6 +7,7 @@ import io.holdfast.spi.LockKeys;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jcstress.infra.results.IIIII_Result;
 
 /**
  * One watchdog-renewed hold with one level, registered as the engine registers a granted hold
@@ -44,13 +45,15 @@ final class HeldLock {
         }
     }
 
-    /** Whether {@code whenLost()} completed: 1 or 0. */
-    int whenLostFired() {
-        return hold.whenLost().toCompletableFuture().isDone() ? 1 : 0;
-    }
-
-    /** Holds still known locally: in the client's registry plus in the watchdog. */
-    int leftBehind() {
-        return client.ctx.holds().size() + client.watchdog.size();
+    /**
+     * After both actors: r2 = final state (ordinal: 2 RELEASED, 3 LOST), r3 = loss-callback calls,
+     * r4 = whether {@code whenLost()} completed (1/0), r5 = holds still known locally, in the
+     * client's registry plus in the watchdog. (r1 is the holder's {@link #unlock()}.)
+     */
+    void observe(IIIII_Result r) {
+        r.r2 = hold.state().ordinal();
+        r.r3 = lostCalls.get();
+        r.r4 = hold.whenLost().toCompletableFuture().isDone() ? 1 : 0;
+        r.r5 = client.ctx.holds().size() + client.watchdog.size();
     }
 }

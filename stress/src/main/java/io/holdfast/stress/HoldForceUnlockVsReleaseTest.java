@@ -47,9 +47,6 @@ public class HoldForceUnlockVsReleaseTest {
 
     @Arbiter
     public void arbiter(IIIII_Result r) {
-        r.r2 = lock.hold.state().ordinal();
-        r.r3 = lock.lostCalls.get();
-        r.r4 = lock.whenLostFired();
-        r.r5 = lock.leftBehind();
+        lock.observe(r);
     }
 }

@@ -44,9 +44,6 @@ public class HoldLostVsReleaseTest {
 
     @Arbiter
     public void arbiter(IIIII_Result r) {
-        r.r2 = lock.hold.state().ordinal();
-        r.r3 = lock.lostCalls.get();
-        r.r4 = lock.whenLostFired();
-        r.r5 = lock.leftBehind();
+        lock.observe(r);
     }
 }
