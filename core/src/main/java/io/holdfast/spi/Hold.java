@@ -29,6 +29,10 @@ import java.util.function.BiConsumer;
  *
  * <p>The count is only written by the holder's own calls (acquire and unlock run one at a time per
  * holder); the state and deadline are also written by the watchdog, hence atomic and volatile.
+ * The state and the cause of a loss change together, in one compare-and-set of {@link Status}:
+ * whoever sees LOST also sees why (jcstress {@code HoldLostVsReleaseTest} caught an unlock that
+ * saw LOST before the cause was set: it threw "already being released" instead of
+ * LockLostException and left the hold in the registry).
  */
 public final class Hold implements Lease, Renewable {
 
@@ -40,7 +44,7 @@ public final class Hold implements Lease, Renewable {
     private final long leaseMillis;
     private final boolean renewed;
     private final BiConsumer<Hold, LockLostException> onLost;
-    private final AtomicReference<LeaseState> state = new AtomicReference<>(LeaseState.ACTIVE);
+    private final AtomicReference<Status> status = new AtomicReference<>(Status.ACTIVE);
     private final CompletableFuture<LockLostException> lost = new CompletableFuture<>();
     private volatile long validUntilNanos;
     private volatile int count = 1;
@@ -94,7 +98,7 @@ public final class Hold implements Lease, Renewable {
 
     @Override
     public LeaseState state() {
-        return state.get();
+        return status.get().state();
     }
 
     @Override
@@ -114,7 +118,7 @@ public final class Hold implements Lease, Renewable {
 
     /** The reason of the loss, or null while not LOST. */
     LockLostException lostCause() {
-        return lost.getNow(null);
+        return status.get().cause();
     }
 
     /**
@@ -127,7 +131,7 @@ public final class Hold implements Lease, Renewable {
 
     /** ACTIVE → RELEASING; false if the hold is no longer ACTIVE (lost meanwhile). */
     boolean beginRelease() {
-        return state.compareAndSet(LeaseState.ACTIVE, LeaseState.RELEASING);
+        return status.compareAndSet(Status.ACTIVE, Status.RELEASING);
     }
 
     /**
@@ -135,7 +139,7 @@ public final class Hold implements Lease, Renewable {
      * watchdog meanwhile found it gone (and so stopped renewing it), RELEASING → LOST instead.
      */
     void abortRelease() {
-        if (state.compareAndSet(LeaseState.RELEASING, LeaseState.ACTIVE)) {
+        if (status.compareAndSet(Status.RELEASING, Status.ACTIVE)) {
             String reason = goneWhileReleasing;
             if (reason != null) {
                 markLost(reason, false);
@@ -143,9 +147,12 @@ public final class Hold implements Lease, Renewable {
         }
     }
 
-    /** RELEASING → RELEASED. */
+    /**
+     * RELEASING → RELEASED. A force-unlock may have made it LOST meanwhile: LOST is final and was
+     * already signalled, so it stays (jcstress {@code HoldForceUnlockVsReleaseTest}).
+     */
     void released() {
-        state.set(LeaseState.RELEASED);
+        status.compareAndSet(Status.RELEASING, Status.RELEASED);
     }
 
     /**
@@ -154,15 +161,15 @@ public final class Hold implements Lease, Renewable {
      * @return whether this call made the transition
      */
     boolean markLost(String reason, boolean evenWhileReleasing) {
-        LeaseState s = state.get();
-        while (s == LeaseState.ACTIVE || (evenWhileReleasing && s == LeaseState.RELEASING)) {
-            if (state.compareAndSet(s, LeaseState.LOST)) {
-                LockLostException e = new LockLostException(keys.name(), reason);
-                lost.complete(e);
-                onLost.accept(this, e);
+        Status s = status.get();
+        while (s == Status.ACTIVE || (evenWhileReleasing && s == Status.RELEASING)) {
+            Status lostNow = new Status(LeaseState.LOST, new LockLostException(keys.name(), reason));
+            if (status.compareAndSet(s, lostNow)) {
+                lost.complete(lostNow.cause());
+                onLost.accept(this, lostNow.cause());
                 return true;
             }
-            s = state.get();
+            s = status.get();
         }
         return false;
     }
@@ -224,6 +231,13 @@ public final class Hold implements Lease, Renewable {
 
     @Override
     public String toString() {
-        return "Hold[" + keys.name() + " " + id.role() + " by " + id.holderId() + " x" + count + " " + state.get() + "]";
+        return "Hold[" + keys.name() + " " + id.role() + " by " + id.holderId() + " x" + count + " " + state() + "]";
+    }
+
+    /** A lease state and, for LOST only, its cause; the non-LOST ones are shared constants. */
+    private record Status(LeaseState state, LockLostException cause) {
+        static final Status ACTIVE = new Status(LeaseState.ACTIVE, null);
+        static final Status RELEASING = new Status(LeaseState.RELEASING, null);
+        static final Status RELEASED = new Status(LeaseState.RELEASED, null);
     }
 }

@@ -6,7 +6,12 @@ public interface LeaseKeeper extends AutoCloseable {
     /** Starts renewing {@code item} every third of its lease. */
     void register(Renewable item);
 
-    /** Stops renewing {@code item}; it is not renewed again after this returns, nor reported gone. */
+    /**
+     * Stops renewing {@code item}: no sweep that starts after this returns renews it or reports it
+     * gone. A sweep already running that took the item out just before may still report it gone,
+     * once, just after this returns (jcstress {@code WatchdogCancelRaceTest}); every
+     * {@link Renewable} ignores a report for an item it no longer tracks.
+     */
     void cancel(Renewable item);
 
     /** How many items are being renewed now. */

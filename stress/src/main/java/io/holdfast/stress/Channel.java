@@ -1,0 +1,40 @@
+package io.holdfast.stress;
+
+import io.holdfast.spi.PubSubHub;
+import io.holdfast.spi.Waiter;
+
+/** A client's pub/sub hub over a {@link FakeRedis} connection, and one lock channel on it. */
+final class Channel {
+
+    static final String NAME = "holdfast:{orders}:wake";
+
+    final FakeRedis redis = new FakeRedis(true);
+    final PubSubHub hub = new PubSubHub(redis.pubSub());
+
+    void join(Waiter w) {
+        hub.join(NAME, w);
+    }
+
+    void leave(Waiter w) {
+        hub.leave(NAME, w);
+    }
+
+    /** 1 if the channel is subscribed on the (fake) server after the last command issued, else 0. */
+    int subscribed() {
+        return redis.subscribed(NAME) ? 1 : 0;
+    }
+
+    int subscribes() {
+        return redis.commands("subscribe", NAME);
+    }
+
+    int unsubscribes() {
+        return redis.commands("unsubscribe", NAME);
+    }
+
+    /** Delivers a "wake one" message as the server would; 1 if {@code w} took it, else 0. */
+    int wakeReaches(Waiter w) {
+        hub.wakeOne(NAME);
+        return w.done() ? 1 : 0;
+    }
+}

@@ -1,0 +1,69 @@
+package io.holdfast.stress;
+
+import io.holdfast.spi.AttemptRequest;
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
+import io.holdfast.spi.Script;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A lock kind whose server always answers at once: a release frees the hold (0 levels left), a
+ * force-unlock finds the lock held. Only what the release and force-unlock paths call is here.
+ */
+final class StubKind implements LockKind {
+
+    private static final Script RENEW = Script.load(ClientContext.class, "renew-hash.lua");
+
+    @Override
+    public String role() {
+        return "exclusive";
+    }
+
+    @Override
+    public CompletableFuture<Long> release(LockKeys keys, String holderId) {
+        return CompletableFuture.completedFuture(0L);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public Script renewScript() {
+        return RENEW;
+    }
+
+    @Override
+    public List<String> renewKeys(LockKeys keys, String holderId) {
+        return List.of(keys.key());
+    }
+
+    @Override
+    public CompletableFuture<AttemptResult> attempt(AttemptRequest request) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> isLocked(LockKeys keys) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<Integer> holdCount(LockKeys keys, String holderId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<Long> remainTimeToLive(LockKeys keys) {
+        throw new UnsupportedOperationException();
+    }
+}
