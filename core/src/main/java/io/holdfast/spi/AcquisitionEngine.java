@@ -130,6 +130,12 @@ public final class AcquisitionEngine {
             hold.count(hold.count() - 1);
             return CompletableFuture.completedFuture(null);
         }
+        if (!last) {
+            // the server freed it while the client counted more levels: those levels are gone
+            hold.markLost("the server had fewer levels of the hold than the client at unlock", false);
+            forget(hold);
+            return CompletableFuture.completedFuture(null);
+        }
         CompletableFuture<?> leftOver = left > 0 ? hold.kind().abandon(hold.keys(), hold.id().holderId())
                 : CompletableFuture.completedFuture(null);
         return leftOver.thenRun(() -> {

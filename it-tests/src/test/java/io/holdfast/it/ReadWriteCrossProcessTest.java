@@ -49,7 +49,9 @@ class ReadWriteCrossProcessTest extends ReadWriteFixture {
 
     @Test
     void aKilledWaitingWriter_stopsBlockingNewReaders_whenItsIntentExpires() throws Exception {
-        RLock read = rw(a, "dead-writer").readLock();
+        // the reader must outlast the child's start and the intent's expiry (seconds): a lease long
+        // enough that a renewal delayed by a loaded machine does not lose it
+        RLock read = rw(client(Duration.ofSeconds(10)), "dead-writer").readLock();
         read.lock();
         try (ChildJvm child = ChildJvm.builder(RwHolderMain.class)
                 .arg(redis.uri(), "dead-writer", Long.toString(LEASE.toMillis()), "write").start()) {
