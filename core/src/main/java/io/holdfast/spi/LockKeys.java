@@ -20,7 +20,7 @@ public record LockKeys(String name, String key, String channel) {
      * Every suffix a lock kind may derive a key or channel with. A name with its own hash tag that
      * ends with one of them is refused: {@code "{a}:queue"} would otherwise be lock "a"'s queue.
      */
-    public static final List<String> SUFFIXES = List.of(WAKE, "queue", "deadlines", "leases", "intents");
+    public static final List<String> SUFFIXES = List.of(WAKE, "queue", "deadlines", "leases", "intents", "turn");
 
     /**
      * Derives the keys of lock {@code name}.
