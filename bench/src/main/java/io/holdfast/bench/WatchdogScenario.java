@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
@@ -47,7 +48,7 @@ final class WatchdogScenario implements Scenario {
         Duration lease = bench.settings().shortLease();
         try (LockClient client = library.connect(bench.uri(), lease)) {
             long t0 = System.nanoTime();
-            all(i -> client.lockAsync(name(i), 1));
+            all(i -> client.lockAsync(name(i), 1), false);
             double takeSeconds = (System.nanoTime() - t0) / 1e9;
             RedisWork before = bench.probe().snapshot();
             long start = System.nanoTime();
@@ -62,11 +63,12 @@ final class WatchdogScenario implements Scenario {
             double seconds = (System.nanoTime() - start) / 1e9;
             RedisWork work = bench.probe().snapshot().minus(before);
             long missing = countMissing(bench, client);
-            all(i -> client.unlockAsync(name(i), 1));
+            long unlockFailures = all(i -> client.unlockAsync(name(i), 1), true);
             return new Measurement()
                     .put("seconds to take all", takeSeconds)
                     .put(ELAPSED, 1.0 - (double) minTtl / lease.toMillis())
                     .put("leases lost", missing)
+                    .put("unlock() failed (lease lost)", unlockFailures)
                     .put(SCRIPTS, work.scriptCalls() / seconds)
                     .put("Redis commands/s (all)", (work.totalCommands() - sampled) / seconds)
                     .put(CPU, work.cpuSeconds() * 1e3 / seconds);
@@ -77,17 +79,29 @@ final class WatchdogScenario implements Scenario {
         return "bench:wd:" + i;
     }
 
-    /** Runs {@code call(i)} for every lock, at most {@link #IN_FLIGHT} at a time; waits for all. */
-    private void all(IntFunction<CompletionStage<?>> call) throws Exception {
+    /**
+     * Runs {@code call(i)} for every lock, at most {@link #IN_FLIGHT} at a time; waits for all.
+     *
+     * @param tolerate count failed calls instead of failing (an unlock of a lease that was lost)
+     * @return how many calls failed
+     */
+    private long all(IntFunction<CompletionStage<?>> call, boolean tolerate) throws Exception {
         Semaphore permits = new Semaphore(IN_FLIGHT);
-        List<CompletableFuture<?>> pending = new ArrayList<>(IN_FLIGHT);
+        AtomicLong failed = new AtomicLong();
+        List<CompletableFuture<?>> pending = new ArrayList<>(locks);
         for (int i = 0; i < locks; i++) {
             permits.acquire();
             CompletableFuture<?> f = call.apply(i).toCompletableFuture();
-            f.whenComplete((v, e) -> permits.release());
-            pending.add(f);
+            f.whenComplete((v, e) -> {
+                permits.release();
+                if (e != null) {
+                    failed.incrementAndGet();
+                }
+            });
+            pending.add(tolerate ? f.exceptionally(e -> null) : f);
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        return failed.get();
     }
 
     private long sampleMinTtl(Bench bench, LockClient client) throws Exception {
