@@ -33,8 +33,11 @@ if mode == 'write' then
   return grant(L, leases, member, lease, now, now_us, token)
 end
 local _, intent_deadline = first_intent(intents, now)
-if intent_deadline and not has_turn(KEYS[5], tonumber(ARGV[4]) or 0) then
-  reader_waits(KEYS[5], now)
-  return {0, intent_deadline - now, now}
+if intent_deadline then
+  if not has_turn(KEYS[5], tonumber(ARGV[4]) or 0) then
+    reader_waits(KEYS[5], now)
+    return {0, intent_deadline - now, now}
+  end
+  redis.call('HDEL', KEYS[5], 'grace') -- a reader of the turn is in: the writer waits for its hold now
 end
 return grant(L, leases, member, lease, now, now_us, token, 'mode', 'read')

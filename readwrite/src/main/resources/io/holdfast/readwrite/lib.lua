@@ -14,6 +14,8 @@
 --                    at       server ms of the last write release that found readers and a writer
 --                             waiting: the readers waiting since before it enter ahead of that
 --                             writer (see open_turn)
+--                    grace    until when (server ms) a writer leaves the free lock to them; gone
+--                             as soon as one of them is in
 -- L and L:leases exist together, exactly while L:leases has members. A key's TTL is never shorter
 -- than its longest deadline, so the keys of an abandoned lock vanish by themselves. Holds whose
 -- deadline passed are removed by the next script that changes the lock (purge), which only ever
@@ -110,7 +112,7 @@ end
 -- side starves.
 local function open_turn(intents, turn, now)
   if redis.call('HGET', turn, 'waiting') and first_intent(intents, now) then
-    redis.call('HSET', turn, 'at', int(now))
+    redis.call('HSET', turn, 'at', int(now), 'grace', int(now + TURN_GRACE_MS))
     redis.call('HDEL', turn, 'waiting')
   end
 end
@@ -125,13 +127,14 @@ local function has_turn(turn, since)
   return opened ~= false and since <= tonumber(opened)
 end
 
--- For a writer that finds the lock free: ms to leave it to the readers whose turn just opened, or 0.
+-- For a writer that finds the lock free: ms to leave it to the readers whose turn just opened
+-- and none of whom is in yet, or 0.
 local function turn_grace(turn, now)
-  local opened = redis.call('HGET', turn, 'at')
-  if not opened then
+  local grace = redis.call('HGET', turn, 'grace')
+  if not grace then
     return 0
   end
-  return math.max(0, tonumber(opened) + TURN_GRACE_MS - now)
+  return math.max(0, tonumber(grace) - now)
 end
 
 -- Grants one level of the new hold `member` for `lease` ms, setting the extra hash fields `...`
