@@ -47,6 +47,7 @@ final class BenchRun {
             throws IOException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        String commit = RunInfo.gitCommit(); // the tree the jar was built from, before anybody edits it
         List<ScenarioResult> results = new ArrayList<>();
         try (RedisServer redis = RedisServer.start(); RedisProbe probe = new RedisProbe(redis.uri())) {
             Bench bench = new Bench(redis, probe, settings);
@@ -56,7 +57,7 @@ final class BenchRun {
                 }
                 results.add(runRounds(s, bench));
             }
-            RunInfo info = new RunInfo(command, probe.serverVersion(), started, (System.nanoTime() - t0) / 1e9, settings);
+            RunInfo info = new RunInfo(command, probe.serverVersion(), started, (System.nanoTime() - t0) / 1e9, settings, commit);
             Files.createDirectories(outDir);
             Files.writeString(outDir.resolve(RESULTS), new ResultsReport(info, results).markdown());
             Files.writeString(outDir.resolve(CHART), chart(results));

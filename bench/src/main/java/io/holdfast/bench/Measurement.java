@@ -9,6 +9,7 @@ final class Measurement {
 
     private final Map<String, Double> values = new LinkedHashMap<>();
     private final Map<String, Histogram> latencies = new LinkedHashMap<>();
+    private String commandMix = "";
 
     /** Sets metric {@code name}. */
     Measurement put(String name, double value) {
@@ -30,7 +31,13 @@ final class Measurement {
         double n = Math.max(1, ops);
         put("Redis commands/op (all)", work.totalCommands() / n);
         put("Redis CPU µs/op", work.cpuSeconds() * 1e6 / n);
+        commandMix = work.perOperation(ops);
         return this;
+    }
+
+    /** Which commands Redis ran per operation, most first (e.g. {@code evalsha 2.00, hset 1.00}). */
+    String commandMix() {
+        return commandMix;
     }
 
     Map<String, Double> values() {

@@ -60,6 +60,15 @@ record RedisWork(Map<String, Long> calls, double cpuSeconds) {
         return calls.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Calls per operation by command, most first: {@code "evalsha 2.00, time 1.00, ..."}. */
+    String perOperation(long ops) {
+        double n = Math.max(1, ops);
+        return calls.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + Target.fmt(e.getValue() / n))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** {@code EVALSHA} + {@code EVAL} calls: the script round trips. */
     long scriptCalls() {
         return calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);

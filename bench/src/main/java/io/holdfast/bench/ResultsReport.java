@@ -63,6 +63,13 @@ final class ResultsReport {
             }
             md.append('\n');
         }
+        for (Library l : libs) {
+            String mix = r.commandMix(l);
+            if (!mix.isEmpty()) {
+                md.append("\nRedis commands per operation, ").append(l.label()).append(" (last round, `INFO commandstats`): ")
+                        .append(mix).append('\n');
+            }
+        }
         for (String f : r.failures()) {
             md.append("\nFailed round: ").append(f).append('\n');
         }

@@ -13,7 +13,8 @@ import java.time.temporal.ChronoUnit;
  * @param seconds how long it took
  * @param settings durations and sizes
  */
-record RunInfo(String command, String redisVersion, Instant started, double seconds, Settings settings) {
+record RunInfo(String command, String redisVersion, Instant started, double seconds, Settings settings,
+        String commit) {
 
     /** The commit of the working tree the run was made from, or "?" outside a git checkout. */
     static String gitCommit() {
@@ -36,7 +37,7 @@ record RunInfo(String command, String redisVersion, Instant started, double seco
                 + "- date: " + started.truncatedTo(ChronoUnit.SECONDS) + ", took " + Math.round(seconds) + " s\n"
                 + "- Redis " + redisVersion + ": one throwaway `redis-server` (testkit, `--save \"\" --appendonly no`)"
                 + " on 127.0.0.1 shared by both libraries in the same run\n"
-                + "- Holdfast " + Library.HOLDFAST.version() + " (git " + gitCommit() + "); Redisson " + Library.REDISSON.version()
+                + "- Holdfast " + Library.HOLDFAST.version() + " (git " + commit + "); Redisson " + Library.REDISSON.version()
                 + "; floor on " + Library.FLOOR.version() + "\n"
                 + "- JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + "; "
                 + Runtime.getRuntime().availableProcessors() + " CPUs; load average at the end " + Target.fmt(load) + "\n"

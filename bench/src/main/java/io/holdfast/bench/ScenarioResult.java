@@ -82,6 +82,12 @@ final class ScenarioResult {
         return m;
     }
 
+    /** The Redis command mix per operation of the library's last round, or "" if none. */
+    String commandMix(Library library) {
+        List<Measurement> list = rounds.getOrDefault(library, List.of());
+        return list.isEmpty() ? "" : list.get(list.size() - 1).commandMix();
+    }
+
     /** The histograms of {@code latency} of every round of the library, added up. */
     Histogram merged(Library library, String latency) {
         Histogram all = Load.histogram();

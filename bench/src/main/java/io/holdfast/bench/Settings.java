@@ -23,7 +23,7 @@ record Settings(boolean quick, int rounds, Duration warmup, Duration timed, Dura
 
     static Settings full() {
         return new Settings(false, 3, Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofMillis(500),
-                List.of(10_000, 100_000), Duration.ofSeconds(7), Duration.ofSeconds(3), Duration.ofSeconds(20), 100);
+                List.of(10_000, 100_000), Duration.ofSeconds(7), Duration.ofSeconds(3), Duration.ofSeconds(20), 250);
     }
 
     static Settings quickMode() {
