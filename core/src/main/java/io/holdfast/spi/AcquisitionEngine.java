@@ -104,10 +104,6 @@ public final class AcquisitionEngine {
             if (left == 0) {
                 hold.released();
                 forget(hold);
-                if (kind.localTurns()) {
-                    // the next local waiter need not wait for the release's message to come round
-                    ctx.hub().wakeOne(keys.channel());
-                }
             }
             return null;
         });
