@@ -2,6 +2,7 @@ package io.holdfast.bench;
 
 import io.holdfast.testkit.RedisServer;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 
 /**
  * What every scenario run shares: the Redis under test, the probe connection, the settings, and
@@ -34,6 +35,29 @@ final class Bench {
     /** A fresh MONITOR on the server under test. */
     MonitorCounter monitor() {
         return new MonitorCounter(probe, redis.host(), redis.port());
+    }
+
+    /** What one thread does to one lock, once per iteration. */
+    @FunctionalInterface
+    interface LockOp {
+        void run(Lock lock);
+    }
+
+    /**
+     * One client of {@code library}, one thread repeating {@code op} on lock {@code lockName}; each
+     * iteration's time divided by {@code perIteration} is recorded as group {@code group}'s latency.
+     * Measured as {@link #measure} does.
+     */
+    Load.Result oneThread(Library library, String lockName, String group, int perIteration, Measurement m, LockOp op)
+            throws InterruptedException {
+        try (LockClient client = library.connect(uri(), Scenario.DEFAULT_LEASE)) {
+            Lock lock = client.lock(lockName);
+            return measure(List.of(new Load.Group(group, 1, i -> h -> {
+                long t = System.nanoTime();
+                op.run(lock);
+                Load.record(h, (System.nanoTime() - t) / perIteration);
+            })), group, m);
+        }
     }
 
     /**

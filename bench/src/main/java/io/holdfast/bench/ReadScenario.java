@@ -21,7 +21,7 @@ final class ReadScenario implements Scenario {
 
     @Override
     public List<Library> libraries() {
-        return List.of(Library.HOLDFAST, Library.REDISSON, Library.FLOOR);
+        return WITH_FLOOR;
     }
 
     @Override

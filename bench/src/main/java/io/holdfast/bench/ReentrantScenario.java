@@ -1,7 +1,6 @@
 package io.holdfast.bench;
 
 import java.util.List;
-import java.util.concurrent.locks.Lock;
 
 /** The same lock taken 100 deep by one thread, then released 100 times. */
 final class ReentrantScenario implements Scenario {
@@ -22,29 +21,24 @@ final class ReentrantScenario implements Scenario {
 
     @Override
     public List<Library> libraries() {
-        return List.of(Library.HOLDFAST, Library.REDISSON, Library.FLOOR);
+        return WITH_FLOOR;
     }
 
     @Override
     public Measurement run(Library library, Bench bench) throws Exception {
-        try (LockClient client = library.connect(bench.uri(), DEFAULT_LEASE)) {
-            Lock lock = client.lock("bench:reentrant");
-            Measurement m = new Measurement();
-            Load.Result r = bench.measure(List.of(new Load.Group("nest", 1, i -> h -> {
-                long t = System.nanoTime();
-                for (int level = 0; level < DEPTH; level++) {
-                    lock.lock();
-                }
-                for (int level = 0; level < DEPTH; level++) {
-                    lock.unlock();
-                }
-                Load.record(h, (System.nanoTime() - t) / (2 * DEPTH));
-            })), "nest", m);
-            m.put(PER_LEVEL, r.seconds() * 1e6 / (r.ops().get("nest") * 2.0 * DEPTH));
-            m.put("client commands/level", m.values().get("client commands/op") / (2.0 * DEPTH));
-            m.put("Redis commands/level (all)", m.values().get("Redis commands/op (all)") / (2.0 * DEPTH));
-            return m;
-        }
+        Measurement m = new Measurement();
+        Load.Result r = bench.oneThread(library, "bench:reentrant", "nest", 2 * DEPTH, m, lock -> {
+            for (int level = 0; level < DEPTH; level++) {
+                lock.lock();
+            }
+            for (int level = 0; level < DEPTH; level++) {
+                lock.unlock();
+            }
+        });
+        m.put(PER_LEVEL, r.seconds() * 1e6 / (r.ops().get("nest") * 2.0 * DEPTH));
+        m.put("client commands/level", m.values().get("client commands/op") / (2.0 * DEPTH));
+        m.put("Redis commands/level (all)", m.values().get("Redis commands/op (all)") / (2.0 * DEPTH));
+        return m;
     }
 
     @Override

@@ -18,7 +18,7 @@ final class ResultsReport {
         StringBuilder md = new StringBuilder();
         md.append("# Holdfast vs Redisson — benchmark results\n\n");
         md.append(info.markdown()).append('\n');
-        md.append("## Targets\n\n| scenario | target | Holdfast | Redisson | result |\n| --- | --- | --- | --- | --- |\n");
+        md.append("## Targets\n\n| scenario | target | Holdfast | compared with | result |\n| --- | --- | --- | --- | --- |\n");
         for (ScenarioResult r : results) {
             for (Target t : r.scenario().targets()) {
                 Map<Library, Double> medians = r.medians(t.metric());
@@ -26,7 +26,7 @@ final class ResultsReport {
                 md.append("| ").append(r.scenario().id())
                         .append(" | ").append(t.text())
                         .append(" | ").append(cell(medians.get(Library.HOLDFAST)))
-                        .append(" | ").append(cell(medians.get(Library.REDISSON)))
+                        .append(" | ").append(comparedWith(t, medians))
                         .append(" | ").append(v.met() ? "**met** " : "**missed** ").append(v.detail())
                         .append(" |\n");
             }
@@ -91,6 +91,15 @@ final class ResultsReport {
             return "—";
         }
         return Target.fmt(hf / other) + "x";
+    }
+
+    /** The number the target compares Holdfast with: Redisson's, the floor's, or the bound. */
+    private static String comparedWith(Target t, Map<Library, Double> medians) {
+        return switch (t.kind()) {
+            case RATIO_AT_LEAST, RATIO_AT_MOST -> "Redisson " + cell(medians.get(Library.REDISSON));
+            case FLOOR_RATIO_AT_LEAST, FLOOR_RATIO_AT_MOST -> "floor " + cell(medians.get(Library.FLOOR));
+            case AT_MOST -> "bound " + Target.fmt(t.bound()) + " (Redisson " + cell(medians.get(Library.REDISSON)) + ")";
+        };
     }
 
     private static String cell(Double v) {

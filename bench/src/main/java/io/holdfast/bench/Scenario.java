@@ -9,6 +9,9 @@ interface Scenario {
     /** Default lease (Holdfast's and Redisson's default watchdog timeout). */
     Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
+    /** Both libraries and the floor, for scenarios where the floor means something. */
+    List<Library> WITH_FLOOR = List.of(Library.HOLDFAST, Library.REDISSON, Library.FLOOR);
+
     /** Short id, e.g. {@code uncontended}. */
     String id();
 

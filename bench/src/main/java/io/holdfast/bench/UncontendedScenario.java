@@ -1,7 +1,6 @@
 package io.holdfast.bench;
 
 import java.util.List;
-import java.util.concurrent.locks.Lock;
 
 /** One thread, one client: {@code lock()} + {@code unlock()} cycles on a lock nobody else wants. */
 final class UncontendedScenario implements Scenario {
@@ -21,24 +20,19 @@ final class UncontendedScenario implements Scenario {
 
     @Override
     public List<Library> libraries() {
-        return List.of(Library.HOLDFAST, Library.REDISSON, Library.FLOOR);
+        return WITH_FLOOR;
     }
 
     @Override
     public Measurement run(Library library, Bench bench) throws Exception {
-        try (LockClient client = library.connect(bench.uri(), DEFAULT_LEASE)) {
-            Lock lock = client.lock("bench:uncontended");
-            Measurement m = new Measurement();
-            Load.Result r = bench.measure(List.of(new Load.Group("cycle", 1, i -> h -> {
-                long t = System.nanoTime();
-                lock.lock();
-                lock.unlock();
-                Load.record(h, System.nanoTime() - t);
-            })), "cycle", m);
-            m.put(CYCLES, r.perSecond("cycle"));
-            m.latency("cycle", r.latency().get("cycle"));
-            return m;
-        }
+        Measurement m = new Measurement();
+        Load.Result r = bench.oneThread(library, "bench:uncontended", "cycle", 1, m, lock -> {
+            lock.lock();
+            lock.unlock();
+        });
+        m.put(CYCLES, r.perSecond("cycle"));
+        m.latency("cycle", r.latency().get("cycle"));
+        return m;
     }
 
     @Override
