@@ -34,6 +34,8 @@ public final class Acquisition {
     private final CompletableFuture<Hold> result = new CompletableFuture<>();
     private volatile boolean cancelled;
     private boolean subscribed;
+    /** Server time of the first BUSY reply that reported one, 0 before. */
+    private long waitingSince;
 
     Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
             long waitNanos) {
@@ -65,7 +67,25 @@ public final class Acquisition {
                 : ctx.engine().release(kind, keys, holdId.holderId()).handle((v, e) -> null));
     }
 
+    /**
+     * The first step. If the client is already subscribed to the lock's channel (other local
+     * waiters), this waiter is counted in before its first attempt, so a failed attempt parks at
+     * once: no SUBSCRIBE, no second attempt. For a kind with {@link LockKind#localTurns()}, if
+     * other local waiters are there it does not attempt at all but parks behind them.
+     */
     void start() {
+        if (!noWait) {
+            int others = ctx.hub().joinIfSubscribed(keys.channel(), waiter);
+            if (others >= 0) {
+                subscribed = true;
+                if (others > 0 && kind.localTurns()) {
+                    long remainingNanos = deadline - System.nanoTime();
+                    waiter.park(Math.min(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1, MAX_PARK_MILLIS),
+                            ctx.timer(), this::attempt);
+                    return;
+                }
+            }
+        }
         attempt();
     }
 
@@ -85,7 +105,7 @@ public final class Acquisition {
         }
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
-        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait);
+        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait, waitingSince);
         kind.attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 failed(e);
@@ -98,7 +118,12 @@ public final class Acquisition {
     private void onReply(AttemptResult r, long sent) {
         switch (r.outcome()) {
             case ACQUIRED -> acquired(r.value(), sent);
-            case BUSY -> busy(r.value());
+            case BUSY -> {
+                if (waitingSince == 0) {
+                    waitingSince = r.serverMillis();
+                }
+                busy(r.value());
+            }
             case REFUSED -> finish(null, new RefusedException(keys.name(), r.reason()));
             default -> failed(new IllegalStateException("unexpected reply to a fresh acquisition: " + r));
         }
@@ -185,10 +210,11 @@ public final class Acquisition {
         ctx.acquiring().remove(holdId, this);
         if (subscribed) {
             ctx.hub().leave(keys.channel(), waiter);
-            if ((pendingWake || cancelled) && hold == null) {
-                // the wake-up this waiter took is not used: hand it to the next local waiter. A
-                // cancelled waiter may have taken one without knowing (woken, then saw the flag),
-                // so it always passes one on: a spare wake-up costs one attempt, a lost one a wait
+            if (hold == null && (pendingWake || cancelled || kind.localTurns())) {
+                // the wake-up this waiter took is not used, or (taking turns) the waiters behind it
+                // may never have tried: hand the turn to the next local waiter. A cancelled waiter
+                // may have taken one without knowing (woken, then saw the flag), so it always passes
+                // one on: a spare wake-up costs one attempt, a lost one a wait
                 ctx.hub().wakeOne(keys.channel());
             }
         }

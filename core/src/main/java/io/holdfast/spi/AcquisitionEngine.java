@@ -65,7 +65,7 @@ public final class AcquisitionEngine {
         }
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
-        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false);
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0);
         held.kind().attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 acquisition.result().completeExceptionally(Errors.translate(e,

@@ -10,8 +10,10 @@ import java.util.List;
  * @param value ACQUIRED: the fencing token; REENTERED: the new hold count; BUSY: how long to wait
  *     at most before trying again, in ms (the holder's remaining lease, or -1 if unknown)
  * @param reason REFUSED: why, for the exception message
+ * @param serverMillis BUSY: the server time (ms) of the attempt, if the kind reports it, else 0;
+ *     the engine passes the first one back as {@link AttemptRequest#waitingSinceMillis()}
  */
-public record AttemptResult(Outcome outcome, long value, String reason) {
+public record AttemptResult(Outcome outcome, long value, String reason, long serverMillis) {
 
     /** The outcomes, with the code a script returns for each. */
     public enum Outcome {
@@ -27,11 +29,13 @@ public record AttemptResult(Outcome outcome, long value, String reason) {
         REFUSED
     }
 
-    /** Reads a script's {@code {code, value[, reason]}} reply. */
+    /** Reads a script's {@code {code, value[, reason | server ms]}} reply. */
     public static AttemptResult parse(List<Object> reply) {
         long code = (Long) reply.get(0);
         long value = reply.size() > 1 && reply.get(1) instanceof Long v ? v : -1;
-        String reason = reply.size() > 2 ? String.valueOf(reply.get(2)) : null;
+        Object third = reply.size() > 2 ? reply.get(2) : null;
+        long serverMillis = third instanceof Long ms ? ms : 0;
+        String reason = third == null || third instanceof Long ? null : String.valueOf(third);
         Outcome outcome = switch ((int) code) {
             case 1 -> Outcome.ACQUIRED;
             case 2 -> Outcome.REENTERED;
@@ -40,6 +44,6 @@ public record AttemptResult(Outcome outcome, long value, String reason) {
             case -2 -> Outcome.REFUSED;
             default -> throw new IllegalStateException("unexpected acquire reply " + reply);
         };
-        return new AttemptResult(outcome, value, reason);
+        return new AttemptResult(outcome, value, reason, serverMillis);
     }
 }

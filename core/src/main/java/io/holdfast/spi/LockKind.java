@@ -34,6 +34,16 @@ public interface LockKind {
         return false;
     }
 
+    /**
+     * Whether the waiters of one lock in one client take turns: a fresh acquisition that finds
+     * other waiters of the lock in its client queues behind them (it parks until a release wakes
+     * it) instead of racing them, so a thread that just released cannot overtake its own client's
+     * waiters again and again. Only for kinds where one release lets one waiter in.
+     */
+    default boolean localTurns() {
+        return false;
+    }
+
     /** The renewal script and keys of a hold of this kind. */
     Script renewScript();
 

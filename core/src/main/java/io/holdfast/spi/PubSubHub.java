@@ -61,6 +61,28 @@ public final class PubSubHub implements AutoCloseable {
         return c.subscribed;
     }
 
+    /**
+     * Counts {@code waiter} in on {@code channel} only if the server has already confirmed the
+     * subscription (another local waiter holds it open): then no command is sent, and a release
+     * published after this call reaches the waiter.
+     *
+     * @return how many other local waiters the channel has, or {@code -1} if the waiter was not
+     *     counted in (no confirmed subscription)
+     */
+    public int joinIfSubscribed(String channel, Waiter waiter) {
+        int[] others = {-1};
+        channels.computeIfPresent(channel, (name, ch) -> {
+            CompletableFuture<Void> sub = ch.subscribed;
+            if (sub != null && sub.isDone() && !sub.isCompletedExceptionally()) {
+                others[0] = ch.refs;
+                ch.refs++;
+                ch.waiters.add(waiter);
+            }
+            return ch;
+        });
+        return others[0];
+    }
+
     /** Counts {@code waiter} out; the last one out unsubscribes. */
     public void leave(String channel, Waiter waiter) {
         channels.computeIfPresent(channel, (name, ch) -> {

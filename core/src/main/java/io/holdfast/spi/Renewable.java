@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Something the watchdog keeps alive on the server: a hold's lease, or a fair-lock waiter's place.
  *
- * <p>Items with the same {@link #renewScript()}, lease and Cluster slot are renewed together by one
+ * <p>Items with the same {@link #renewScript()} and lease (on a Cluster: and slot) are renewed together by one
  * call of the script, which receives {@code KEYS} = every item's {@link #renewKeys()} one after
  * another (each item has the same number of keys), {@code ARGV[1]} = lease in milliseconds,
  * {@code ARGV[2]} = keys per item, {@code ARGV[2 + i]} = item i's {@link #renewArg()}; it returns

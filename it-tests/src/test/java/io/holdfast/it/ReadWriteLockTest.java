@@ -173,6 +173,26 @@ class ReadWriteLockTest extends ReadWriteFixture {
     }
 
     @Test
+    void readersWaitingWhenAWriteHoldIsReleased_goAheadOfTheWaitingWriter_newReadersDoNot() throws Exception {
+        RLock write = rw(a, "phase").writeLock();
+        write.lock();
+        OwnerThread reader = thread("waiting-reader");
+        Future<Boolean> reading = reader.submit(() -> rw(b, "phase").readLock().tryLock(20, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.subscribedChannels() == 1);
+        OwnerThread writer = thread("next-writer");
+        Future<Boolean> writing = writer.submit(() -> rw(c, "phase").writeLock().tryLock(20, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> waitingWriters("phase") == 1);
+
+        write.unlock();
+        assertThat(reading.get(5, TimeUnit.SECONDS)).as("its turn: it waited through the write phase").isTrue();
+        assertThat(writing).isNotDone();
+        assertThat(rw(a, "phase").readLock().tryLock()).as("a new reader waits for the writer").isFalse();
+        reader.run(() -> rw(b, "phase").readLock().unlock());
+        assertThat(writing.get(5, TimeUnit.SECONDS)).isTrue();
+        writer.run(() -> rw(c, "phase").writeLock().unlock());
+    }
+
+    @Test
     void theWritersOwnRead_isGranted_whileAnotherWriterWaits() throws Exception {
         RLock write = rw(a, "own").writeLock();
         RLock read = rw(a, "own").readLock();

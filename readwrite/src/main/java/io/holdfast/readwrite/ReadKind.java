@@ -36,7 +36,8 @@ final class ReadKind extends ReadWriteKind {
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         return evalAttempt(ACQUIRE, stateKeys(r.keys()),
-                r.holderId(), Long.toString(r.leaseMillis()), r.reenter() ? "reenter" : "fresh");
+                r.holderId(), Long.toString(r.leaseMillis()), r.reenter() ? "reenter" : "fresh",
+                Long.toString(r.waitingSinceMillis()));
     }
 
     @Override

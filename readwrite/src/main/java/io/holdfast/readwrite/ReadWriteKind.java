@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * lock hash {@code holdfast:{name}} (mode, writer, last fencing token, one count per hold),
  * {@code holdfast:{name}:leases} (a sorted set of hold → lease deadline in server time, one
  * entry per hold, so each reader's lease is its own), {@code holdfast:{name}:intents} (waiting
- * writers → intent deadline) and the channel {@code holdfast:{name}:wake}.
+ * writers → intent deadline), {@code holdfast:{name}:turn} (server time of the last write release
+ * that found a writer waiting: readers waiting since before it go ahead of that writer) and the
+ * channel {@code holdfast:{name}:wake}.
  */
 abstract class ReadWriteKind implements LockKind {
 
@@ -39,9 +41,9 @@ abstract class ReadWriteKind implements LockKind {
         return Script.load(ReadWriteKind.class, fileName);
     }
 
-    /** KEYS of every script that changes the lock: hash, leases, intents, channel. */
+    /** KEYS of every script that changes the lock: hash, leases, intents, channel, turn. */
     static String[] stateKeys(LockKeys keys) {
-        return new String[] {keys.key(), leases(keys), intents(keys), keys.channel()};
+        return new String[] {keys.key(), leases(keys), intents(keys), keys.channel(), keys.derived("turn")};
     }
 
     static String leases(LockKeys keys) {

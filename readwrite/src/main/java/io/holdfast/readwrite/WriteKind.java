@@ -62,7 +62,7 @@ final class WriteKind extends ReadWriteKind {
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         if (!r.reenter() && ctx.holds().containsKey(new HoldKey(r.keys().key(), READ, r.holderId()))) {
-            return CompletableFuture.completedFuture(new AttemptResult(Outcome.REFUSED, 0, UPGRADE_REFUSED));
+            return CompletableFuture.completedFuture(new AttemptResult(Outcome.REFUSED, 0, UPGRADE_REFUSED, 0));
         }
         long intentMillis = r.willWait() && !r.reenter() ? ctx.options().fairWaiterTimeout().toMillis() : 0;
         long sent = System.nanoTime();

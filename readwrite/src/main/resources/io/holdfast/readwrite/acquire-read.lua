@@ -1,13 +1,17 @@
 -- Read-write lock: one attempt at the read lock (state layout and helpers: lib.lua).
 -- KEYS[1]  lock hash      KEYS[2]  leases zset      KEYS[3]  writer intents zset
+-- KEYS[4]  wake-up channel (unused)                  KEYS[5]  turn (see open_turn)
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
 -- ARGV[3]  "fresh" (the holder has no live read hold in its client) or "reenter"
+-- ARGV[4]  server ms of this acquisition's first busy reply, "0" on its first attempt
 -- Returns {code, value}:
 --   {1, token}  acquired; token = max(server time in us, last token + 1)
 --   {2, count}  re-entered; count = the new read hold count (re-entry never waits for a writer)
---   {0, ms}     must wait: a writer holds the lock, or a writer waits (writer preference); ms = time
---               until the earliest lease or intent deadline, when that may change silently
+--   {0, ms, now} must wait: a writer holds the lock, or a writer waits (writer preference) and this
+--               reader was not already waiting when the last write hold was released; ms = time
+--               until the earliest lease or intent deadline, when that may change silently;
+--               now = server ms, sent back as ARGV[4] by later attempts
 --   {-1, 0}     "reenter", but the holder's read hold is gone (lost)
 --@include lib.lua
 local L, leases, intents = KEYS[1], KEYS[2], KEYS[3]
@@ -22,6 +26,7 @@ end
 local mode, writer, token = unpack(redis.call('HMGET', L, 'mode', 'writer', 'token'))
 if mode == 'write' then
   if writer ~= holder then
+    reader_waits(KEYS[5], now)
     return busy(leases, now)
   end
   -- the writer's own read hold: granted at once, whoever waits (this is how a writer downgrades)
@@ -29,6 +34,10 @@ if mode == 'write' then
 end
 local _, intent_deadline = first_intent(intents, now)
 if intent_deadline then
-  return {0, intent_deadline - now}
+  if not has_turn(KEYS[5], tonumber(ARGV[4]) or 0) then
+    reader_waits(KEYS[5], now)
+    return {0, intent_deadline - now, now}
+  end
+  redis.call('HDEL', KEYS[5], 'grace') -- a reader of the turn is in: the writer waits for its hold now
 end
 return grant(L, leases, member, lease, now, now_us, token, 'mode', 'read')

@@ -1,5 +1,6 @@
 -- Read-write lock: one attempt at the write lock (state layout and helpers: lib.lua).
 -- KEYS[1]  lock hash      KEYS[2]  leases zset      KEYS[3]  writer intents zset
+-- KEYS[4]  wake-up channel (unused)                  KEYS[5]  turn (see open_turn)
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
 -- ARGV[3]  "fresh" (the holder has no live write hold in its client) or "reenter"
@@ -7,8 +8,9 @@
 -- Returns {code, value[, reason]}:
 --   {1, token}  acquired; token = max(server time in us, last token + 1); the holder's intent is gone
 --   {2, count}  re-entered; count = the new write hold count
---   {0, ms}     held by others; ms = time until the earliest lease deadline. If ARGV[4] > 0 the
---               holder's intent is recorded (or refreshed) for ARGV[4] ms: new readers wait for it
+--   {0, ms, now} held by others, or free but the readers' turn opened less than TURN_GRACE_MS ago;
+--               ms = time until the earliest lease deadline (or the grace's end). If ARGV[4] > 0
+--               the holder's intent is recorded (or refreshed) for ARGV[4] ms: new readers wait for it
 --   {-1, 0}     "reenter", but the holder's write hold is gone (lost)
 --   {-2, 0, reason}  the holder holds the read lock: a read-to-write upgrade, refused at once
 --@include lib.lua
@@ -26,7 +28,8 @@ if own_read then
   return {-2, 0, 'read-to-write upgrade: the holder holds the read lock; '
       .. 'release it before taking the write lock (waiting for it would deadlock)'}
 end
-if not mode or writer == holder then
+local grace = (not mode) and turn_grace(KEYS[5], now) or 0
+if (not mode and grace == 0) or writer == holder then
   -- free, or a leftover of this holder's own lost write hold: start again at one level
   if intent_ms > 0 then
     redis.call('ZREM', intents, holder)
@@ -37,5 +40,8 @@ if intent_ms > 0 then
   redis.call('ZREMRANGEBYSCORE', intents, '-inf', now)
   redis.call('ZADD', intents, int(now + intent_ms), holder)
   keep_alive(intent_ms, intents)
+end
+if grace > 0 then
+  return {0, grace, now}
 end
 return busy(leases, now)

@@ -10,6 +10,12 @@
 --   L:leases   zset  r:<id> / w:<id> -> lease deadline, server time in ms. A hold is alive while its
 --                    deadline is ahead; every hold has its own, whoever renews theirs.
 --   L:intents  zset  <id> -> deadline (server ms) of the intent of writer <id>, who waits
+--   L:turn     hash  waiting  server ms when a reader last found it had to wait
+--                    at       server ms of the last write release that found readers and a writer
+--                             waiting: the readers waiting since before it enter ahead of that
+--                             writer (see open_turn)
+--                    grace    until when (server ms) a writer leaves the free lock to them; gone
+--                             as soon as one of them is in
 -- L and L:leases exist together, exactly while L:leases has members. A key's TTL is never shorter
 -- than its longest deadline, so the keys of an abandoned lock vanish by themselves. Holds whose
 -- deadline passed are removed by the next script that changes the lock (purge), which only ever
@@ -75,14 +81,60 @@ local function first_intent(intents, now)
   return nil
 end
 
--- Reply to an attempt that must wait for the holders: {0, ms until the earliest lease deadline},
--- when the holders may change without any release message.
+-- Reply to an attempt that must wait for the holders: {0, ms until the earliest lease deadline,
+-- server ms now}; the deadline is when the holders may change without any release message, and
+-- the engine sends the first such `now` back with later attempts as the time the caller began
+-- to wait (a reader's ARGV[4]).
 local function busy(leases, now)
   local first = redis.call('ZRANGE', leases, 0, 0, 'WITHSCORES')
   if not first[2] then
-    return {0, -1}
+    return {0, -1, now}
   end
-  return {0, math.max(1, tonumber(first[2]) - now)}
+  return {0, math.max(1, tonumber(first[2]) - now), now}
+end
+
+-- How long L:turn outlives its last change: a reader that has waited longer than this falls back
+-- to plain writer preference. Waiting readers retry at least every 5 s, so they keep it alive.
+local TURN_TTL_MS = 60000
+-- After a turn opens, a waiting writer that finds the lock free leaves it to the woken readers for
+-- this long (they are on their way); once one is in, the writer waits for the read holds anyway.
+local TURN_GRACE_MS = 10
+
+-- A reader has to wait: remembered, so that the next write release gives the readers a turn.
+local function reader_waits(turn, now)
+  redis.call('HSET', turn, 'waiting', int(now))
+  redis.call('PEXPIRE', turn, TURN_TTL_MS)
+end
+
+-- A write phase ends (the last write level is released). If readers have been waiting and a
+-- writer waits, the readers that were waiting before this moment get their turn ahead of it (the
+-- caller wakes every waiter). Readers that come later wait for the writer: phase-fair, neither
+-- side starves.
+local function open_turn(intents, turn, now)
+  if redis.call('HGET', turn, 'waiting') and first_intent(intents, now) then
+    redis.call('HSET', turn, 'at', int(now), 'grace', int(now + TURN_GRACE_MS))
+    redis.call('HDEL', turn, 'waiting')
+  end
+end
+
+-- Whether a reader waiting since `since` (server ms, 0 = it has not waited) may pass the writers
+-- that wait now: it was already waiting when the last write phase ended.
+local function has_turn(turn, since)
+  if since == 0 then
+    return false
+  end
+  local opened = redis.call('HGET', turn, 'at')
+  return opened ~= false and since <= tonumber(opened)
+end
+
+-- For a writer that finds the lock free: ms to leave it to the readers whose turn just opened
+-- and none of whom is in yet, or 0.
+local function turn_grace(turn, now)
+  local grace = redis.call('HGET', turn, 'grace')
+  if not grace then
+    return 0
+  end
+  return math.max(0, tonumber(grace) - now)
 end
 
 -- Grants one level of the new hold `member` for `lease` ms, setting the extra hash fields `...`

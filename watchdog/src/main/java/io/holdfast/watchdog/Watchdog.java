@@ -3,7 +3,6 @@ package io.holdfast.watchdog;
 import io.holdfast.spi.LeaseKeeper;
 import io.holdfast.spi.Renewable;
 import io.holdfast.spi.Script;
-import io.lettuce.core.cluster.SlotHash;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * lease; fair-lock queue places have their own). Each group sweeps every third of its lease while
  * it has items. A sweep reports items past their deadline as gone, skips items acquired or renewed
  * in the last sixth of a lease (their lease is fresh), and renews the rest with one script call
- * per batch of up to {@value #BATCH} items of the same script and Cluster slot. A reply of 0 for
+ * per batch of up to {@value #BATCH} items of the same script (and, on a Cluster, the same slot;
+ * on one standalone server every key is in one "slot", so one call renews 256 locks of any names). A reply of 0 for
  * an item means the server no longer has it: the item is reported gone at once.
  *
  * <p>Failure: when a batch fails (Redis unreachable, timeout), its items stay registered and the
@@ -46,12 +47,19 @@ public final class Watchdog implements LeaseKeeper {
 
     private final Timer timer;
     private final RenewalSender sender;
+    private final ToIntFunction<String> slotOf;
     private final Map<Long, Group> groups = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public Watchdog(Timer timer, RenewalSender sender) {
+    /**
+     * @param slotOf the Cluster slot of a key, for grouping batches; a client of one standalone
+     *     server passes {@code key -> 0}, so that one call renews up to {@value #BATCH} leases of
+     *     any locks (grouping by slot there would cost one call per lock name)
+     */
+    public Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf) {
         this.timer = timer;
         this.sender = sender;
+        this.slotOf = slotOf;
     }
 
     @Override
@@ -127,7 +135,7 @@ public final class Watchdog implements LeaseKeeper {
                     items.remove(item);
                     item.gone("not renewed before its lease of " + leaseMillis + " ms ran out (Redis unreachable?)");
                 } else if (left < freshNanos) {
-                    int slot = SlotHash.getSlot(item.renewKeys().get(0));
+                    int slot = slotOf.applyAsInt(item.renewKeys().get(0));
                     due.computeIfAbsent(item.renewScript(), s -> new HashMap<>())
                             .computeIfAbsent(slot, s -> new ArrayList<>()).add(item);
                 }

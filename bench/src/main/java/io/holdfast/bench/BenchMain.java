@@ -1,0 +1,42 @@
+package io.holdfast.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Command line: {@code ./holdfast bench [--quick] [--only ID[,ID...]] [--out DIR]}. Writes
+ * {@code DIR/RESULTS.md} and {@code DIR/latency.svg} (default DIR: {@code bench}).
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        Settings settings = Settings.full();
+        Path out = Path.of("bench");
+        List<String> only = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> settings = Settings.quickMode();
+                case "--out" -> out = Path.of(args[++i]);
+                case "--only" -> only.addAll(Arrays.asList(args[++i].split(",")));
+                default -> {
+                    System.err.println("usage: holdfast bench [--quick] [--only ID[,ID...]] [--out DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        String command = System.getProperty("holdfast.bench.command", "java -jar holdfast-bench-all.jar")
+                + (args.length == 0 ? "" : " " + String.join(" ", args));
+        List<ScenarioResult> results = BenchRun.run(settings, out, only, command);
+        System.err.println("[bench] wrote " + out.resolve(BenchRun.RESULTS) + " and " + out.resolve(BenchRun.CHART));
+        boolean failed = results.stream().anyMatch(r -> !r.failures().isEmpty());
+        System.exit(failed ? 1 : 0);
+    }
+}

@@ -1,0 +1,36 @@
+package io.holdfast.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/** One row group of RESULTS.md: a workload run on each library, and its targets. */
+interface Scenario {
+
+    /** Default lease (Holdfast's and Redisson's default watchdog timeout). */
+    Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+    /** Both libraries and the floor, for scenarios where the floor means something. */
+    List<Library> WITH_FLOOR = List.of(Library.HOLDFAST, Library.REDISSON, Library.FLOOR);
+
+    /** Short id, e.g. {@code uncontended}. */
+    String id();
+
+    /** What the workload does, one or two sentences of Markdown. */
+    String description();
+
+    /** The libraries it runs on, in interleaving order. */
+    default List<Library> libraries() {
+        return List.of(Library.HOLDFAST, Library.REDISSON);
+    }
+
+    /** One round on {@code library}: starts its own clients and closes them. */
+    Measurement run(Library library, Bench bench) throws Exception;
+
+    /** What the issue asks of Holdfast here. */
+    List<Target> targets();
+
+    /** The latency histogram drawn in the chart, if any. */
+    default String charted() {
+        return null;
+    }
+}

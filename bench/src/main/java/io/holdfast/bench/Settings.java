@@ -1,0 +1,33 @@
+package io.holdfast.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How long and how big: the full run ({@code ./holdfast bench}, ~10 minutes on 2 cores) or the quick
+ * mode ({@code --quick}, seconds: proves the harness works, its numbers mean nothing).
+ *
+ * @param rounds interleaved rounds per scenario (Holdfast, Redisson, [floor], Holdfast, ...)
+ * @param warmup untimed run on the same clients before each timed run
+ * @param timed one timed run
+ * @param cost the MONITOR run that splits commands into client-sent and in-script
+ * @param watchdogLocks lock counts of the watchdog scenario
+ * @param watchdogWindow how long the watchdog scenario watches its held locks
+ * @param shortLease the lease of the watchdog, churn and crash scenarios
+ * @param churn how long the churn scenario runs
+ * @param handoffSamples handoffs measured per run and hold time
+ */
+record Settings(boolean quick, int rounds, Duration warmup, Duration timed, Duration cost,
+        List<Integer> watchdogLocks, Duration watchdogWindow, Duration shortLease, Duration churn,
+        int handoffSamples) {
+
+    static Settings full() {
+        return new Settings(false, 3, Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofMillis(500),
+                List.of(10_000, 100_000), Duration.ofSeconds(7), Duration.ofSeconds(3), Duration.ofSeconds(20), 250);
+    }
+
+    static Settings quickMode() {
+        return new Settings(true, 1, Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofMillis(100),
+                List.of(200, 1_000), Duration.ofMillis(1_200), Duration.ofMillis(900), Duration.ofSeconds(2), 5);
+    }
+}
