@@ -7,8 +7,11 @@ import java.util.concurrent.locks.ReadWriteLock;
  * {@link RLock}s with reentrancy, leases, fencing tokens and the lost-lease signal. Every read
  * hold has a lease of its own.
  *
- * <p>Policy (writer preference): once a writer waits, new readers wait behind it, except a thread
- * re-entering its read hold and the write holder taking the read lock. Downgrade (take the read
+ * <p>Policy (phase-fair): once a writer waits, new readers wait behind it, except a thread
+ * re-entering its read hold and the write holder taking the read lock, so writers are not starved.
+ * When a write hold is released while readers and a writer wait, the readers that were already
+ * waiting at that moment go in ahead of the waiting writer, so readers are not starved either.
+ * Writers among themselves are not ordered. Downgrade (take the read
  * lock while holding the write lock, then release the write lock) is allowed. Upgrade is refused
  * at once: for a thread that holds the read lock, {@code writeLock().tryLock(...)} returns
  * {@code false} and {@code writeLock().lock()} throws {@link IllegalMonitorStateException}. The

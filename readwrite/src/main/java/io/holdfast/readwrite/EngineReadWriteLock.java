@@ -14,11 +14,12 @@ import io.holdfast.spi.LockKeys;
  * the reentrant lock. Every read hold has its own lease: a reader that dies stops counting when
  * its lease runs out, whatever the other readers renew.
  *
- * <p><b>Policy (writer preference).</b>
+ * <p><b>Policy (phase-fair).</b>
  * <ul>
  *   <li>A reader gets the read lock unless a writer holds the write lock or <em>a writer is
- *       waiting</em> for it. Two exceptions are granted whatever waits: a thread re-entering a
- *       read hold it has, and a thread that holds the write lock taking the read lock.</li>
+ *       waiting</em> for it. Three exceptions are granted whatever writer waits: a thread
+ *       re-entering a read hold it has, a thread that holds the write lock taking the read lock,
+ *       and a reader that was already waiting when the last write hold was released (its turn).</li>
  *   <li>A writer gets the write lock when nobody else holds either lock. A writer that has to wait
  *       ({@code lock()}, {@code lockInterruptibly()}, {@code tryLock} with a wait time) records an
  *       intent on the server; from then on new readers wait behind it, so it gets in as soon as
@@ -26,17 +27,20 @@ import io.holdfast.spi.LockKeys;
  *       {@code tryLock()} without a wait time records nothing. The intent ends when the writer
  *       acquires or gives up (timeout, interrupt); the intent of a writer whose process died
  *       expires after {@link io.holdfast.HoldfastOptions#fairWaiterTimeout()} (default 5 s).</li>
- *   <li>Writers among themselves are not ordered: whichever tries first after a release wins. While
- *       writers keep waiting, new readers keep waiting: a steady stream of writers starves readers.</li>
+ *   <li>Writers among themselves are not ordered: whichever tries first after a release wins.</li>
+ *   <li>Turns: when the last level of a write hold is released while readers and a writer wait,
+ *       the readers waiting before that moment go in ahead of the writer (a free lock is left to
+ *       them for at most 10 ms, until one of them is in); readers that come later wait for the
+ *       writer. So neither a stream of writers nor a stream of readers starves the other side.</li>
  *   <li><b>Downgrade</b> is allowed: the holder of the write lock takes the read lock, then releases
  *       the write lock; it keeps the read lock, and waiting readers are woken.</li>
  *   <li><b>Upgrade</b> is refused at once, never a self-deadlock: by a thread that holds the read
  *       lock, {@code writeLock().tryLock(...)} returns {@code false} without waiting, and
  *       {@code writeLock().lock()} / {@code lockInterruptibly()} throw
  *       {@link IllegalMonitorStateException} naming the upgrade. Release the read lock first.</li>
- *   <li>Wake-ups: a write release or a downgrade wakes every waiting reader when no writer waits,
- *       otherwise (if the lock is now free) the waiting writer; a read release that frees the lock
- *       wakes a waiting writer (everybody waiting, when no writer waits).</li>
+ *   <li>Wake-ups: a write release or a downgrade wakes every waiter (those whose turn it is get
+ *       in, the others wait again); a read release that frees the lock wakes a waiting writer
+ *       (everybody waiting, when no writer waits).</li>
  *   <li>{@code forceUnlock()} on either lock frees the whole lock, every read and write hold.
  *       {@code isLocked()}, {@code getHoldCount()} and {@code remainTimeToLive()} answer for their
  *       own role (e.g. the read lock's {@code isLocked()}: whether any reader holds it).</li>
