@@ -93,13 +93,20 @@ public final class Acquisition {
     void clientClosed() {
         cancelled = true;
         ctx.acquiring().remove(holdId, this);
-        result.completeExceptionally(new IllegalStateException(
-                "the Holdfast client was closed while acquiring lock '" + keys.name() + "'"));
+        result.completeExceptionally(closedError());
         waiter.wake();
     }
 
+    private IllegalStateException closedError() {
+        return new IllegalStateException("the Holdfast client was closed while acquiring lock '" + keys.name() + "'");
+    }
+
     private void attempt() {
-        if (cancelled || ctx.isClosed()) {
+        if (ctx.isClosed()) {
+            giveUp(closedError());
+            return;
+        }
+        if (cancelled) {
             giveUp(new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled"));
             return;
         }

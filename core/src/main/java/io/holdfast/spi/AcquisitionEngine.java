@@ -50,6 +50,18 @@ public final class AcquisitionEngine {
                         + "': holder " + holderId + " is already acquiring it; an owner acquires one lock at a time"));
                 return acquisition;
             }
+            Hold grantedMeanwhile = ctx.holds().get(id);
+            if (grantedMeanwhile != null) {
+                // a fresh acquisition of this holder finished between the two looks: re-enter its hold
+                // (a granted hold is registered before its acquisition leaves `acquiring`)
+                ctx.acquiring().remove(id, acquisition);
+                reenter(acquisition, grantedMeanwhile, leaseMillis);
+                return acquisition;
+            }
+            if (ctx.isClosed()) {
+                acquisition.clientClosed(); // close() went through `acquiring` before this one was in it
+                return acquisition;
+            }
             acquisition.start();
         } else {
             reenter(acquisition, held, leaseMillis);
@@ -71,7 +83,9 @@ public final class AcquisitionEngine {
                 acquisition.result().completeExceptionally(Errors.translate(e,
                         "re-entering lock '" + held.lockName() + "'", held.keys(), ctx.redis().endpoint()));
             } else if (r.outcome() == Outcome.REENTERED) {
-                held.count((int) r.value());
+                // the client's count is what its callers were granted; the server's may be higher
+                // after a re-entry whose reply was lost (see released), so it is not copied
+                held.count(held.count() + 1);
                 held.extended(sent, lease);
                 acquisition.result().complete(held);
             } else {

@@ -54,8 +54,11 @@ class ReadWriteWakeUpTest extends ReadWriteFixture {
                 return in;
             }));
         }
-        // each reader tried once, subscribed, and tried again: it is parked (or about to be)
-        await().atMost(Duration.ofSeconds(20)).until(() -> commandCalls("evalsha") - attemptsBefore >= 2L * readers);
+        // every reader made its attempt after its client had subscribed (the first reader of a client
+        // subscribes, then tries again; the others join the subscribed channel before their one
+        // attempt): each is parked (or about to be), and a release now reaches it
+        await().atMost(Duration.ofSeconds(20)).until(() -> commandCalls("evalsha") - attemptsBefore >= readers + 2L
+                && readerClients.stream().allMatch(h -> h.subscribedChannels() == 1));
         assertThat(allIn.getCount()).isEqualTo(readers);
 
         long released = System.nanoTime();

@@ -38,9 +38,11 @@ import io.holdfast.spi.LockKeys;
  *       lock, {@code writeLock().tryLock(...)} returns {@code false} without waiting, and
  *       {@code writeLock().lock()} / {@code lockInterruptibly()} throw
  *       {@link IllegalMonitorStateException} naming the upgrade. Release the read lock first.</li>
- *   <li>Wake-ups: a write release or a downgrade wakes every waiter (those whose turn it is get
- *       in, the others wait again); a read release that frees the lock wakes a waiting writer
- *       (everybody waiting, when no writer waits).</li>
+ *   <li>Wake-ups: a write release or a downgrade that opens the readers' turn wakes every waiter
+ *       (those whose turn it is get in, the others wait again); otherwise it wakes every waiter
+ *       when no writer waits, else only the waiting writer, and only if the lock is now free. A
+ *       read release that frees the lock wakes a waiting writer (everybody waiting, when no
+ *       writer waits). A {@code tryLock()} reader that gives up at once does not count as waiting.</li>
  *   <li>{@code forceUnlock()} on either lock frees the whole lock, every read and write hold.
  *       {@code isLocked()}, {@code getHoldCount()} and {@code remainTimeToLive()} answer for their
  *       own role (e.g. the read lock's {@code isLocked()}: whether any reader holds it).</li>

@@ -37,7 +37,7 @@ final class ReadKind extends ReadWriteKind {
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         return evalAttempt(ACQUIRE, stateKeys(r.keys()),
                 r.holderId(), Long.toString(r.leaseMillis()), r.reenter() ? "reenter" : "fresh",
-                Long.toString(r.waitingSinceMillis()));
+                Long.toString(r.waitingSinceMillis()), r.willWait() ? "wait" : "try");
     }
 
     @Override

@@ -5,6 +5,8 @@
 -- ARGV[2]  lease in milliseconds
 -- ARGV[3]  "fresh" (the holder has no live read hold in its client) or "reenter"
 -- ARGV[4]  server ms of this acquisition's first busy reply, "0" on its first attempt
+-- ARGV[5]  "wait" (the caller waits if busy: it counts as a waiting reader for the next turn)
+--          or "try" (it gives up at once: no turn is opened for it)
 -- Returns {code, value}:
 --   {1, token}  acquired; token = max(server time in us, last token + 1)
 --   {2, count}  re-entered; count = the new read hold count (re-entry never waits for a writer)
@@ -26,7 +28,9 @@ end
 local mode, writer, token = unpack(redis.call('HMGET', L, 'mode', 'writer', 'token'))
 if mode == 'write' then
   if writer ~= holder then
-    reader_waits(KEYS[5], now)
+    if ARGV[5] == 'wait' then
+      reader_waits(KEYS[5], now)
+    end
     return busy(leases, now)
   end
   -- the writer's own read hold: granted at once, whoever waits (this is how a writer downgrades)
@@ -35,7 +39,9 @@ end
 local _, intent_deadline = first_intent(intents, now)
 if intent_deadline then
   if not has_turn(KEYS[5], tonumber(ARGV[4]) or 0) then
-    reader_waits(KEYS[5], now)
+    if ARGV[5] == 'wait' then
+      reader_waits(KEYS[5], now)
+    end
     return {0, intent_deadline - now, now}
   end
   redis.call('HDEL', KEYS[5], 'grace') -- a reader of the turn is in: the writer waits for its hold now

@@ -110,11 +110,14 @@ end
 -- writer waits, the readers that were waiting before this moment get their turn ahead of it (the
 -- caller wakes every waiter). Readers that come later wait for the writer: phase-fair, neither
 -- side starves.
+-- Returns whether it opened a turn.
 local function open_turn(intents, turn, now)
   if redis.call('HGET', turn, 'waiting') and first_intent(intents, now) then
     redis.call('HSET', turn, 'at', int(now), 'grace', int(now + TURN_GRACE_MS))
     redis.call('HDEL', turn, 'waiting')
+    return true
   end
+  return false
 end
 
 -- Whether a reader waiting since `since` (server ms, 0 = it has not waited) may pass the writers
