@@ -131,7 +131,7 @@ public final class ClientContext {
         if (k != null) {
             k.cancel(hold);
         }
-        if (hold.ownerEnded()) {
+        if (!hold.holderAlive()) {
             holds.remove(hold.id(), hold); // nobody is left to unlock it
         }
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), hold.id().holderId(), hold.fencingToken());

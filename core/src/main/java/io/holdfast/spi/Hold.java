@@ -207,18 +207,14 @@ public final class Hold implements Lease, Renewable {
         }
     }
 
-    /** Whether the hold's owner thread has ended (never for an owner token): it can never unlock. */
-    public boolean ownerEnded() {
-        if (ownerThread == null) {
-            return false;
-        }
-        Thread t = ownerThread.get();
-        return t == null || !t.isAlive();
-    }
-
+    /** False once the hold's owner thread has ended (never for an owner token): it can never unlock. */
     @Override
     public boolean holderAlive() {
-        return !ownerEnded();
+        if (ownerThread == null) {
+            return true;
+        }
+        Thread t = ownerThread.get();
+        return t != null && t.isAlive();
     }
 
     @Override

@@ -1,12 +1,10 @@
 package io.holdfast.it;
 
 import io.holdfast.Holdfast;
-import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.time.Duration;
 
 /**
  * Child-JVM program for the cross-process exclusion check of the reentrant lock. Arguments: redis
@@ -28,7 +26,7 @@ public final class CounterMain {
         String name = args[1];
         int threads = Integer.parseInt(args[2]);
         int ops = Integer.parseInt(args[3]);
-        Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).watchdogLease(Duration.ofSeconds(5)).build());
+        Holdfast holdfast = WorkerChildren.client(uri);
         RedisClient plain = RedisClient.create(uri);
         if (!WorkerChildren.awaitGo()) {
             return;

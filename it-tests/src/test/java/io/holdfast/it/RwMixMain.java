@@ -1,12 +1,10 @@
 package io.holdfast.it;
 
 import io.holdfast.Holdfast;
-import io.holdfast.HoldfastOptions;
 import io.holdfast.RReadWriteLock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -34,7 +32,7 @@ public final class RwMixMain {
         int threads = Integer.parseInt(args[2]);
         int ops = Integer.parseInt(args[3]);
         long seed = Long.parseLong(args[4]);
-        Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).watchdogLease(Duration.ofSeconds(5)).build());
+        Holdfast holdfast = WorkerChildren.client(uri);
         RedisClient plain = RedisClient.create(uri);
         if (!WorkerChildren.awaitGo()) {
             return;

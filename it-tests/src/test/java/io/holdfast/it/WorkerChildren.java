@@ -1,5 +1,7 @@
 package io.holdfast.it;
 
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
 import io.holdfast.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -65,6 +67,11 @@ final class WorkerChildren implements AutoCloseable {
     }
 
     // --- the child's side ---
+
+    /** The child's Holdfast client: a 5 s watchdog lease, long enough for a loaded machine. */
+    static Holdfast client(String uri) {
+        return Holdfast.connect(HoldfastOptions.builder(uri).watchdogLease(Duration.ofSeconds(5)).build());
+    }
 
     /** Prints {@code ready} and waits for the test's {@code go}; false if stdin said anything else. */
     static boolean awaitGo() throws IOException {

@@ -18,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * lock hash {@code holdfast:{name}} (mode, writer, last fencing token, one count per hold),
  * {@code holdfast:{name}:leases} (a sorted set of hold → lease deadline in server time, one
  * entry per hold, so each reader's lease is its own), {@code holdfast:{name}:intents} (waiting
- * writers → intent deadline), {@code holdfast:{name}:turn} (server time of the last write release
- * that found a writer waiting: readers waiting since before it go ahead of that writer) and the
- * channel {@code holdfast:{name}:wake}.
+ * writers → intent deadline), {@code holdfast:{name}:turn} (the phase-fair turn: when a reader
+ * last had to wait, when the readers' turn last opened, and the writer's grace; see lib.lua) and
+ * the channel {@code holdfast:{name}:wake}.
  */
 abstract class ReadWriteKind implements LockKind {
 

@@ -28,9 +28,7 @@ end
 local mode, writer, token = unpack(redis.call('HMGET', L, 'mode', 'writer', 'token'))
 if mode == 'write' then
   if writer ~= holder then
-    if ARGV[5] == 'wait' then
-      reader_waits(KEYS[5], now)
-    end
+    reader_waits(KEYS[5], now, ARGV[5])
     return busy(leases, now)
   end
   -- the writer's own read hold: granted at once, whoever waits (this is how a writer downgrades)
@@ -39,9 +37,7 @@ end
 local _, intent_deadline = first_intent(intents, now)
 if intent_deadline then
   if not has_turn(KEYS[5], tonumber(ARGV[4]) or 0) then
-    if ARGV[5] == 'wait' then
-      reader_waits(KEYS[5], now)
-    end
+    reader_waits(KEYS[5], now, ARGV[5])
     return {0, intent_deadline - now, now}
   end
   redis.call('HDEL', KEYS[5], 'grace') -- a reader of the turn is in: the writer waits for its hold now

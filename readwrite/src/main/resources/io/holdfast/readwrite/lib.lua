@@ -101,9 +101,12 @@ local TURN_TTL_MS = 60000
 local TURN_GRACE_MS = 10
 
 -- A reader has to wait: remembered, so that the next write release gives the readers a turn.
-local function reader_waits(turn, now)
-  redis.call('HSET', turn, 'waiting', int(now))
-  redis.call('PEXPIRE', turn, TURN_TTL_MS)
+-- `mode` is the reader's ARGV[5]: a reader that gives up at once ("try") is not remembered.
+local function reader_waits(turn, now, mode)
+  if mode == 'wait' then
+    redis.call('HSET', turn, 'waiting', int(now))
+    redis.call('PEXPIRE', turn, TURN_TTL_MS)
+  end
 end
 
 -- A write phase ends (the last write level is released). If readers have been waiting and a

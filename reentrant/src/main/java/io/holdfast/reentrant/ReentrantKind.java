@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The reentrant exclusive lock: a hash of holder id → hold count, at most one field at a time.
  * Any waiter may take the lock when it is free (not fair across clients); a release wakes one
- * waiter per client, and within a client the waiters take turns (see {@link #localTurns()}). Scripts: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
- * {@code force-unlock.lua} next to this class.
+ * waiter per client, and within a client the waiters take turns (see {@link #localTurns()}).
+ * Scripts: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua}, {@code force-unlock.lua}
+ * next to this class.
  */
 final class ReentrantKind extends HashLockKind {
 
