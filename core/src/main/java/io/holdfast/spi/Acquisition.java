@@ -4,6 +4,7 @@ import io.holdfast.ReplicationException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One fresh acquisition in progress: the wait loop of {@link AcquisitionEngine}.
@@ -22,6 +23,8 @@ public final class Acquisition {
     /** Longest single park, so that a waiter re-checks even if every wake-up were lost. */
     static final long MAX_PARK_MILLIS = 5_000;
 
+    private static final AtomicLong IDS = new AtomicLong();
+
     private final ClientContext ctx;
     private final LockKind kind;
     private final LockKeys keys;
@@ -30,6 +33,7 @@ public final class Acquisition {
     private final long leaseMillis;
     private final boolean noWait;
     private final long deadline;
+    private final long id = IDS.incrementAndGet();
     private final Waiter waiter;
     private final CompletableFuture<Hold> result = new CompletableFuture<>();
     private volatile boolean cancelled;
@@ -47,7 +51,7 @@ public final class Acquisition {
         this.leaseMillis = leaseMillis;
         this.noWait = waitNanos == 0;
         this.deadline = waitNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + waitNanos;
-        this.waiter = new Waiter(holdId.holderId());
+        this.waiter = new Waiter(holdId.holderId(), id, this::handedOver);
     }
 
     /** Completes with the hold, with {@code null} if the wait time elapsed, or with the failure. */
@@ -112,19 +116,39 @@ public final class Acquisition {
         }
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
-        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait, waitingSince);
+        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait, waitingSince,
+                leaseMillis <= 0, id);
         kind.attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 failed(e);
             } else {
-                onReply(r, sent);
+                onReply(r, sent + lease * 1_000_000L);
             }
         });
     }
 
-    private void onReply(AttemptResult r, long sent) {
+    /**
+     * A parked waiter learnt that the server handed the lock over to it (a fair release granted
+     * it): no attempt is needed, unless the kind cannot tell how long the hold surely lasts, or
+     * this acquisition is being cancelled (then the attempt path gives the lock back).
+     */
+    private void handedOver(long token) {
+        if (cancelled || ctx.isClosed()) {
+            attempt();
+            return;
+        }
+        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId());
+        if (validUntil == LockKind.UNKNOWN) {
+            attempt();
+            return;
+        }
+        acquired(token, validUntil);
+    }
+
+    /** @param validUntil until when the server surely keeps a hold this reply granted */
+    private void onReply(AttemptResult r, long validUntil) {
         switch (r.outcome()) {
-            case ACQUIRED -> acquired(r.value(), sent);
+            case ACQUIRED -> acquired(r.value(), validUntil);
             case BUSY -> {
                 if (waitingSince == 0) {
                     waitingSince = r.serverMillis();
@@ -136,10 +160,10 @@ public final class Acquisition {
         }
     }
 
-    private void acquired(long token, long sent) {
+    private void acquired(long token, long validUntil) {
         ReplicaCheck.after(ctx, keys).whenComplete((v, e) -> {
             if (e == null) {
-                keep(token, sent);
+                keep(token, validUntil);
             } else if (Errors.unwrap(e) instanceof ReplicationException refused) {
                 kind.abandon(keys, holdId.holderId()).whenComplete((x, y) -> finish(null, refused));
             } else {
@@ -148,13 +172,13 @@ public final class Acquisition {
         });
     }
 
-    private void keep(long token, long sent) {
+    private void keep(long token, long validUntil) {
         if (cancelled) {
             kind.abandon(keys, holdId.holderId()).whenComplete((v, e) -> finish(null,
                     new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled")));
             return;
         }
-        finish(ctx.engine().granted(this, token, sent), null);
+        finish(ctx.engine().granted(this, token, validUntil), null);
     }
 
     private void busy(long retryAfterMillis) {

@@ -77,7 +77,8 @@ public final class AcquisitionEngine {
         }
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
-        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0);
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0,
+                leaseMillis <= 0, 0);
         held.kind().attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 acquisition.result().completeExceptionally(Errors.translate(e,
@@ -178,11 +179,16 @@ public final class AcquisitionEngine {
         ctx.holds().remove(hold.id(), hold);
     }
 
-    /** Registers a hold the server just granted. */
-    Hold granted(Acquisition a, long token, long sentNanos) {
+    /**
+     * Registers a hold the server just granted.
+     *
+     * @param validUntilNanos until when the server surely keeps it (see {@link Hold#validUntilNanos()})
+     */
+    Hold granted(Acquisition a, long token, long validUntilNanos) {
         boolean renewed = a.leaseMillis() < 0;
         long lease = renewed ? ctx.options().watchdogLease().toMillis() : a.leaseMillis();
-        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, lease, renewed, sentNanos, ctx::lost);
+        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, lease, renewed, validUntilNanos,
+                ctx::lost);
         ctx.holds().put(hold.id(), hold);
         if (renewed) {
             ctx.keeper().register(hold);

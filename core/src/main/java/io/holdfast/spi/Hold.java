@@ -52,9 +52,11 @@ public final class Hold implements Lease, Renewable {
 
     /**
      * @param ownerThread the thread that owns the hold, or null if an owner token does; held weakly
+     * @param validUntilNanos the {@link System#nanoTime()} instant until which the server surely
+     *     keeps the hold (normally: when the granting command was sent + the lease)
      */
     public Hold(HoldKey id, LockKeys keys, LockKind kind, Thread ownerThread, long token, long leaseMillis,
-            boolean renewed, long sentNanos, BiConsumer<Hold, LockLostException> onLost) {
+            boolean renewed, long validUntilNanos, BiConsumer<Hold, LockLostException> onLost) {
         this.ownerThread = ownerThread == null ? null : new WeakReference<>(ownerThread);
         this.id = id;
         this.keys = keys;
@@ -63,7 +65,7 @@ public final class Hold implements Lease, Renewable {
         this.leaseMillis = leaseMillis;
         this.renewed = renewed;
         this.onLost = onLost;
-        this.validUntilNanos = sentNanos + leaseMillis * 1_000_000L;
+        this.validUntilNanos = validUntilNanos;
     }
 
     public HoldKey id() {

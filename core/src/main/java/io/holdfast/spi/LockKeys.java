@@ -20,7 +20,10 @@ public record LockKeys(String name, String key, String channel) {
      * Every suffix a lock kind may derive a key or channel with. A name with its own hash tag that
      * ends with one of them is refused: {@code "{a}:queue"} would otherwise be lock "a"'s queue.
      */
-    public static final List<String> SUFFIXES = List.of(WAKE, "queue", "deadlines", "leases", "intents", "turn");
+    public static final List<String> SUFFIXES = List.of(WAKE, "queue", "waiter", "leases", "intents", "turn");
+
+    /** The suffix under which a kind keeps one key per holder: {@code key + ":waiter:" + holder id}. */
+    private static final String PER_HOLDER = "waiter";
 
     /**
      * Derives the keys of lock {@code name}.
@@ -36,9 +39,10 @@ public record LockKeys(String name, String key, String channel) {
         boolean tagged = hasHashTag(name);
         if (tagged) {
             for (String suffix : SUFFIXES) {
-                if (name.endsWith(":" + suffix)) {
+                if (name.endsWith(":" + suffix) || (suffix.equals(PER_HOLDER) && name.contains(":" + suffix + ":"))) {
                     throw new IllegalArgumentException("lock name '" + name + "' carries its own hash tag and ends with ':"
-                            + suffix + "', so its key would be another lock's " + suffix + " key; choose another name");
+                            + suffix + "'" + (suffix.equals(PER_HOLDER) ? " or contains ':" + suffix + ":'" : "")
+                            + ", so its key would be another lock's " + suffix + " key; choose another name");
                 }
             }
         }
@@ -56,6 +60,14 @@ public record LockKeys(String name, String key, String channel) {
             throw new IllegalArgumentException("not a reserved key suffix: " + suffix);
         }
         return key + ":" + suffix;
+    }
+
+    /**
+     * The prefix of the per-holder keys of this lock, in the same slot: {@code key + ":waiter:"};
+     * a holder's key is this prefix + its holder id.
+     */
+    public String perHolderPrefix() {
+        return key + ":" + PER_HOLDER + ":";
     }
 
     /** Redis Cluster's rule: the first '{' followed later by a '}' with something in between. */

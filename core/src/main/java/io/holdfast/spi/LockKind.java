@@ -44,6 +44,20 @@ public interface LockKind {
         return false;
     }
 
+    /** {@link #handedOverValidUntil}: this kind does not hand locks over. */
+    long UNKNOWN = Long.MIN_VALUE;
+
+    /**
+     * A release handed the lock over to the waiting {@code holderId} (the server granted it with
+     * the lease the waiter's attempts announced): stops keeping the waiter's place and returns the
+     * {@link System#nanoTime()} instant until which the server surely keeps the hold, or
+     * {@link #UNKNOWN} if the kind cannot tell (the waiter then makes an attempt, which finds the
+     * hold and reports it acquired).
+     */
+    default long handedOverValidUntil(LockKeys keys, String holderId) {
+        return UNKNOWN;
+    }
+
     /** The renewal script and keys of a hold of this kind. */
     Script renewScript();
 

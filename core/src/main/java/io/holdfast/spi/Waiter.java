@@ -3,6 +3,7 @@ package io.holdfast.spi;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * One waiting acquisition, as the pub/sub hub and the timer see it.
@@ -16,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * {@link #park} from whichever thread completed the last attempt. Transitions happen under the
  * monitor; the retry runs outside it. A generation number makes a stale timeout (one whose park
  * already ended by a wake-up) do nothing, so at most one attempt is ever in flight.
+ *
+ * <p>Hand-over ({@link #handedOver}): the server already granted the lock to this waiter's
+ * holder. A PARKED waiter then runs its hand-over action with the fencing token instead of an
+ * attempt; a RUNNING one takes it as a wake-up (its attempt in flight, or the next one, finds the
+ * hold granted and reports it acquired).
  */
 public final class Waiter {
 
@@ -25,13 +31,27 @@ public final class Waiter {
     private static final int DONE = 3;
 
     private final String holderId;
+    private final long acquisitionId;
+    private final LongConsumer onHandOver;
     private int state = RUNNING;
     private long generation;
     private Runnable retry;
     private Timeout timeout;
 
     public Waiter(String holderId) {
+        this(holderId, 0, null);
+    }
+
+    /**
+     * @param acquisitionId the acquisition this waiter waits for; a hand-over naming another one is
+     *     ignored (it is late: that acquisition already ended)
+     * @param onHandOver runs with the fencing token when a hand-over reaches this waiter parked;
+     *     null: a hand-over is only a wake-up
+     */
+    public Waiter(String holderId, long acquisitionId, LongConsumer onHandOver) {
         this.holderId = holderId;
+        this.acquisitionId = acquisitionId;
+        this.onHandOver = onHandOver;
     }
 
     /** The holder this waiter acquires for; fair releases wake a waiter by it. */
@@ -64,6 +84,39 @@ public final class Waiter {
             }
         }
         run.run();
+        return true;
+    }
+
+    /**
+     * The lock was handed over to acquisition {@code acquisition} of this waiter's holder, with
+     * fencing token {@code token}.
+     *
+     * @return {@code true} if it took it (as a hand-over or as a wake-up), {@code false} if it is
+     *     finished, already has a wake-up pending, or waits for another acquisition
+     */
+    public boolean handedOver(long acquisition, long token) {
+        if (acquisition != acquisitionId) {
+            return false;
+        }
+        if (onHandOver == null) {
+            return wake();
+        }
+        synchronized (this) {
+            switch (state) {
+                case PARKED -> {
+                    state = RUNNING;
+                    cancelTimeout();
+                }
+                case RUNNING -> {
+                    state = WOKEN;
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        onHandOver.accept(token);
         return true;
     }
 

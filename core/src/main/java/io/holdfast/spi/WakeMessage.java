@@ -12,6 +12,12 @@ public final class WakeMessage {
     public static final String ALL = "*";
     /** Prefix of "wake the waiter of this holder id only" (a fair release wakes the queue head). */
     public static final String HOLDER_PREFIX = "=";
+    /**
+     * Prefix of "the lock was handed over to this holder":
+     * {@code "!<fencing token>|<acquisition id>|<holder id>"}. The release that publishes it already
+     * granted the lock to that acquisition of that holder (a fair hand-over).
+     */
+    public static final String HANDED_OVER_PREFIX = "!";
 
     private WakeMessage() {
     }

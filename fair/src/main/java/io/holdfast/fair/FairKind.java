@@ -12,24 +12,37 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The fair lock: the reentrant exclusive lock plus first come, first served order across every
  * thread of every client. It differs from the reentrant kind by one predicate, "is it my turn?",
- * and by the queue that answers it.
+ * by the queue that answers it, and by the hand-over of the lock at release.
  *
  * <p>Algorithm. Beside the lock hash (holder id → count), in the same Cluster slot, lie a queue
- * LIST of waiting holder ids and a ZSET of their deadlines in server time (see {@code queue.lua}).
- * An attempt grants the lock only if it is free and the queue is empty or headed by the caller;
- * otherwise a caller that will wait joins the tail once (later attempts only push its deadline
- * to now + {@code fairWaiterTimeout}), and a {@code tryLock()} without wait neither jumps nor joins
- * the queue. A release at zero publishes {@code "=<head>"}, so only the head's waiter wakes.
+ * LIST of waiting holder ids and one waiter key per waiter (see {@code queue.lua}). An attempt
+ * grants the lock only if it is free and no live waiter is queued before the caller; otherwise a
+ * caller that will wait joins the tail once (later attempts only refresh its waiter key), and a
+ * {@code tryLock()} without wait neither jumps nor joins the queue.
  *
- * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace} the watchdog
- * renews every third of {@code fairWaiterTimeout}. A waiter whose deadline passed is evicted by
- * the next script run on the lock. Waiters behind the head park no longer than until the head's
- * deadline, so one of them looks again, evicts a dead head and, if the lock is free, wakes the
- * new head: a dead head blocks the queue for about {@code fairWaiterTimeout}, not longer.
+ * <p>Hand-over. A release at zero does not just free the lock: it grants it to the first live
+ * waiter in the same script and publishes {@code "!<token>|<acquisition>|<holder>"}, so that waiter's
+ * {@code lock()} returns without another round trip, and nobody else wakes. The message names the
+ * waiter's acquisition too, so a late message (its acquisition already completed by an attempt that
+ * found the hold) is not taken for the holder's next acquisition. The server grants it
+ * with the lease the waiter announced in its waiter key: for a watchdog hold the shorter of the
+ * watchdog lease and {@code fairWaiterTimeout} (so a waiter that died just before its turn blocks
+ * the lock no longer than a dead waiter would have anyway), which the client's watchdog then
+ * renews to the full watchdog lease. A waiter with an explicit lease, or on a client that waits
+ * for replica acknowledgements (the {@code WAIT} must follow a write of its own connection),
+ * announces "0": it is woken with {@code "=<holder>"} and takes the lock with its own attempt.
+ * A hand-over message that is lost (or arrives while an attempt is in flight) costs one attempt,
+ * which finds the hold granted and reports it acquired.
+ *
+ * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace}: the watchdog
+ * renews its waiter key (PX {@code fairWaiterTimeout}) about every half of that timeout. A waiter
+ * whose key expired is skipped when it comes to the head, by whichever script frees the lock or
+ * finds it free; so a dead waiter costs nothing unless it died within {@code fairWaiterTimeout}
+ * of its turn, and then at most that long.
  *
  * <p>Giving up ({@link #abandon}): the place is cancelled, then the waiter leaves the queue on the
- * server without disturbing the order of the others; if it was the head (or a late grant is
- * dropped) and the lock is free, the new head is woken.
+ * server without disturbing the order of the others, and a hold granted meanwhile is dropped and
+ * handed over to the next live waiter.
  *
  * <p>Scripts, next to this class: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
  * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code queue.lua} and core's
@@ -43,13 +56,16 @@ final class FairKind extends HashLockKind {
     private static final Script FORCE_UNLOCK = Script.load(FairKind.class, "force-unlock.lua");
 
     private final QueuePlaces places;
+    private final long waiterTimeoutMillis;
     private final String waiterTimeout;
+    private final boolean handsOver;
 
     FairKind(ClientContext ctx) {
         super(ctx);
-        long timeout = ctx.options().fairWaiterTimeout().toMillis();
-        this.places = new QueuePlaces(ctx, timeout);
-        this.waiterTimeout = Long.toString(timeout);
+        this.waiterTimeoutMillis = ctx.options().fairWaiterTimeout().toMillis();
+        this.places = new QueuePlaces(ctx, waiterTimeoutMillis);
+        this.waiterTimeout = Long.toString(waiterTimeoutMillis);
+        this.handsOver = ctx.options().replicaAcknowledgement().isEmpty();
     }
 
     @Override
@@ -67,7 +83,8 @@ final class FairKind extends HashLockKind {
         String mode = r.reenter() ? "reenter" : r.willWait() ? "wait" : "try";
         long sent = System.nanoTime();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
-                r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout);
+                r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout,
+                handOverLease(r) + ":" + r.acquisitionId());
         if (!mode.equals("wait")) {
             return reply;
         }
@@ -77,25 +94,46 @@ final class FairKind extends HashLockKind {
         });
     }
 
+    /** The lease a release may hand the lock over with, 0 for "wake it instead" (see class doc). */
+    private long handOverLease(AttemptRequest r) {
+        return handsOver && r.renewed() ? Math.min(r.leaseMillis(), waiterTimeoutMillis) : 0;
+    }
+
+    /**
+     * The hold was granted after the waiter key was last confirmed alive (a grant deletes the key,
+     * so an attempt or renewal that found it ran before the grant), with the hand-over lease: so it
+     * surely lasts until that confirmation was sent + the hand-over lease. The place's deadline is
+     * that confirmation + the waiter timeout.
+     */
+    @Override
+    public long handedOverValidUntil(LockKeys keys, String holderId) {
+        QueuePlace place = places.handedOver(keys, holderId);
+        if (place == null) {
+            return UNKNOWN;
+        }
+        long handOverLease = Math.min(ctx.options().watchdogLease().toMillis(), waiterTimeoutMillis);
+        return place.validUntilNanos() - (waiterTimeoutMillis - handOverLease) * 1_000_000L;
+    }
+
     @Override
     public CompletableFuture<Long> release(LockKeys keys, String holderId) {
-        return evalLong(RELEASE, keys(keys), holderId);
+        return evalLong(RELEASE, keys(keys), holderId, waiterTimeout);
     }
 
     @Override
     public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
         places.leave(keys, holderId);
-        return evalLong(ABANDON, keys(keys), holderId).thenApply(n -> null);
+        return evalLong(ABANDON, keys(keys), holderId, waiterTimeout).thenApply(n -> null);
     }
 
     @Override
     public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
-        return evalLong(FORCE_UNLOCK, keys(keys)).thenApply(n -> n == 1);
+        return evalLong(FORCE_UNLOCK, keys(keys), waiterTimeout).thenApply(n -> n == 1);
     }
 
-    /** KEYS of every fair script but the renewal: lock hash, queue, deadlines, channel. */
+    /** KEYS of every fair script but the renewal: lock hash, queue, waiter key prefix, channel. */
     private static String[] keys(LockKeys keys) {
-        return new String[] {keys.key(), queue(keys), deadlines(keys), keys.channel()};
+        return new String[] {keys.key(), queue(keys), keys.perHolderPrefix(), keys.channel()};
     }
 
     /** The queue LIST of lock {@code keys}. */
@@ -103,8 +141,8 @@ final class FairKind extends HashLockKind {
         return keys.derived("queue");
     }
 
-    /** The deadlines ZSET of lock {@code keys}. */
-    static String deadlines(LockKeys keys) {
-        return keys.derived("deadlines");
+    /** The waiter key of {@code holderId} on lock {@code keys}. */
+    static String waiterKey(LockKeys keys, String holderId) {
+        return keys.perHolderPrefix() + holderId;
     }
 }

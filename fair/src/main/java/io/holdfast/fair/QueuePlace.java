@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One waiter's place in a fair lock's queue, as the watchdog renews it: {@code renew-places.lua}
- * pushes the waiter's deadline to server time + the waiter timeout while it is still queued.
+ * makes the waiter key live the waiter timeout again while it is there.
  */
 final class QueuePlace implements Renewable {
 
@@ -43,7 +43,7 @@ final class QueuePlace implements Renewable {
 
     @Override
     public List<String> renewKeys() {
-        return List.of(FairKind.deadlines(keys), FairKind.queue(keys));
+        return List.of(FairKind.waiterKey(keys, id.holderId()), FairKind.queue(keys));
     }
 
     @Override

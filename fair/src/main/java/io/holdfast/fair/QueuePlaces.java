@@ -55,6 +55,18 @@ final class QueuePlaces {
         }
     }
 
+    /**
+     * A release handed the lock over to this waiter: stop renewing its place (the server already
+     * took it out of the queue).
+     *
+     * @return the place as it was last confirmed, or null if there was none (nothing confirmed it)
+     */
+    QueuePlace handedOver(LockKeys keys, String holderId) {
+        QueuePlace place = places.remove(id(keys, holderId));
+        cancel(place);
+        return place;
+    }
+
     /** The acquisition gives up: stop renewing its place (the caller then leaves the queue). */
     void leave(LockKeys keys, String holderId) {
         cancel(places.remove(id(keys, holderId)));
@@ -63,7 +75,9 @@ final class QueuePlaces {
     /** The watchdog found the place gone; it already stopped renewing it. */
     void gone(QueuePlace place, String reason) {
         if (places.remove(place.id(), place)) {
-            log.warn("fair lock '{}': waiter {} lost its place in the queue ({}); it queues again at the tail",
+            // rarely a false alarm: a renewal that ran just after a hand-over deleted the waiter
+            // key, its reply overtaking the hand-over message; the acquisition then completes anyway
+            log.warn("fair lock '{}': waiter {} lost its place in the queue ({}); its next attempt queues it again",
                     place.lockName(), place.renewArg(), reason);
         }
     }

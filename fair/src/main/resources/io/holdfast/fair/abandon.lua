@@ -1,18 +1,18 @@
 -- Fair lock: an acquisition nobody will use (timed out, cancelled, or its reply was lost): leave
--- the queue and drop the holder's hold if the server granted one meanwhile.
+-- the queue and drop the holder's hold if the server granted (or handed over) one meanwhile.
 -- KEYS[1]  lock hash
 -- KEYS[2]  queue LIST
--- KEYS[3]  deadlines ZSET
+-- KEYS[3]  waiter key prefix
 -- KEYS[4]  wake-up channel
 -- ARGV[1]  holder id
--- Returns 1 if a hold was dropped, else 0. If the lock is free afterwards and this holder was
--- the head or held it, the new head is woken; the order of the others is unchanged.
+-- ARGV[2]  waiter timeout in ms
+-- Returns 1 if a hold was dropped, else 0. If the lock is free afterwards, it is handed over to
+-- the first live waiter; the order of the others is unchanged.
 --@include queue.lua
-local lock, queue, deadlines, holder = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
-local was_head = redis.call('LINDEX', queue, 0) == holder
-leave(queue, deadlines, holder)
+local lock, queue, prefix, holder = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
+leave(queue, prefix, holder)
 local dropped = redis.call('HDEL', lock, holder)
-if (dropped == 1 or was_head) and redis.call('EXISTS', lock) == 0 then
-  wake_head(queue, deadlines, KEYS[4])
+if redis.call('EXISTS', lock) == 0 then
+  hand_over(lock, queue, prefix, KEYS[4], tonumber(ARGV[2]), nil)
 end
 return dropped

@@ -1,59 +1,72 @@
--- Fragment (see Script, "Fragments"): the fair lock's queue of waiters. Defines functions only.
+-- Fragment (see Script, "Fragments"): the fair lock's queue of waiters and its hand-over. Defines
+-- functions only.
 --
--- queue      LIST of holder ids, first come first; the head is next in line
--- deadlines  ZSET holder id -> server time (ms) after which that waiter counts as dead
--- A waiter is in both or in neither. Both keys get a TTL at least as long as their latest
--- deadline, so a queue whose every waiter died disappears by itself. Removing the last waiter
--- deletes them at once (an empty LIST or ZSET is no key).
+-- queue         LIST of waiting holder ids, first come first served; the head is next in line
+-- waiter keys   STRING prefix .. holder id, one per waiter, value = "<lease>:<acquisition id>": the
+--               lease (ms) to hand the lock over with ("0": the waiter takes the lock itself) and
+--               which of the holder's acquisitions waits (named in the hand-over message, so a late
+--               message is not taken for a later acquisition); PX = the waiter timeout,
+--               renewed by the waiter's watchdog while it waits. A queued holder id whose waiter
+--               key is gone is dead (or left) and is skipped when it comes to the head.
+-- The queue LIST lives 3 waiter timeouts after the last join or renewal, so a queue whose every
+-- waiter died disappears by itself; an entry can therefore outlive its waiter key, never the
+-- other way round for long: a waiter whose key is there but whose entry is not joins again on
+-- its next attempt.
 
--- Server time in milliseconds.
-local function now_ms()
+-- Server time in microseconds, as a decimal string: the fencing token of a hand-over (a Lua number
+-- of this size would be written with an exponent).
+local function token()
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  return t[1] .. string.format('%06d', tonumber(t[2]))
 end
 
--- Makes key live at least ms milliseconds more.
-local function keep_until(key, ms)
-  if redis.call('PTTL', key) < ms then
-    redis.call('PEXPIRE', key, ms)
-  end
-end
-
--- Removes waiters whose deadline has passed, at most 100 per call so a script stays short.
--- Returns how many were removed.
-local function evict(queue, deadlines, now)
-  local dead = redis.call('ZRANGEBYSCORE', deadlines, '-inf', now, 'LIMIT', 0, 100)
-  for _, id in ipairs(dead) do
-    redis.call('LREM', queue, 1, id)
-  end
-  if #dead > 0 then
-    redis.call('ZREM', deadlines, unpack(dead))
-  end
-  return #dead
-end
-
--- Puts holder at the tail unless queued already; either way its deadline becomes now + patience.
-local function join(queue, deadlines, holder, now, patience)
-  if redis.call('ZADD', deadlines, now + patience, holder) == 1 then
+-- The caller waits: sets its waiter key (lease to hand over with, PX patience) and, unless it was
+-- queued already, appends it to the queue. A waiter whose key was there but whose entry is gone
+-- (the queue LIST expired) is appended again.
+local function join(queue, prefix, holder, handover_lease, patience)
+  local before = redis.call('SET', prefix .. holder, handover_lease, 'PX', patience, 'GET')
+  if not before or redis.call('LPOS', queue, holder) == false then
     redis.call('RPUSH', queue, holder)
   end
-  keep_until(queue, patience)
-  keep_until(deadlines, patience)
+  redis.call('PEXPIRE', queue, 3 * patience)
 end
 
--- Takes holder out of the queue if it is there.
-local function leave(queue, deadlines, holder)
-  if redis.call('ZREM', deadlines, holder) == 1 then
-    redis.call('LREM', queue, 1, holder)
-  end
+-- Takes holder out of the queue, wherever (and however often) it is there.
+local function leave(queue, prefix, holder)
+  redis.call('DEL', prefix .. holder)
+  redis.call('LREM', queue, 0, holder)
 end
 
--- The lock is free: evicts dead waiters, then wakes the head only (its client's waiter of that
--- holder id; see WakeMessage.HOLDER_PREFIX).
-local function wake_head(queue, deadlines, channel)
-  evict(queue, deadlines, now_ms())
-  local head = redis.call('LINDEX', queue, 0)
-  if head then
-    redis.call('PUBLISH', channel, '=' .. head)
+-- The lock is free: gives it to the first live waiter. Dead heads (no waiter key) are dropped, at
+-- most 100 per call so a script stays short. A live head with a hand-over lease is granted the
+-- lock here (count 1, that lease) and told so with "!<token>|<acquisition>|<holder>"; one with
+-- lease "0" stays at the head and is woken with "=<holder>" to take it itself. If `me` comes to the head, nobody
+-- is told: the caller grants itself. Returns 'me', 'empty' (no live waiter left), 'given'
+-- (someone else got it or was woken) or 'more' (100 dead dropped, more may follow).
+local function hand_over(lock, queue, prefix, channel, patience, me)
+  for _ = 1, 100 do
+    local head = redis.call('LPOP', queue)
+    if not head then
+      return 'empty'
+    end
+    if head == me then
+      redis.call('DEL', prefix .. me)
+      return 'me'
+    end
+    local waiting = redis.call('GETDEL', prefix .. head)
+    if waiting then
+      local lease, acquisition = string.match(waiting, '^(%d+):(.*)$')
+      if lease and tonumber(lease) > 0 then
+        redis.call('HSET', lock, head, 1)
+        redis.call('PEXPIRE', lock, lease)
+        redis.call('PUBLISH', channel, '!' .. token() .. '|' .. acquisition .. '|' .. head)
+      else
+        redis.call('LPUSH', queue, head)
+        redis.call('SET', prefix .. head, waiting, 'PX', patience)
+        redis.call('PUBLISH', channel, '=' .. head)
+      end
+      return 'given'
+    end
   end
+  return 'more'
 end

@@ -21,65 +21,121 @@ class FairScriptsTest {
 
     private static final LockKeys KEYS = LockKeys.of("holdfast:", "scripts");
     private static final String QUEUE = FairKind.queue(KEYS);
-    private static final String DEADLINES = FairKind.deadlines(KEYS);
+    private static final String[] SCRIPT_KEYS = {KEYS.key(), QUEUE, KEYS.perHolderPrefix(), KEYS.channel()};
 
     @Test
     void waitingAttempt_queuesOnce_andAQueueWhoseWaitersDiedExpiresByItself() {
         RedisCommands<String, String> r = redis.commands();
-        r.hset(KEYS.key(), "holder:1", "1");
-        r.pexpire(KEYS.key(), 60_000);
+        holdBy("holder:1");
 
-        List<Long> busy = attempt("waiter:1", "wait", 400);
+        List<Long> busy = attempt("waiter:1", "wait", 400, 400);
         assertThat(busy.get(0)).isZero();
-        assertThat(busy.get(1)).as("the head looks again when the holder's lease runs out").isBetween(1L, 60_000L);
-        assertThat(attempt("waiter:1", "wait", 400).get(0)).isZero();
+        assertThat(busy.get(1)).as("it looks again when the holder's lease runs out").isBetween(1L, 60_000L);
+        assertThat(attempt("waiter:1", "wait", 400, 400).get(0)).isZero();
         assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("waiter:1");
-        assertThat(r.pttl(QUEUE)).isBetween(1L, 400L);
-        assertThat(r.pttl(DEADLINES)).isBetween(1L, 400L);
+        assertThat(r.get(waiter("waiter:1"))).as("the lease to hand over with, and the acquisition").isEqualTo("400:9");
+        assertThat(r.pttl(waiter("waiter:1"))).isBetween(1L, 400L);
+        assertThat(r.pttl(QUEUE)).isBetween(401L, 1_200L);
 
-        // nobody renews or retries: both queue keys vanish, the lock stays
-        await().atMost(Duration.ofSeconds(5)).until(() -> r.exists(QUEUE, DEADLINES) == 0);
+        // nobody renews or retries: the waiter key, then the queue vanish; the lock stays
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.exists(QUEUE, waiter("waiter:1")) == 0);
         assertThat(r.exists(KEYS.key())).isEqualTo(1);
     }
 
     @Test
-    void eviction_isBoundedPerCall_andAnAttemptTriesAgainAtOnceWhenTheHeadWasJustEvicted() {
+    void release_handsTheLockOver_toTheFirstLiveWaiter_skippingDeadOnes() {
         RedisCommands<String, String> r = redis.commands();
-        for (int i = 0; i < 250; i++) {
-            r.rpush(QUEUE, "dead:" + i);
-            r.zadd(DEADLINES, 1, "dead:" + i);
-        }
-        List<Long> first = attempt("me:1", "try", 1_000);
-        assertThat(first).containsExactly(0L, 0L); // 200 evicted, the rest next time
-        assertThat(r.llen(QUEUE)).isEqualTo(50);
-        assertThat(attempt("me:1", "try", 1_000).get(0)).isEqualTo(1L);
-        assertThat(r.exists(QUEUE, DEADLINES)).isZero();
+        holdBy("holder:1");
+        r.rpush(QUEUE, "dead:1", "live:1", "live:2");
+        r.psetex(waiter("live:1"), 60_000, "7000:1");
+        r.psetex(waiter("live:2"), 60_000, "7000:1");
+
+        assertThat(release("holder:1")).isZero();
+
+        assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1").containsEntry("live:1", "1");
+        assertThat(r.pttl(KEYS.key())).as("granted with the lease its waiter key announced").isBetween(6_000L, 7_000L);
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
+        assertThat(r.exists(waiter("live:1"))).as("a granted waiter is no longer waiting").isZero();
+
+        // its hand-over message was lost: its next attempt finds the hold and reports it acquired
+        assertThat(attempt("live:1", "wait", 5_000, 5_000).get(0)).isEqualTo(1L);
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
     }
 
     @Test
-    void renewal_extendsLiveWaiters_andReportsWaitersPastTheirDeadlineAsGone() {
+    void aWaiterThatAnnouncedNoHandOverLease_isLeftAtTheHead_andTakesTheLockItself() {
+        RedisCommands<String, String> r = redis.commands();
+        holdBy("holder:1");
+        r.rpush(QUEUE, "explicit:1", "live:2");
+        r.psetex(waiter("explicit:1"), 60_000, "0:1");
+        r.psetex(waiter("live:2"), 60_000, "7000:1");
+
+        assertThat(release("holder:1")).isZero();
+        assertThat(r.exists(KEYS.key())).as("freed, not handed over").isZero();
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("explicit:1", "live:2");
+        assertThat(attempt("live:2", "try", 5_000, 0).get(0)).as("not its turn").isZero();
+        assertThat(attempt("explicit:1", "wait", 5_000, 0).get(0)).isEqualTo(1L);
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
+    }
+
+    @Test
+    void deadWaiters_areDroppedAtMost100PerCall_andTheAttemptLooksAgainAtOnce() {
+        RedisCommands<String, String> r = redis.commands();
+        for (int i = 0; i < 250; i++) {
+            r.rpush(QUEUE, "dead:" + i);
+        }
+        assertThat(attempt("me:1", "try", 1_000, 0)).containsExactly(0L, 0L);
+        assertThat(r.llen(QUEUE)).isEqualTo(150);
+        assertThat(attempt("me:1", "try", 1_000, 0)).containsExactly(0L, 0L);
+        assertThat(attempt("me:1", "try", 1_000, 0).get(0)).isEqualTo(1L);
+        assertThat(r.exists(QUEUE)).isZero();
+    }
+
+    @Test
+    void aWaiterWhoseQueueEntryVanished_isQueuedAgainByItsNextAttempt() {
+        RedisCommands<String, String> r = redis.commands();
+        holdBy("holder:1");
+        attempt("waiter:1", "wait", 5_000, 5_000);
+        r.del(QUEUE); // e.g. the queue expired while the waiter key was still there
+        attempt("waiter:1", "wait", 5_000, 5_000);
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("waiter:1");
+    }
+
+    @Test
+    void renewal_extendsLiveWaiters_andReportsWaitersWhoseKeyIsGone() {
         RedisCommands<String, String> r = redis.commands();
         r.rpush(QUEUE, "live:1", "late:1");
-        r.zadd(DEADLINES, 1, "late:1");
-        r.zadd(DEADLINES, 9_999_999_999_999L, "live:1");
-        r.zadd(DEADLINES, 9_999_999_999_999L, "left:1");
-        r.zrem(DEADLINES, "left:1");
+        r.psetex(waiter("live:1"), 100, "5000");
 
         Script renew = Script.load(QueuePlace.class, "renew-places.lua");
         List<Long> renewed = r.eval(renew.source(), ScriptOutputType.MULTI,
-                new String[] {DEADLINES, QUEUE, DEADLINES, QUEUE, DEADLINES, QUEUE},
-                "5000", "2", "live:1", "late:1", "left:1");
+                new String[] {waiter("live:1"), QUEUE, waiter("late:1"), QUEUE},
+                "5000", "2", "live:1", "late:1");
 
-        assertThat(renewed).containsExactly(1L, 0L, 0L);
-        assertThat(r.zscore(DEADLINES, "live:1")).isLessThan(9_999_999_999_999d);
-        assertThat(r.zscore(DEADLINES, "late:1")).isEqualTo(1d); // left for the next attempt to evict
-        assertThat(r.pttl(QUEUE)).isGreaterThan(0);
+        assertThat(renewed).containsExactly(1L, 0L);
+        assertThat(r.pttl(waiter("live:1"))).isBetween(4_000L, 5_000L);
+        assertThat(r.pttl(QUEUE)).isBetween(14_000L, 15_000L);
+        assertThat(r.lrange(QUEUE, 0, -1)).as("left for the next script that frees the lock to skip")
+                .containsExactly("live:1", "late:1");
     }
 
-    private static List<Long> attempt(String holder, String mode, long waiterTimeout) {
+    private static void holdBy(String holder) {
+        redis.commands().hset(KEYS.key(), holder, "1");
+        redis.commands().pexpire(KEYS.key(), 60_000);
+    }
+
+    private static String waiter(String holder) {
+        return FairKind.waiterKey(KEYS, holder);
+    }
+
+    private static List<Long> attempt(String holder, String mode, long waiterTimeout, long handOverLease) {
         Script acquire = Script.load(FairKind.class, "acquire.lua");
-        return redis.commands().eval(acquire.source(), ScriptOutputType.MULTI,
-                new String[] {KEYS.key(), QUEUE, DEADLINES, KEYS.channel()},
-                holder, "30000", mode, Long.toString(waiterTimeout));
+        return redis.commands().eval(acquire.source(), ScriptOutputType.MULTI, SCRIPT_KEYS,
+                holder, "30000", mode, Long.toString(waiterTimeout), handOverLease + ":9");
+    }
+
+    private static long release(String holder) {
+        Script release = Script.load(FairKind.class, "release.lua");
+        return redis.commands().eval(release.source(), ScriptOutputType.INTEGER, SCRIPT_KEYS, holder, "5000");
     }
 }

@@ -69,7 +69,7 @@ class FairLockOrderTest extends FairFixture {
         assertThat(gaveUp.get(30, TimeUnit.SECONDS)).isFalse();
         // it left on its way out: gone before tryLock returned, the others untouched
         assertThat(q.queue()).containsExactly(holderId(b, t0), holderId(b, t2), holderId(a, t3));
-        assertThat(q.deadline(holderId(a, quitter))).isNull();
+        assertThat(q.waiterTtl(holderId(a, quitter))).isNull();
         assertThat(a.renewalCount()).isEqualTo(2); // the gate's hold and t3's queue place
 
         gate.unlock();
@@ -95,7 +95,7 @@ class FairLockOrderTest extends FairFixture {
         // free, but somebody is queued and alive: nobody may jump ahead of it
         String ghost = "someone-else:1";
         redis.commands().rpush(q.queueKey(), ghost);
-        redis.commands().zadd(q.deadlinesKey(), q.serverMillis() + 60_000, ghost);
+        redis.commands().psetex(q.waiterKey(ghost), 60_000, "0:1"); // alive; takes the lock itself when woken
         assertThat(b.getFairLock("polite").tryLock()).isFalse();
         assertThat(a.getFairLock("polite").tryLock()).isFalse();
         assertThat(q.queue()).containsExactly(ghost);
@@ -104,8 +104,8 @@ class FairLockOrderTest extends FairFixture {
         assertThat(q.queue()).containsExactly(ghost);
         assertThat(b.renewalCount()).isZero();
 
-        // its deadline passes (server time): it is evicted, the lock is free for the taking
-        redis.commands().zadd(q.deadlinesKey(), q.serverMillis() - 1, ghost);
+        // its waiter key expires: it is dead, skipped, the lock is free for the taking
+        redis.commands().del(q.waiterKey(ghost));
         RLock polite = b.getFairLock("polite");
         assertThat(polite.tryLock()).isTrue();
         assertThat(q.keysLeft()).containsExactly(q.lockKey());
@@ -135,6 +135,28 @@ class FairLockOrderTest extends FairFixture {
         assertThat(w.renewalCount()).isEqualTo(1); // now its hold, no longer the place
         waiter.run(() -> w.getFairLock("patient").unlock());
         assertThat(w.renewalCount()).isZero();
+        assertThat(q.keysLeft()).isEmpty();
+    }
+
+    @Test
+    void handedOverHold_getsTheWaiterTimeoutAsFirstLease_andTheWatchdogRenewsItToTheFullLease() throws Exception {
+        Duration waiterTimeout = Duration.ofMillis(600);
+        Holdfast a = client();
+        Holdfast w = client(waiterTimeout);
+        RLock gate = a.getFairLock("heir");
+        gate.lock();
+        FairQueueProbe q = probe("heir");
+        OwnerThread heir = thread("heir");
+        Future<Boolean> got = heir.submit(() -> w.getFairLock("heir").tryLock(60, TimeUnit.SECONDS));
+        q.awaitLength(1);
+        gate.unlock(); // hands it over with a lease of one waiter timeout
+
+        assertThat(got.get(30, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.commands().pttl(q.lockKey()) > waiterTimeout.toMillis());
+        // held far past its first lease, and never lost
+        await().during(waiterTimeout.multipliedBy(3)).atMost(waiterTimeout.multipliedBy(10))
+                .until(() -> heir.call(() -> w.getFairLock("heir").isHeldByCurrentThread()));
+        heir.run(() -> w.getFairLock("heir").unlock());
         assertThat(q.keysLeft()).isEmpty();
     }
 

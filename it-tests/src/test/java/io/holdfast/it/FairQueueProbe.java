@@ -25,8 +25,9 @@ final class FairQueueProbe {
         return lockKey() + ":queue";
     }
 
-    String deadlinesKey() {
-        return lockKey() + ":deadlines";
+    /** The waiter key of a queued holder: it lives while the waiter renews it. */
+    String waiterKey(String holderId) {
+        return lockKey() + ":waiter:" + holderId;
     }
 
     /** The holder ids in the queue, head first. */
@@ -39,10 +40,10 @@ final class FairQueueProbe {
         await().atMost(Duration.ofSeconds(30)).until(() -> redis.llen(queueKey()) == n);
     }
 
-    /** The waiter's deadline in server time (ms), or null if it is not queued. */
-    Long deadline(String holderId) {
-        Double score = redis.zscore(deadlinesKey(), holderId);
-        return score == null ? null : score.longValue();
+    /** The waiter key's remaining life in ms, or null if it has none (not waiting, or dead). */
+    Long waiterTtl(String holderId) {
+        long ttl = redis.pttl(waiterKey(holderId));
+        return ttl < 0 ? null : ttl;
     }
 
     /** Server time in ms. */
@@ -51,7 +52,7 @@ final class FairQueueProbe {
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 
-    /** Every key of the lock still on the server (lock, queue, deadlines). */
+    /** Every key of the lock still on the server (lock, queue, waiter keys). */
     List<String> keysLeft() {
         return redis.keys(lockKey() + "*");
     }

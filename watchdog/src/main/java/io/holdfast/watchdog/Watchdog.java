@@ -70,6 +70,7 @@ public final class Watchdog implements LeaseKeeper {
         Group g = groups.computeIfAbsent(item.leaseMillis(), Group::new);
         g.items.add(item);
         g.ensureScheduled();
+        g.renewEarlyIfShort(item);
     }
 
     @Override
@@ -101,6 +102,36 @@ public final class Watchdog implements LeaseKeeper {
         Group(long leaseMillis) {
             this.leaseMillis = leaseMillis;
             this.periodMillis = Math.max(1, leaseMillis / 3);
+        }
+
+        /**
+         * An item that comes in with less time left than the next sweeps surely leave it (a fair
+         * hand-over grants a first lease of only the waiter timeout) is renewed once on its own, at
+         * half of what it has left; from then on the sweeps keep it.
+         */
+        void renewEarlyIfShort(Renewable item) {
+            long left = item.validUntilNanos() - System.nanoTime();
+            if (left <= 0 || left >= TimeUnit.MILLISECONDS.toNanos(periodMillis) * 3 / 2) {
+                return; // expired already: the next sweep reports it gone
+            }
+            timer.newTimeout(t -> renewAlone(item), Math.max(1, left / 2), TimeUnit.NANOSECONDS);
+        }
+
+        private void renewAlone(Renewable item) {
+            if (closed || !items.contains(item)) {
+                return;
+            }
+            long sent = System.nanoTime();
+            sender.send(item.renewScript(), leaseMillis, List.of(item)).whenComplete((renewed, error) -> {
+                if (error != null) {
+                    log.debug("early renewal of {} failed; retrying", item, error);
+                    renewEarlyIfShort(item); // or the next sweep reports it gone once its time is up
+                } else if (renewed[0]) {
+                    item.renewed(sent);
+                } else if (items.remove(item)) {
+                    item.gone("the server no longer has it (lease expired or key deleted)");
+                }
+            });
         }
 
         void ensureScheduled() {
