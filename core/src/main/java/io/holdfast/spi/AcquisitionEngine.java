@@ -119,7 +119,7 @@ public final class AcquisitionEngine {
             return CompletableFuture.failedFuture(new IllegalMonitorStateException(
                     "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
         }
-        return kind.release(keys, holderId).thenCompose(left -> released(hold, last, left)).handle((v, e) -> {
+        return kind.release(keys, holderId, last).thenCompose(left -> released(hold, last, left)).handle((v, e) -> {
             if (e == null) {
                 return null;
             }

@@ -16,8 +16,14 @@ public interface LockKind {
     /** One acquisition attempt: one script call. */
     CompletableFuture<AttemptResult> attempt(AttemptRequest request);
 
-    /** Releases one level: the levels left, or -1 if the holder has no hold on the server. */
-    CompletableFuture<Long> release(LockKeys keys, String holderId);
+    /**
+     * Releases one level: the levels left, or -1 if the holder has no hold on the server.
+     *
+     * @param lastLevel it is the client's last level: the kind may drop the whole hold at once
+     *     (and report 0), since the engine would drop any levels the server counted beyond the
+     *     client's anyway (a re-entry whose reply was lost)
+     */
+    CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel);
 
     /**
      * Undoes a fresh acquisition nobody will use (the caller was interrupted or timed out while

@@ -25,9 +25,17 @@ local function grant(lock, holder, lease)
   return {1, tonumber(now[1]) * 1000000 + tonumber(now[2])}
 end
 
--- One level less of holder's hold. Returns the levels left: 0 = the lock key was deleted (free);
--- -1 = the holder has no hold here (lease expired or force-unlocked), nothing was changed.
-local function release_level(lock, holder)
+-- One level less of holder's hold; `last` ("last"): the client's last level, so the whole hold
+-- goes at once, whatever the server counted (one command: removing the only field of the hash
+-- deletes the key). Returns the levels left: 0 = the lock key was deleted (free); -1 = the holder
+-- has no hold here (lease expired or force-unlocked), nothing was changed.
+local function release_level(lock, holder, last)
+  if last == 'last' then
+    if redis.call('HDEL', lock, holder) == 0 then
+      return -1
+    end
+    return 0
+  end
   local count = tonumber(redis.call('HGET', lock, holder))
   if count == nil then
     return -1

@@ -80,12 +80,14 @@ final class FairKind extends HashLockKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        String mode = r.reenter() ? "reenter" : r.willWait() ? "wait" : "try";
+        String mode = r.reenter() ? "reenter"
+                : !r.willWait() ? "try"
+                : places.has(r.keys(), r.holderId()) ? "wait" : "join";
         long sent = System.nanoTime();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
                 r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout,
                 handOverLease(r) + ":" + r.acquisitionId());
-        if (!mode.equals("wait")) {
+        if (mode.equals("reenter") || mode.equals("try")) {
             return reply;
         }
         return reply.thenApply(result -> {
@@ -116,8 +118,8 @@ final class FairKind extends HashLockKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId) {
-        return evalLong(RELEASE, keys(keys), holderId, waiterTimeout);
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
+        return evalLong(RELEASE, keys(keys), holderId, waiterTimeout, lastLevel ? "last" : "one");
     }
 
     @Override

@@ -55,6 +55,11 @@ final class QueuePlaces {
         }
     }
 
+    /** Whether a waiting attempt of this holder has been answered "queued" (and not cancelled since). */
+    boolean has(LockKeys keys, String holderId) {
+        return places.containsKey(id(keys, holderId));
+    }
+
     /**
      * A release handed the lock over to this waiter: stop renewing its place (the server already
      * took it out of the queue).

@@ -5,16 +5,17 @@
 -- KEYS[4]  wake-up channel
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
--- ARGV[3]  "reenter"; "wait" (the caller waits if busy: join the queue, or refresh its place);
+-- ARGV[3]  "reenter"; "join" (the first attempt of a caller that waits if busy: join the queue);
+--          "wait" (a later one: refresh its place; a hand-over may have granted it already);
 --          "try" (never joins the queue)
 -- ARGV[4]  waiter timeout in ms (patience): a waiter not renewed for this long counts as dead
--- ARGV[5]  "wait" only: "<lease>:<acquisition id>": the lease a release may hand the lock over
+-- ARGV[5]  "join"/"wait" only: "<lease>:<acquisition id>": the lease a release may hand the lock over
 --          with ("0": wake me instead), and which acquisition of this holder waits
 -- Returns {code, value}:
 --   {1, token}  acquired: the lock was free and no live waiter before this holder, or it had been
 --               handed over to this holder already; token = server time in µs, the fencing token
 --   {2, count}  re-entered; count = the new hold count
---   {0, ms}     busy ("wait": now queued); ms = when to look again at the latest: the holder's
+--   {0, ms}     busy ("join", "wait": now queued); ms = when to look again at the latest: the holder's
 --               remaining lease, but no later than one waiter timeout (a dead waiter the lock
 --               was handed over to holds it no longer, and its expiry publishes nothing), or 0 to
 --               look again at once
@@ -39,14 +40,16 @@ if pttl == -2 then
     return {0, 0}
   end
   pttl = redis.call('PTTL', lock) -- -2 if the head was woken to take it itself
-elseif redis.call('HEXISTS', lock, holder) == 1 then
+elseif mode ~= 'join' and redis.call('HEXISTS', lock, holder) == 1 then
   -- handed over to this holder (its message is on the way or was lost), or left over from its
-  -- lost hold: start again at one level
+  -- lost hold: start again at one level. A first waiting attempt cannot have been handed over
+  -- (it was not queued); a hold left over from a failed earlier acquisition, which the engine
+  -- undoes at once anyway, is found by its next attempt
   redis.call('DEL', prefix .. holder)
   return grant(lock, holder, lease)
 end
 
-if mode == 'wait' then
+if mode == 'join' or mode == 'wait' then
   join(queue, prefix, holder, ARGV[5], patience)
 end
 if pttl < 0 or pttl > patience then

@@ -8,10 +8,10 @@
 --               message is not taken for a later acquisition); PX = the waiter timeout,
 --               renewed by the waiter's watchdog while it waits. A queued holder id whose waiter
 --               key is gone is dead (or left) and is skipped when it comes to the head.
--- The queue LIST lives 3 waiter timeouts after the last join or renewal, so a queue whose every
--- waiter died disappears by itself; an entry can therefore outlive its waiter key, never the
--- other way round for long: a waiter whose key is there but whose entry is not joins again on
--- its next attempt.
+-- The queue LIST lives 3 waiter timeouts after it was created or a waiter's renewal last found it
+-- short of that, so a queue whose every waiter died disappears by itself. An entry can outlive
+-- its waiter key; the other way round only if every other waiter died long ago: a waiter whose
+-- key is there but whose entry is not joins again on its next attempt or renewal.
 
 -- Server time in microseconds, as a decimal string: the fencing token of a hand-over (a Lua number
 -- of this size would be written with an exponent).
@@ -20,15 +20,16 @@ local function token()
   return t[1] .. string.format('%06d', tonumber(t[2]))
 end
 
--- The caller waits: sets its waiter key (lease to hand over with, PX patience) and, unless it was
+-- The caller waits: sets its waiter key (`waiting`, PX patience) and, unless it was
 -- queued already, appends it to the queue. A waiter whose key was there but whose entry is gone
 -- (the queue LIST expired) is appended again.
-local function join(queue, prefix, holder, handover_lease, patience)
-  local before = redis.call('SET', prefix .. holder, handover_lease, 'PX', patience, 'GET')
+local function join(queue, prefix, holder, waiting, patience)
+  local before = redis.call('SET', prefix .. holder, waiting, 'PX', patience, 'GET')
   if not before or redis.call('LPOS', queue, holder) == false then
-    redis.call('RPUSH', queue, holder)
+    if redis.call('RPUSH', queue, holder) == 1 then
+      redis.call('PEXPIRE', queue, 3 * patience)
+    end
   end
-  redis.call('PEXPIRE', queue, 3 * patience)
 end
 
 -- Takes holder out of the queue, wherever (and however often) it is there.

@@ -3,17 +3,22 @@
 -- KEYS[2i]    queue LIST of item i
 -- ARGV[1]     lease in ms: the waiter timeout
 -- ARGV[2]     keys per item (always 2 here)
--- ARGV[2 + i] holder id of item i (unused: the waiter key names it)
+-- ARGV[2 + i] holder id of item i
 -- Returns one integer per item: 1 = still waiting, its waiter key lives the waiter timeout again
--- and the queue at least 3 of them; 0 = its waiter key is gone (granted, left, or expired: it
--- counts as dead and is skipped when it comes to the head).
+-- and the queue at least 3 of them (a queue that expired under it is started again with it); 0 =
+-- its waiter key is gone (granted, left, or expired: it counts as dead and is skipped when it
+-- comes to the head).
 -- A key of another type counts as gone (pcall), so one bad key cannot fail the whole batch.
 local lease = tonumber(ARGV[1])
 local out = {}
 for i = 1, #ARGV - 2 do
   local waiter, queue = KEYS[2 * i - 1], KEYS[2 * i]
   if redis.pcall('PEXPIRE', waiter, lease) == 1 then
-    if redis.call('PTTL', queue) < 3 * lease then
+    local left = redis.call('PTTL', queue)
+    if left == -2 then
+      redis.call('RPUSH', queue, ARGV[i + 2])
+    end
+    if left < 3 * lease then
       redis.call('PEXPIRE', queue, 3 * lease)
     end
     out[i] = 1

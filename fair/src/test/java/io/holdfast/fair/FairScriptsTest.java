@@ -28,7 +28,7 @@ class FairScriptsTest {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
 
-        List<Long> busy = attempt("waiter:1", "wait", 400, 400);
+        List<Long> busy = attempt("waiter:1", "join", 400, 400);
         assertThat(busy.get(0)).isZero();
         assertThat(busy.get(1)).as("it looks again when the holder's lease runs out").isBetween(1L, 60_000L);
         assertThat(attempt("waiter:1", "wait", 400, 400).get(0)).isZero();
@@ -95,7 +95,7 @@ class FairScriptsTest {
     void aWaiterWhoseQueueEntryVanished_isQueuedAgainByItsNextAttempt() {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
-        attempt("waiter:1", "wait", 5_000, 5_000);
+        attempt("waiter:1", "join", 5_000, 5_000);
         r.del(QUEUE); // e.g. the queue expired while the waiter key was still there
         attempt("waiter:1", "wait", 5_000, 5_000);
         assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("waiter:1");
@@ -117,6 +117,23 @@ class FairScriptsTest {
         assertThat(r.pttl(QUEUE)).isBetween(14_000L, 15_000L);
         assertThat(r.lrange(QUEUE, 0, -1)).as("left for the next script that frees the lock to skip")
                 .containsExactly("live:1", "late:1");
+
+        // the queue expired under a live waiter (every other waiter died long ago): started again with it
+        r.del(QUEUE);
+        assertThat((List<Long>) r.eval(renew.source(), ScriptOutputType.MULTI, new String[] {waiter("live:1"), QUEUE},
+                "5000", "2", "live:1")).containsExactly(1L);
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:1");
+        assertThat(r.pttl(QUEUE)).isBetween(14_000L, 15_000L);
+    }
+
+    @Test
+    void aFirstWaitingAttempt_joinsWithoutLookingForItsOwnHold_aLaterOneFindsIt() {
+        RedisCommands<String, String> r = redis.commands();
+        holdBy("waiter:1"); // e.g. left over from a failed earlier acquisition
+        assertThat(attempt("waiter:1", "join", 5_000, 5_000).get(0)).isZero();
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("waiter:1");
+        assertThat(attempt("waiter:1", "wait", 5_000, 5_000).get(0)).isEqualTo(1L);
+        assertThat(r.exists(waiter("waiter:1"))).isZero();
     }
 
     private static void holdBy(String holder) {

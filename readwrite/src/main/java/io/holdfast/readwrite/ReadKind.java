@@ -41,7 +41,7 @@ final class ReadKind extends ReadWriteKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId) {
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
         return evalLong(RELEASE, stateKeys(keys), holderId);
     }
 

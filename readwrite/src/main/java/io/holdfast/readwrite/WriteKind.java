@@ -107,7 +107,7 @@ final class WriteKind extends ReadWriteKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId) {
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
         return evalLong(RELEASE, stateKeys(keys), holderId);
     }
 

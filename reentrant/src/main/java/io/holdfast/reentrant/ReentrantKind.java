@@ -43,8 +43,8 @@ final class ReentrantKind extends HashLockKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId) {
-        return evalLong(RELEASE, new String[] {keys.key(), keys.channel()}, holderId);
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
+        return evalLong(RELEASE, new String[] {keys.key(), keys.channel()}, holderId, lastLevel ? "last" : "one");
     }
 
     @Override

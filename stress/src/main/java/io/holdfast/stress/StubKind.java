@@ -23,7 +23,7 @@ final class StubKind implements LockKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId) {
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
         return CompletableFuture.completedFuture(0L);
     }
 
