@@ -42,7 +42,7 @@ public final class HoldfastOptions {
         return redisUri;
     }
 
-    /** Lease of holds renewed by the watchdog; they are renewed every third of it. */
+    /** Lease of holds renewed by the watchdog; each is renewed once between 1/2 and 7/12 of it. */
     public Duration watchdogLease() {
         return watchdogLease;
     }

@@ -31,7 +31,7 @@ enum Library {
     /**
      * Connects one client instance.
      *
-     * @param watchdogLease the lease of watchdog-renewed holds (renewed every third of it)
+     * @param watchdogLease the lease of watchdog-renewed holds (Redisson renews them every third of it, Holdfast past half of it)
      */
     LockClient connect(String redisUri, Duration watchdogLease) {
         return switch (this) {

@@ -39,7 +39,7 @@ final class WatchdogScenario implements Scenario {
     @Override
     public String description() {
         return String.format(java.util.Locale.ROOT, "%,d locks held by one client with the watchdog", locks)
-                + " (short lease, renewed every third of it); for a window of several leases the bench samples "
+                + " (short lease; Redisson renews every third of it, Holdfast past half of it); for a window of several leases the bench samples "
                 + SAMPLE + " random keys' `PTTL` every 100 ms and counts Redis commands and CPU.";
     }
 

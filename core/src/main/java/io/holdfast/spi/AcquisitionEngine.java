@@ -76,6 +76,7 @@ public final class AcquisitionEngine {
             return;
         }
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
+        held.reentering(lease);
         long sent = System.nanoTime();
         AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0,
                 leaseMillis <= 0, 0);

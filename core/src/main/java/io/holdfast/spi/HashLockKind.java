@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 public abstract class HashLockKind implements LockKind {
 
     private static final Script RENEW = Script.load(HashLockKind.class, "renew-hash.lua");
+    private static final Script RENEW_PLAIN = Script.load(HashLockKind.class, "renew-hash-plain.lua");
 
     protected final ClientContext ctx;
 
@@ -31,6 +32,12 @@ public abstract class HashLockKind implements LockKind {
     @Override
     public Script renewScript() {
         return RENEW;
+    }
+
+    /** One field per holder, so only the holder's own re-entries can lengthen the lease. */
+    @Override
+    public Script plainRenewScript() {
+        return RENEW_PLAIN;
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class Hold implements Lease, Renewable {
     private volatile long validUntilNanos;
     private volatile int count = 1;
     private volatile String goneWhileReleasing;
+    private volatile boolean longerLease;
 
     /**
      * @param ownerThread the thread that owns the hold, or null if an owner token does; held weakly
@@ -124,6 +125,18 @@ public final class Hold implements Lease, Renewable {
     }
 
     /**
+     * A re-entry asking for a lease of {@code lease} ms is about to be sent. If that is longer than
+     * the watchdog's lease, renewals from now on use the kind's {@link LockKind#renewScript()},
+     * which never shortens it, instead of the cheaper {@link LockKind#plainRenewScript()}. Called
+     * before the re-entry is sent, and for good: whether it reached the server is not known yet.
+     */
+    void reentering(long lease) {
+        if (lease > leaseMillis) {
+            longerLease = true;
+        }
+    }
+
+    /**
      * A re-entry sent at {@code sentNanos} made the lease at least {@code lease} ms long (the
      * server never shortens it), so the hold is valid at least that long from then.
      */
@@ -178,9 +191,15 @@ public final class Hold implements Lease, Renewable {
 
     // --- Renewable, for the watchdog ---
 
+    /**
+     * The plain renewal script while no re-entry asked for a longer lease than the watchdog's (so
+     * setting the watchdog's lease again cannot shorten it); the guarded one after (see
+     * {@link #reentering}). The watchdog handles a hold that switches while a plain renewal of it
+     * is on the wire (see {@link Renewable#renewScript()}).
+     */
     @Override
     public Script renewScript() {
-        return kind.renewScript();
+        return longerLease ? kind.renewScript() : kind.plainRenewScript();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.holdfast.spi;
 /** Keeps {@link Renewable}s alive until cancelled: the watchdog, as core sees it. */
 public interface LeaseKeeper extends AutoCloseable {
 
-    /** Starts renewing {@code item} every third of its lease. */
+    /** Starts renewing {@code item}: about every half of its lease (at least before 7/12 of it elapses). */
     void register(Renewable item);
 
     /**

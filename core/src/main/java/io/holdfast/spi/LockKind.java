@@ -64,9 +64,23 @@ public interface LockKind {
         return UNKNOWN;
     }
 
-    /** The renewal script and keys of a hold of this kind. */
+    /**
+     * The renewal script of a hold of this kind. It never shortens a lease: a nested re-entry may
+     * have asked for a longer one than the watchdog's (and on a key shared by several holders,
+     * another holder may have).
+     */
     Script renewScript();
 
+    /**
+     * The renewal script of a hold whose lease on the server is never longer than the watchdog's
+     * (no re-entry of it asked for a longer one, and no other holder shares its key): it may set the
+     * lease without first reading it. By default the same as {@link #renewScript()}.
+     */
+    default Script plainRenewScript() {
+        return renewScript();
+    }
+
+    /** The keys the renewal scripts take for one hold. */
     List<String> renewKeys(LockKeys keys, String holderId);
 
     /** Frees the lock whoever holds it and wakes waiters: whether it was held. */

@@ -13,13 +13,24 @@ import java.util.List;
  */
 public interface Renewable {
 
+    /**
+     * The script that renews it now. It may change while the item is registered (a hold switches to
+     * a script that never shortens its lease once a re-entry asks for a longer one). When a batch
+     * answers, the watchdog renews each of its items whose script changed meanwhile once more, at
+     * once, with the new script and to the item's {@link #validUntilNanos()}: the old script may
+     * have run after the change and cut a longer lease short. This relies on the client's one
+     * connection answering in order, so that the change's own reply has been read by then.
+     */
     Script renewScript();
 
     List<String> renewKeys();
 
     String renewArg();
 
-    /** The lease the script sets; the watchdog renews every third of it. */
+    /**
+     * The lease the script sets; the watchdog renews the item once between 1/2 and 7/12 of it after
+     * its last renewal (see the watchdog's Javadoc).
+     */
     long leaseMillis();
 
     /** The {@link System#nanoTime()} instant after which the server may have dropped the item. */

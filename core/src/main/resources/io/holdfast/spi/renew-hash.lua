@@ -1,4 +1,6 @@
--- Batched lease renewal for locks whose key is a hash of holder id -> hold count.
+-- Batched lease renewal for locks whose key is a hash of holder id -> hold count, for holds that
+-- may have a longer lease than ARGV[1] on the server (a nested re-entry asked for one): the lease
+-- is never shortened. Holds that never had a longer lease use the cheaper renew-hash-plain.lua.
 -- KEYS[i]      lock hash of item i (one key per item)
 -- ARGV[1]      lease in milliseconds
 -- ARGV[2]      keys per item (always 1 here)

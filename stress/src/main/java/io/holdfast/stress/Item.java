@@ -28,9 +28,9 @@ final class Item implements Renewable {
         return new Item(name, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS));
     }
 
-    /** Half its lease left: the next sweep renews it. */
+    /** A third of its lease left: the next sweep renews it. */
     static Item due(String name) {
-        return new Item(name, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS / 2));
+        return new Item(name, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS / 3));
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,21 +24,32 @@ import org.slf4j.LoggerFactory;
  * dropped and reported gone at the next sweep instead of being renewed; its lease then runs out.
  *
  * <p>Renewal: items are grouped by lease length (every watchdog hold of a client has the same
- * lease; fair-lock queue places have their own). Each group sweeps every third of its lease while
- * it has items. A sweep reports items past their deadline as gone, skips items acquired or renewed
- * in the last sixth of a lease (their lease is fresh), and renews the rest with one script call
- * per batch of up to {@value #BATCH} items of the same script (and, on a Cluster, the same slot;
- * on one standalone server every key is in one "slot", so one call renews 256 locks of any names). A reply of 0 for
- * an item means the server no longer has it: the item is reported gone at once.
+ * lease; fair-lock queue places have their own). While it has items, each group sweeps every
+ * {@value #SWEEPS_PER_LEASE}th of its lease, at a fixed rate counted from when each sweep was due
+ * (not from when the last one finished, so a slow sweep of many items does not stretch the
+ * interval). A sweep reports items past their deadline as gone and renews the items with less than
+ * half their lease left, so an item is renewed once between 1/2 and 7/12 of its lease has elapsed
+ * since its last renewal was sent: about 1.7 renewals per lease, with the rest of the lease (at
+ * least 5/12 of it) to spare for a renewal that is slow or has to be retried. Items whose renewal
+ * is still on the wire are not sent again. To spread renewals that come due together (many locks taken at
+ * once) over the lease, a sweep that finds fewer items due than an even share
+ * ({@link #evenShare}) also renews items due at the next sweep, up to that share: each lease
+ * cycle moves part of a burst one sweep earlier, until every sweep renews about as many.
+ * Renewals go out as one script call per batch of up to {@value #BATCH} items of the same script
+ * (and, on a Cluster, the same slot; on one standalone server every key is in one "slot", so one
+ * call renews 256 locks of any names). A reply of 0 for an item means the server no longer has it:
+ * the item is reported gone at once.
  *
  * <p>Failure: when a batch fails (Redis unreachable, timeout), its items stay registered and the
- * group sweeps again after a tenth of the lease; an item whose deadline passes before a renewal
- * succeeds is reported gone ("not renewed in time").
+ * next sweep, a twelfth of the lease later, sends them again; an item whose deadline passes before
+ * a renewal of it is confirmed is reported gone ("not renewed in time"), even while one is still on
+ * the wire (a late reply for it is then ignored).
  *
  * <p>Concurrency: {@link #register} and {@link #cancel} only touch a concurrent set, so they never
  * wait for a sweep. A cancelled item is not renewed by later sweeps and not reported by a sweep in
  * flight (its reply is checked against the set); a renewal already on the wire may still extend a
- * key, which is harmless because the script only extends a hold that still exists.
+ * key, which is harmless because the script only extends a hold that still exists. Sweeps of one
+ * group run one at a time (one chain of timer tasks, started by whoever sets {@code scheduled}).
  */
 public final class Watchdog implements LeaseKeeper {
 
@@ -45,9 +57,13 @@ public final class Watchdog implements LeaseKeeper {
 
     static final int BATCH = 256;
 
+    /** Sweeps per lease; an item is renewed at the first sweep after half its lease elapsed. */
+    static final int SWEEPS_PER_LEASE = 12;
+
     private final Timer timer;
     private final RenewalSender sender;
     private final ToIntFunction<String> slotOf;
+    private final LongSupplier clock;
     private final Map<Long, Group> groups = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -57,9 +73,15 @@ public final class Watchdog implements LeaseKeeper {
      *     any locks (grouping by slot there would cost one call per lock name)
      */
     public Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf) {
+        this(timer, sender, slotOf, System::nanoTime);
+    }
+
+    /** @param clock {@link System#nanoTime()}, or a test's clock (the one its items' deadlines use) */
+    Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf, LongSupplier clock) {
         this.timer = timer;
         this.sender = sender;
         this.slotOf = slotOf;
+        this.clock = clock;
     }
 
     @Override
@@ -92,71 +114,96 @@ public final class Watchdog implements LeaseKeeper {
         groups.values().forEach(g -> g.items.clear());
     }
 
+    /**
+     * How many renewals a sweep of {@code items} items should send for the renewals to be spread
+     * evenly: each item is renewed about every 7 sweeps, so a seventh; asked of the sweeps as an
+     * eighth, so that a sweep tops up only when clearly short (not for every small unevenness).
+     */
+    static int evenShare(int items) {
+        return items / 8;
+    }
+
     /** The items of one lease length and their sweep schedule. */
     private final class Group {
         final long leaseMillis;
-        final long periodMillis;
+        final long periodNanos;
+        final long dueNanos;
         final Set<Renewable> items = ConcurrentHashMap.newKeySet();
+        /** Items of a batch sent and not answered yet: not sent again meanwhile. */
+        final Set<Renewable> inFlight = ConcurrentHashMap.newKeySet();
         final AtomicBoolean scheduled = new AtomicBoolean();
 
         Group(long leaseMillis) {
+            long leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
             this.leaseMillis = leaseMillis;
-            this.periodMillis = Math.max(1, leaseMillis / 3);
+            this.periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), leaseNanos / SWEEPS_PER_LEASE);
+            this.dueNanos = leaseNanos / 2;
         }
 
         /**
-         * An item that comes in with less time left than the next sweeps surely leave it (a fair
+         * An item that comes in with less time left than the next sweep surely leaves it (a fair
          * hand-over grants a first lease of only the waiter timeout) is renewed once on its own, at
-         * half of what it has left; from then on the sweeps keep it.
+         * half of what it has left; from then on the sweeps keep it. If that renewal fails, the
+         * sweeps retry it as any other.
          */
         void renewEarlyIfShort(Renewable item) {
-            long left = item.validUntilNanos() - System.nanoTime();
-            if (left <= 0 || left >= TimeUnit.MILLISECONDS.toNanos(periodMillis) * 3 / 2) {
-                return; // expired already: the next sweep reports it gone
+            long left = item.validUntilNanos() - clock.getAsLong();
+            if (left <= 0 || left >= periodNanos * 3 / 2) {
+                return; // expired already (the next sweep reports it gone), or the sweeps are in time
             }
-            timer.newTimeout(t -> renewAlone(item), Math.max(1, left / 2), TimeUnit.NANOSECONDS);
-        }
-
-        private void renewAlone(Renewable item) {
-            if (closed || !items.contains(item)) {
-                return;
-            }
-            long sent = System.nanoTime();
-            sender.send(item.renewScript(), leaseMillis, List.of(item)).whenComplete((renewed, error) -> {
-                if (error != null) {
-                    log.debug("early renewal of {} failed; retrying", item, error);
-                    renewEarlyIfShort(item); // or the next sweep reports it gone once its time is up
-                } else if (renewed[0]) {
-                    item.renewed(sent);
-                } else if (items.remove(item)) {
-                    item.gone("the server no longer has it (lease expired or key deleted)");
+            timer.newTimeout(t -> {
+                if (!closed && items.contains(item) && !inFlight.contains(item)) {
+                    send(item.renewScript(), leaseMillis, List.of(item));
                 }
-            });
+            }, Math.max(1, left / 2), TimeUnit.NANOSECONDS);
         }
 
         void ensureScheduled() {
             if (!items.isEmpty() && scheduled.compareAndSet(false, true)) {
-                schedule(periodMillis);
+                scheduleAt(clock.getAsLong() + periodNanos);
             }
         }
 
-        void schedule(long delayMillis) {
+        void scheduleAt(long atNanos) {
             if (closed) {
                 scheduled.set(false);
                 return;
             }
-            timer.newTimeout(t -> sweep(), delayMillis, TimeUnit.MILLISECONDS);
+            long delay = Math.max(0, atNanos - clock.getAsLong());
+            timer.newTimeout(t -> sweep(atNanos), delay, TimeUnit.NANOSECONDS);
         }
 
-        void sweep() {
+        void sweep(long dueAtNanos) {
             if (items.isEmpty() || closed) {
                 scheduled.set(false);
                 ensureScheduled(); // an item may have come in after the emptiness check
                 return;
             }
-            long now = System.nanoTime();
-            long freshNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis) * 5 / 6;
-            Map<Script, Map<Integer, List<Renewable>>> due = new HashMap<>();
+            long now = clock.getAsLong();
+            long next = dueAtNanos + periodNanos;
+            // fixed rate; after a long stall (GC, suspended VM) go on from now instead of catching up in a burst
+            scheduleAt(next - now > 0 ? next : now + periodNanos);
+            Map<Script, Map<Integer, List<Renewable>>> batches = new HashMap<>();
+            for (Renewable item : due(now)) {
+                int slot = slotOf.applyAsInt(item.renewKeys().get(0));
+                batches.computeIfAbsent(item.renewScript(), s -> new HashMap<>())
+                        .computeIfAbsent(slot, s -> new ArrayList<>()).add(item);
+            }
+            batches.forEach((script, bySlot) -> bySlot.values().forEach(list -> {
+                for (int from = 0; from < list.size(); from += BATCH) {
+                    send(script, leaseMillis, list.subList(from, Math.min(list.size(), from + BATCH)));
+                }
+            }));
+        }
+
+        /**
+         * Reports the items past their deadline or with their holder ended as gone, and returns those
+         * to renew now: the ones with less than half their lease left, topped up to an even share
+         * with the ones that will be due at the next sweep. Items on the wire are left alone.
+         */
+        private List<Renewable> due(long now) {
+            List<Renewable> due = new ArrayList<>();
+            List<Renewable> soon = new ArrayList<>();
             for (Renewable item : items) {
                 long left = item.validUntilNanos() - now;
                 if (!item.holderAlive()) {
@@ -165,65 +212,70 @@ public final class Watchdog implements LeaseKeeper {
                 } else if (left <= 0) {
                     items.remove(item);
                     item.gone("not renewed before its lease of " + leaseMillis + " ms ran out (Redis unreachable?)");
-                } else if (left < freshNanos) {
-                    int slot = slotOf.applyAsInt(item.renewKeys().get(0));
-                    due.computeIfAbsent(item.renewScript(), s -> new HashMap<>())
-                            .computeIfAbsent(slot, s -> new ArrayList<>()).add(item);
+                } else if (inFlight.contains(item)) {
+                    continue;
+                } else if (left < dueNanos) {
+                    due.add(item);
+                } else if (left < dueNanos + periodNanos) {
+                    soon.add(item);
                 }
             }
-            Outcome outcome = new Outcome();
-            due.forEach((script, bySlot) -> bySlot.values().forEach(list -> {
-                for (int from = 0; from < list.size(); from += BATCH) {
-                    send(script, list.subList(from, Math.min(list.size(), from + BATCH)), outcome);
-                }
-            }));
-            outcome.sweepSent();
+            int topUp = Math.min(soon.size(), evenShare(items.size()) - due.size());
+            if (topUp > 0) {
+                due.addAll(soon.subList(0, topUp));
+            }
+            return due;
         }
 
-        void send(Script script, List<Renewable> batch, Outcome outcome) {
-            outcome.batchSent();
-            long sent = System.nanoTime();
-            sender.send(script, leaseMillis, batch).whenComplete((renewed, error) -> {
+        void send(Script script, long lease, List<Renewable> batch) {
+            inFlight.addAll(batch);
+            long sent = clock.getAsLong();
+            sender.send(script, lease, batch).whenComplete((renewed, error) -> {
                 if (error != null) {
-                    log.debug("renewal of {} leases failed; retrying soon", batch.size(), error);
-                    outcome.batchDone(false);
+                    log.debug("renewal of {} leases failed; the next sweep retries", batch.size(), error);
+                    batch.forEach(inFlight::remove);
                     return;
                 }
+                List<Renewable> switched = null;
                 for (int i = 0; i < renewed.length; i++) {
                     Renewable item = batch.get(i);
-                    if (renewed[i]) {
+                    if (!items.contains(item)) {
+                        inFlight.remove(item); // cancelled, or reported gone meanwhile: the reply is stale
+                    } else if (!renewed[i]) {
+                        inFlight.remove(item);
+                        if (items.remove(item)) {
+                            item.gone("the server no longer has it (lease expired or key deleted)");
+                        }
+                    } else {
                         item.renewed(sent);
-                    } else if (items.remove(item)) {
-                        item.gone("the server no longer has it (lease expired or key deleted)");
+                        if (item.renewScript() != script) {
+                            if (switched == null) {
+                                switched = new ArrayList<>();
+                            }
+                            switched.add(item); // stays in flight until renewed again
+                        } else {
+                            inFlight.remove(item);
+                        }
                     }
                 }
-                log.debug("renewed {} of {} leases", batch.size(), leaseMillis);
-                outcome.batchDone(true);
+                log.debug("renewed {} leases of {} ms", batch.size(), leaseMillis);
+                if (switched != null) {
+                    renewAgain(switched);
+                }
             });
         }
 
-        /** Schedules the next sweep once every batch of this one has answered. */
-        private final class Outcome {
-            private int pending = 1;
-            private boolean failed;
-
-            synchronized void batchSent() {
-                pending++;
-            }
-
-            void sweepSent() {
-                batchDone(true);
-            }
-
-            void batchDone(boolean ok) {
-                boolean last;
-                synchronized (this) {
-                    failed |= !ok;
-                    last = --pending == 0;
-                }
-                if (last) {
-                    schedule(failed ? Math.max(50, leaseMillis / 10) : periodMillis);
-                }
+        /**
+         * Renews once more, with their new script and to the deadline the client knows for them,
+         * items whose script changed while a batch of the old one was on the wire (see
+         * {@link Renewable#renewScript()}).
+         */
+        private void renewAgain(List<Renewable> switched) {
+            long now = clock.getAsLong();
+            for (Renewable item : switched) {
+                long left = TimeUnit.NANOSECONDS.toMillis(item.validUntilNanos() - now) + 1;
+                log.debug("{} changed its renewal script while renewed; renewing it again", item);
+                send(item.renewScript(), Math.max(leaseMillis, left), List.of(item));
             }
         }
     }
