@@ -78,8 +78,8 @@ public final class AcquisitionEngine {
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         held.reentering(lease);
         long sent = System.nanoTime();
-        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0,
-                leaseMillis <= 0, 0);
+        boolean kept = leaseMillis <= 0 && held.isRenewed();
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0, kept, 0);
         held.kind().attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 acquisition.result().completeExceptionally(Errors.translate(e,
@@ -88,7 +88,9 @@ public final class AcquisitionEngine {
                 // the client's count is what its callers were granted; the server's may be higher
                 // after a re-entry whose reply was lost (see released), so it is not copied
                 held.count(held.count() + 1);
-                held.extended(sent, lease);
+                if (!kept) {
+                    held.extended(sent, lease);
+                }
                 acquisition.result().complete(held);
             } else {
                 held.markLost("the hold was gone from the server when re-entered", false);

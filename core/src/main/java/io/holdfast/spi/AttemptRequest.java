@@ -11,7 +11,8 @@ package io.holdfast.spi;
  * @param waitingSinceMillis the server time of this acquisition's first BUSY reply (if the kind
  *     reported one: {@link AttemptResult#serverMillis()}), 0 for a first attempt; how long the
  *     caller has waited, in the server's clock
- * @param renewed the hold will be renewed by the watchdog (no explicit lease)
+ * @param renewed the hold will be renewed by the watchdog (no explicit lease); for a re-entry: the
+ *     re-entry asks for no explicit lease and the hold is renewed, so the lease needs no extending
  * @param acquisitionId the fresh acquisition this attempt belongs to, unique in its client (0 for a
  *     re-entry): a hand-over names it, so that a late hand-over message of an earlier acquisition
  *     of the same holder is not taken for one of this acquisition

@@ -102,6 +102,15 @@ public final class PubSubHub implements AutoCloseable {
         return channels.size();
     }
 
+    /**
+     * Acts on {@code message} as if it had come in on {@code channel}: for a script reply that
+     * also published it, so local waiters need not wait for the pub/sub round trip. The message
+     * still comes in later and is then ignored by whoever already took it.
+     */
+    public void deliverLocally(String channel, String message) {
+        dispatch(channel, message);
+    }
+
     /** Wakes one local waiter of {@code channel}, as a {@link WakeMessage#ONE} message would. */
     public void wakeOne(String channel) {
         dispatch(channel, WakeMessage.ONE);

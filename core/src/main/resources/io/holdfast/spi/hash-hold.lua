@@ -2,15 +2,20 @@
 -- Shared by the acquire and release scripts of every hash lock kind (reentrant, fair), so that
 -- re-entry, the fencing token and the release at zero are written once. Defines functions only.
 
--- One more level of holder's existing hold. The lease is extended to `lease` ms if it has less
--- left, never shortened: a nested hold with a short lease must not cut the outer hold's lease.
+-- One more level of holder's existing hold. With mode "reenter" the lease is extended to `lease`
+-- ms if it has less left, never shortened: a nested hold with a short lease must not cut the
+-- outer hold's lease. With "reenter-kept" (a watchdog re-entry of a watchdog hold: the watchdog
+-- keeps the lease) the lease is left alone, so a level costs one command.
 -- Returns {2, count} (re-entered, the new count) or {-1, 0} if the hold is gone (lost).
-local function reenter(lock, holder, lease)
-  if redis.call('HEXISTS', lock, holder) == 0 then
+local function reenter(lock, holder, lease, mode)
+  local count = redis.call('HINCRBY', lock, holder, 1)
+  if count == 1 then
+    -- the hold was gone, and HINCRBY just made a field for it: take that back (if the hash had no
+    -- other field, this deletes the key HINCRBY created)
+    redis.call('HDEL', lock, holder)
     return {-1, 0}
   end
-  local count = redis.call('HINCRBY', lock, holder, 1)
-  if redis.call('PTTL', lock) < tonumber(lease) then
+  if mode ~= 'reenter-kept' and redis.call('PTTL', lock) < tonumber(lease) then
     redis.call('PEXPIRE', lock, lease)
   end
   return {2, count}
@@ -36,13 +41,13 @@ local function release_level(lock, holder, last)
     end
     return 0
   end
-  local count = tonumber(redis.call('HGET', lock, holder))
-  if count == nil then
-    return -1
+  local count = redis.call('HINCRBY', lock, holder, -1)
+  if count > 0 then
+    return count
   end
-  if count > 1 then
-    return redis.call('HINCRBY', lock, holder, -1)
-  end
-  redis.call('DEL', lock)
-  return 0
+  -- 0: the server counted fewer levels than the client, so the hold ends here; -1: it was gone,
+  -- and HINCRBY just made a field for it. Either way the field goes (the key with it, as the
+  -- holder is the only field of an exclusive lock hash)
+  redis.call('HDEL', lock, holder)
+  return count
 end

@@ -7,6 +7,8 @@ import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.HashLockKind;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.Script;
+import io.lettuce.core.ScriptOutputType;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -80,14 +82,14 @@ final class FairKind extends HashLockKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        String mode = r.reenter() ? "reenter"
+        String mode = r.reenter() ? (r.renewed() ? "reenter-kept" : "reenter")
                 : !r.willWait() ? "try"
                 : places.has(r.keys(), r.holderId()) ? "wait" : "join";
         long sent = System.nanoTime();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
                 r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout,
                 handOverLease(r) + ":" + r.acquisitionId());
-        if (mode.equals("reenter") || mode.equals("try")) {
+        if (r.reenter() || mode.equals("try")) {
             return reply;
         }
         return reply.thenApply(result -> {
@@ -119,13 +121,28 @@ final class FairKind extends HashLockKind {
 
     @Override
     public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
-        return evalLong(RELEASE, keys(keys), holderId, waiterTimeout, lastLevel ? "last" : "one");
+        return evalHandingOver(RELEASE, keys, holderId, waiterTimeout, lastLevel ? "last" : "one");
     }
 
     @Override
     public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
         places.leave(keys, holderId);
-        return evalLong(ABANDON, keys(keys), holderId, waiterTimeout).thenApply(n -> null);
+        return evalHandingOver(ABANDON, keys, holderId, waiterTimeout).thenApply(n -> null);
+    }
+
+    /**
+     * Runs a script that may hand the lock over and replies {@code {n, message published}}; a
+     * waiter of this client named in the message is told at once, without waiting for the message
+     * to come back through pub/sub. Completes with n.
+     */
+    private CompletableFuture<Long> evalHandingOver(Script script, LockKeys keys, String... args) {
+        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, keys(keys), args).thenApply(reply -> {
+            Object message = reply.get(1);
+            if (message instanceof String m && !m.isEmpty()) {
+                ctx.hub().deliverLocally(keys.channel(), m);
+            }
+            return (Long) reply.get(0);
+        });
     }
 
     @Override

@@ -6,13 +6,16 @@
 -- KEYS[4]  wake-up channel
 -- ARGV[1]  holder id
 -- ARGV[2]  waiter timeout in ms
--- Returns 1 if a hold was dropped, else 0. If the lock is free afterwards, it is handed over to
--- the first live waiter; the order of the others is unchanged.
+-- Returns {1 if a hold was dropped else 0, message}. If the lock is free afterwards, it is handed
+-- over to the first live waiter (message: what was published, "" if nothing); the order of the
+-- others is unchanged.
 --@include queue.lua
 local lock, queue, prefix, holder = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 leave(queue, prefix, holder)
 local dropped = redis.call('HDEL', lock, holder)
+local message
 if redis.call('EXISTS', lock) == 0 then
-  hand_over(lock, queue, prefix, KEYS[4], tonumber(ARGV[2]), nil)
+  local _
+  _, message = hand_over(lock, queue, prefix, KEYS[4], tonumber(ARGV[2]), nil)
 end
-return dropped
+return {dropped, message or ''}

@@ -5,7 +5,7 @@
 -- KEYS[4]  wake-up channel
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
--- ARGV[3]  "reenter"; "join" (the first attempt of a caller that waits if busy: join the queue);
+-- ARGV[3]  "reenter" or "reenter-kept" (see reenter in hash-hold.lua); "join" (the first attempt of a caller that waits if busy: join the queue);
 --          "wait" (a later one: refresh its place; a hand-over may have granted it already);
 --          "try" (never joins the queue)
 -- ARGV[4]  waiter timeout in ms (patience): a waiter not renewed for this long counts as dead
@@ -25,8 +25,8 @@
 local lock, queue, prefix, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local holder, lease, mode, patience = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 
-if mode == 'reenter' then
-  return reenter(lock, holder, lease)
+if mode == 'reenter' or mode == 'reenter-kept' then
+  return reenter(lock, holder, lease, mode)
 end
 
 local pttl = redis.call('PTTL', lock)

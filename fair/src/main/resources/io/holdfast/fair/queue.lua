@@ -43,7 +43,8 @@ end
 -- lock here (count 1, that lease) and told so with "!<token>|<acquisition>|<holder>"; one with
 -- lease "0" stays at the head and is woken with "=<holder>" to take it itself. If `me` comes to the head, nobody
 -- is told: the caller grants itself. Returns 'me', 'empty' (no live waiter left), 'given'
--- (someone else got it or was woken) or 'more' (100 dead dropped, more may follow).
+-- (someone else got it or was woken; then also the message published) or 'more' (100 dead
+-- dropped, more may follow).
 local function hand_over(lock, queue, prefix, channel, patience, me)
   for _ = 1, 100 do
     local head = redis.call('LPOP', queue)
@@ -57,16 +58,18 @@ local function hand_over(lock, queue, prefix, channel, patience, me)
     local waiting = redis.call('GETDEL', prefix .. head)
     if waiting then
       local lease, acquisition = string.match(waiting, '^(%d+):(.*)$')
+      local message
       if lease and tonumber(lease) > 0 then
         redis.call('HSET', lock, head, 1)
         redis.call('PEXPIRE', lock, lease)
-        redis.call('PUBLISH', channel, '!' .. token() .. '|' .. acquisition .. '|' .. head)
+        message = '!' .. token() .. '|' .. acquisition .. '|' .. head
       else
         redis.call('LPUSH', queue, head)
         redis.call('SET', prefix .. head, waiting, 'PX', patience)
-        redis.call('PUBLISH', channel, '=' .. head)
+        message = '=' .. head
       end
-      return 'given'
+      redis.call('PUBLISH', channel, message)
+      return 'given', message
     end
   end
   return 'more'

@@ -50,7 +50,10 @@ class FairScriptsTest {
         r.psetex(waiter("live:1"), 60_000, "7000:1");
         r.psetex(waiter("live:2"), 60_000, "7000:1");
 
-        assertThat(release("holder:1")).isZero();
+        List<Object> released = release("holder:1");
+        assertThat(released.get(0)).isEqualTo(0L);
+        assertThat((String) released.get(1)).as("what it published, for the releasing client too")
+                .matches("!\\d{16}\\|1\\|live:1");
 
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1").containsEntry("live:1", "1");
         assertThat(r.pttl(KEYS.key())).as("granted with the lease its waiter key announced").isBetween(6_000L, 7_000L);
@@ -70,7 +73,7 @@ class FairScriptsTest {
         r.psetex(waiter("explicit:1"), 60_000, "0:1");
         r.psetex(waiter("live:2"), 60_000, "7000:1");
 
-        assertThat(release("holder:1")).isZero();
+        assertThat(release("holder:1")).containsExactly(0L, "=explicit:1");
         assertThat(r.exists(KEYS.key())).as("freed, not handed over").isZero();
         assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("explicit:1", "live:2");
         assertThat(attempt("live:2", "try", 5_000, 0).get(0)).as("not its turn").isZero();
@@ -151,8 +154,9 @@ class FairScriptsTest {
                 holder, "30000", mode, Long.toString(waiterTimeout), handOverLease + ":9");
     }
 
-    private static long release(String holder) {
+    /** Releases the last level: {levels left, the message published}. */
+    private static List<Object> release(String holder) {
         Script release = Script.load(FairKind.class, "release.lua");
-        return redis.commands().eval(release.source(), ScriptOutputType.INTEGER, SCRIPT_KEYS, holder, "5000");
+        return redis.commands().eval(release.source(), ScriptOutputType.MULTI, SCRIPT_KEYS, holder, "5000", "last");
     }
 }

@@ -39,7 +39,7 @@ final class ReentrantKind extends HashLockKind {
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         return evalAttempt(ACQUIRE, new String[] {r.keys().key()},
-                r.holderId(), Long.toString(r.leaseMillis()), r.reenter() ? "reenter" : "fresh");
+                r.holderId(), Long.toString(r.leaseMillis()), !r.reenter() ? "fresh" : r.renewed() ? "reenter-kept" : "reenter");
     }
 
     @Override
