@@ -74,21 +74,11 @@ public final class Acquisition {
     /**
      * The first step. If the client is already subscribed to the lock's channel (other local
      * waiters), this waiter is counted in before its first attempt, so a failed attempt parks at
-     * once: no SUBSCRIBE, no second attempt. For a kind with {@link LockKind#localTurns()}, if
-     * other local waiters are there it does not attempt at all but parks behind them.
+     * once: no SUBSCRIBE, no second attempt.
      */
     void start() {
-        if (!noWait) {
-            int others = ctx.hub().joinIfSubscribed(keys.channel(), waiter);
-            if (others >= 0) {
-                subscribed = true;
-                if (others > 0 && kind.localTurns()) {
-                    long remainingNanos = deadline - System.nanoTime();
-                    waiter.park(Math.min(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1, MAX_PARK_MILLIS),
-                            ctx.timer(), this::attempt);
-                    return;
-                }
-            }
+        if (!noWait && ctx.hub().joinIfSubscribed(keys.channel(), waiter) >= 0) {
+            subscribed = true;
         }
         attempt();
     }
@@ -241,11 +231,10 @@ public final class Acquisition {
         ctx.acquiring().remove(holdId, this);
         if (subscribed) {
             ctx.hub().leave(keys.channel(), waiter);
-            if (hold == null && (pendingWake || cancelled || kind.localTurns())) {
-                // the wake-up this waiter took is not used, or (taking turns) the waiters behind it
-                // may never have tried: hand the turn to the next local waiter. A cancelled waiter
-                // may have taken one without knowing (woken, then saw the flag), so it always passes
-                // one on: a spare wake-up costs one attempt, a lost one a wait
+            if (hold == null && (pendingWake || cancelled)) {
+                // the wake-up this waiter took is not used: hand it to the next local waiter. A
+                // cancelled waiter may have taken one without knowing (woken, then saw the flag), so
+                // it always passes one on: a spare wake-up costs one attempt, a lost one a wait
                 ctx.hub().wakeOne(keys.channel());
             }
         }

@@ -40,16 +40,6 @@ public interface LockKind {
         return false;
     }
 
-    /**
-     * Whether the waiters of one lock in one client take turns: a fresh acquisition that finds
-     * other waiters of the lock in its client queues behind them (it parks until a release wakes
-     * it) instead of racing them, so a thread that just released cannot overtake its own client's
-     * waiters again and again. Only for kinds where one release lets one waiter in.
-     */
-    default boolean localTurns() {
-        return false;
-    }
-
     /** {@link #handedOverValidUntil}: this kind does not hand locks over. */
     long UNKNOWN = Long.MIN_VALUE;
 

@@ -1,167 +1,22 @@
 package io.holdfast.fair;
 
-import io.holdfast.spi.AttemptRequest;
-import io.holdfast.spi.AttemptResult;
-import io.holdfast.spi.AttemptResult.Outcome;
 import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.HashLockKind;
-import io.holdfast.spi.LockKeys;
-import io.holdfast.spi.Script;
-import io.lettuce.core.ScriptOutputType;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import io.holdfast.spi.QueuedHashKind;
 
 /**
- * The fair lock: the reentrant exclusive lock plus first come, first served order across every
- * thread of every client. It differs from the reentrant kind by one predicate, "is it my turn?",
- * by the queue that answers it, and by the hand-over of the lock at release.
- *
- * <p>Algorithm. Beside the lock hash (holder id → count), in the same Cluster slot, lie a queue
- * LIST of waiting holder ids and one waiter key per waiter (see {@code queue.lua}). An attempt
- * grants the lock only if it is free and no live waiter is queued before the caller; otherwise a
- * caller that will wait joins the tail once (later attempts only refresh its waiter key), and a
- * {@code tryLock()} without wait neither jumps nor joins the queue.
- *
- * <p>Hand-over. A release at zero does not just free the lock: it grants it to the first live
- * waiter in the same script and publishes {@code "!<token>|<acquisition>|<holder>"}, so that waiter's
- * {@code lock()} returns without another round trip, and nobody else wakes. The message names the
- * waiter's acquisition too, so a late message (its acquisition already completed by an attempt that
- * found the hold) is not taken for the holder's next acquisition. The server grants it
- * with the lease the waiter announced in its waiter key: for a watchdog hold the shorter of the
- * watchdog lease and {@code fairWaiterTimeout} (so a waiter that died just before its turn blocks
- * the lock no longer than a dead waiter would have anyway), which the client's watchdog then
- * renews to the full watchdog lease. A waiter with an explicit lease, or on a client that waits
- * for replica acknowledgements (the {@code WAIT} must follow a write of its own connection),
- * announces "0": it is woken with {@code "=<holder>"} and takes the lock with its own attempt.
- * A hand-over message that is lost (or arrives while an attempt is in flight) costs one attempt,
- * which finds the hold granted and reports it acquired.
- *
- * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace}: the watchdog
- * renews its waiter key (PX {@code fairWaiterTimeout}) about every half of that timeout. A waiter
- * whose key expired is skipped when it comes to the head, by whichever script frees the lock or
- * finds it free; so a dead waiter costs nothing unless it died within {@code fairWaiterTimeout}
- * of its turn, and then at most that long.
- *
- * <p>Giving up ({@link #abandon}): the place is cancelled, then the waiter leaves the queue on the
- * server without disturbing the order of the others, and a hold granted meanwhile is dropped and
- * handed over to the next live waiter.
- *
- * <p>Scripts, next to this class: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
- * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code queue.lua} and core's
- * {@code hash-hold.lua} by inclusion (see {@link Script}).
+ * The fair lock: first come, first served across every thread of every client. A free lock is
+ * granted only if no live waiter is queued before the caller, so a {@code tryLock()} without wait
+ * neither jumps nor joins the queue; a release hands the lock over to the head of the queue. The
+ * queue, the hand-over and the eviction of dead waiters are {@link QueuedHashKind}'s.
  */
-final class FairKind extends HashLockKind {
-
-    private static final Script ACQUIRE = Script.load(FairKind.class, "acquire.lua");
-    private static final Script RELEASE = Script.load(FairKind.class, "release.lua");
-    private static final Script ABANDON = Script.load(FairKind.class, "abandon.lua");
-    private static final Script FORCE_UNLOCK = Script.load(FairKind.class, "force-unlock.lua");
-
-    private final QueuePlaces places;
-    private final long waiterTimeoutMillis;
-    private final String waiterTimeout;
-    private final boolean handsOver;
+final class FairKind extends QueuedHashKind {
 
     FairKind(ClientContext ctx) {
-        super(ctx);
-        this.waiterTimeoutMillis = ctx.options().fairWaiterTimeout().toMillis();
-        this.places = new QueuePlaces(ctx, waiterTimeoutMillis);
-        this.waiterTimeout = Long.toString(waiterTimeoutMillis);
-        this.handsOver = ctx.options().replicaAcknowledgement().isEmpty();
+        super(ctx, false);
     }
 
     @Override
     public String role() {
         return "fair";
-    }
-
-    @Override
-    public boolean queued() {
-        return true;
-    }
-
-    @Override
-    public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        String mode = r.reenter() ? (r.renewed() ? "reenter-kept" : "reenter")
-                : !r.willWait() ? "try"
-                : places.has(r.keys(), r.holderId()) ? "wait" : "join";
-        long sent = System.nanoTime();
-        CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
-                r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout,
-                handOverLease(r) + ":" + r.acquisitionId());
-        if (r.reenter() || mode.equals("try")) {
-            return reply;
-        }
-        return reply.thenApply(result -> {
-            places.afterAttempt(r.keys(), r.holderId(), result.outcome() == Outcome.BUSY, sent);
-            return result;
-        });
-    }
-
-    /** The lease a release may hand the lock over with, 0 for "wake it instead" (see class doc). */
-    private long handOverLease(AttemptRequest r) {
-        return handsOver && r.renewed() ? Math.min(r.leaseMillis(), waiterTimeoutMillis) : 0;
-    }
-
-    /**
-     * The hold was granted after the waiter key was last confirmed alive (a grant deletes the key,
-     * so an attempt or renewal that found it ran before the grant), with the hand-over lease: so it
-     * surely lasts until that confirmation was sent + the hand-over lease. The place's deadline is
-     * that confirmation + the waiter timeout.
-     */
-    @Override
-    public long handedOverValidUntil(LockKeys keys, String holderId) {
-        QueuePlace place = places.handedOver(keys, holderId);
-        if (place == null) {
-            return UNKNOWN;
-        }
-        long handOverLease = Math.min(ctx.options().watchdogLease().toMillis(), waiterTimeoutMillis);
-        return place.validUntilNanos() - (waiterTimeoutMillis - handOverLease) * 1_000_000L;
-    }
-
-    @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
-        return evalHandingOver(RELEASE, keys, holderId, waiterTimeout, lastLevel ? "last" : "one");
-    }
-
-    @Override
-    public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
-        places.leave(keys, holderId);
-        return evalHandingOver(ABANDON, keys, holderId, waiterTimeout).thenApply(n -> null);
-    }
-
-    /**
-     * Runs a script that may hand the lock over and replies {@code {n, message published}}; a
-     * waiter of this client named in the message is told at once, without waiting for the message
-     * to come back through pub/sub. Completes with n.
-     */
-    private CompletableFuture<Long> evalHandingOver(Script script, LockKeys keys, String... args) {
-        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, keys(keys), args).thenApply(reply -> {
-            Object message = reply.get(1);
-            if (message instanceof String m && !m.isEmpty()) {
-                ctx.hub().deliverLocally(keys.channel(), m);
-            }
-            return (Long) reply.get(0);
-        });
-    }
-
-    @Override
-    public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
-        return evalLong(FORCE_UNLOCK, keys(keys), waiterTimeout).thenApply(n -> n == 1);
-    }
-
-    /** KEYS of every fair script but the renewal: lock hash, queue, waiter key prefix, channel. */
-    private static String[] keys(LockKeys keys) {
-        return new String[] {keys.key(), queue(keys), keys.perHolderPrefix(), keys.channel()};
-    }
-
-    /** The queue LIST of lock {@code keys}. */
-    static String queue(LockKeys keys) {
-        return keys.derived("queue");
-    }
-
-    /** The waiter key of {@code holderId} on lock {@code keys}. */
-    static String waiterKey(LockKeys keys, String holderId) {
-        return keys.perHolderPrefix() + holderId;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.QueuedHashKind;
 import io.holdfast.spi.Script;
 import io.holdfast.testkit.RedisServerExtension;
 import io.lettuce.core.ScriptOutputType;
@@ -13,14 +14,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The fair lock's scripts on their own, against a real Redis: the queue's server-side rules. */
+/**
+ * The queued locks' scripts on their own, against a real Redis: the queue's server-side rules, as
+ * the fair lock uses them (and, in one test, the default lock's barging).
+ */
 class FairScriptsTest {
 
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
 
     private static final LockKeys KEYS = LockKeys.of("holdfast:", "scripts");
-    private static final String QUEUE = FairKind.queue(KEYS);
+    private static final String QUEUE = QueuedHashKind.queue(KEYS);
     private static final String[] SCRIPT_KEYS = {KEYS.key(), QUEUE, KEYS.perHolderPrefix(), KEYS.channel()};
 
     @Test
@@ -110,7 +114,7 @@ class FairScriptsTest {
         r.rpush(QUEUE, "live:1", "late:1");
         r.psetex(waiter("live:1"), 100, "5000");
 
-        Script renew = Script.load(QueuePlace.class, "renew-places.lua");
+        Script renew = Script.load(QueuedHashKind.class, "queued/renew-places.lua");
         List<Long> renewed = r.eval(renew.source(), ScriptOutputType.MULTI,
                 new String[] {waiter("live:1"), QUEUE, waiter("late:1"), QUEUE},
                 "5000", "2", "live:1", "late:1");
@@ -139,24 +143,44 @@ class FairScriptsTest {
         assertThat(r.exists(waiter("waiter:1"))).isZero();
     }
 
+    @Test
+    void theDefaultLock_barges_aFreeLockGoesToWhoeverAsks_andTheQueueKeepsItsOrder() {
+        RedisCommands<String, String> r = redis.commands();
+        r.rpush(QUEUE, "explicit:1", "live:2");
+        r.psetex(waiter("explicit:1"), 60_000, "0:1"); // woken to take it itself, not yet there
+        r.psetex(waiter("live:2"), 60_000, "7000:1");
+        assertThat(attempt("newcomer:1", "try", 5_000, 0, "fair").get(0)).as("fair: not its turn").isZero();
+        assertThat(attempt("newcomer:1", "try", 5_000, 0, "barge").get(0)).isEqualTo(1L);
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("explicit:1", "live:2");
+
+        // its release hands the lock over in queue order
+        release("newcomer:1");
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("explicit:1", "live:2");
+        assertThat(r.exists(KEYS.key())).as("the head takes it itself: freed, not granted").isZero();
+    }
+
     private static void holdBy(String holder) {
         redis.commands().hset(KEYS.key(), holder, "1");
         redis.commands().pexpire(KEYS.key(), 60_000);
     }
 
     private static String waiter(String holder) {
-        return FairKind.waiterKey(KEYS, holder);
+        return QueuedHashKind.waiterKey(KEYS, holder);
     }
 
     private static List<Long> attempt(String holder, String mode, long waiterTimeout, long handOverLease) {
-        Script acquire = Script.load(FairKind.class, "acquire.lua");
+        return attempt(holder, mode, waiterTimeout, handOverLease, "fair");
+    }
+
+    private static List<Long> attempt(String holder, String mode, long waiterTimeout, long handOverLease, String policy) {
+        Script acquire = Script.load(QueuedHashKind.class, "queued/acquire.lua");
         return redis.commands().eval(acquire.source(), ScriptOutputType.MULTI, SCRIPT_KEYS,
-                holder, "30000", mode, Long.toString(waiterTimeout), handOverLease + ":9");
+                holder, "30000", mode, Long.toString(waiterTimeout), handOverLease + ":9", policy);
     }
 
     /** Releases the last level: {levels left, the message published}. */
     private static List<Object> release(String holder) {
-        Script release = Script.load(FairKind.class, "release.lua");
+        Script release = Script.load(QueuedHashKind.class, "queued/release.lua");
         return redis.commands().eval(release.source(), ScriptOutputType.MULTI, SCRIPT_KEYS, holder, "5000", "last");
     }
 }

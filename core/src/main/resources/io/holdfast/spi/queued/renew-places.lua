@@ -1,4 +1,4 @@
--- Fair lock: batched renewal of waiters' places in their queues (see Renewable).
+-- Queued lock (fair or barging, see QueuedHashKind): batched renewal of waiters' places in their queues (see Renewable).
 -- KEYS[2i-1]  waiter key of item i
 -- KEYS[2i]    queue LIST of item i
 -- ARGV[1]     lease in ms: the waiter timeout

@@ -1,4 +1,4 @@
--- Fair lock: one acquisition attempt.
+-- Queued lock (fair or barging, see QueuedHashKind): one acquisition attempt.
 -- KEYS[1]  lock hash: field = holder id, value = hold count
 -- KEYS[2]  queue LIST of waiting holder ids (see queue.lua)
 -- KEYS[3]  waiter key prefix (waiter keys are this .. holder id; same hash tag as the lock)
@@ -11,9 +11,12 @@
 -- ARGV[4]  waiter timeout in ms (patience): a waiter not renewed for this long counts as dead
 -- ARGV[5]  "join"/"wait" only: "<lease>:<acquisition id>": the lease a release may hand the lock over
 --          with ("0": wake me instead), and which acquisition of this holder waits
+-- ARGV[6]  "fair": a free lock is mine only if no live waiter is queued before me; "barge": a
+--          free lock is mine whoever waits
 -- Returns {code, value}:
---   {1, token}  acquired: the lock was free and no live waiter before this holder, or it had been
---               handed over to this holder already; token = server time in µs, the fencing token
+--   {1, token}  acquired: the lock was free (and, "fair", no live waiter before this holder), or
+--               it had been handed over to this holder already; token = server time in µs, the
+--               fencing token
 --   {2, count}  re-entered; count = the new hold count
 --   {0, ms}     busy ("join", "wait": now queued); ms = when to look again at the latest: the holder's
 --               remaining lease, but no later than one waiter timeout (a dead waiter the lock
@@ -30,7 +33,12 @@ if mode == 'reenter' or mode == 'reenter-kept' then
 end
 
 local pttl = redis.call('PTTL', lock)
-if pttl == -2 then
+if pttl == -2 and ARGV[6] == 'barge' then
+  if mode == 'wait' then
+    redis.call('DEL', prefix .. holder) -- queued: its entry is skipped when it comes to the head
+  end
+  return grant(lock, holder, lease)
+elseif pttl == -2 then
   -- free: mine if no live waiter is before me; else the first live one gets it now
   local turn = hand_over(lock, queue, prefix, channel, patience, holder)
   if turn == 'me' or turn == 'empty' then

@@ -1,4 +1,4 @@
--- Fair lock: free the lock whoever holds it; the queue stays as it is.
+-- Queued lock (fair or barging, see QueuedHashKind): free the lock whoever holds it; the queue stays as it is.
 -- KEYS[1]  lock hash
 -- KEYS[2]  queue LIST
 -- KEYS[3]  waiter key prefix

@@ -1,4 +1,4 @@
--- Fair lock: an acquisition nobody will use (timed out, cancelled, or its reply was lost): leave
+-- Queued lock (fair or barging, see QueuedHashKind): an acquisition nobody will use (timed out, cancelled, or its reply was lost): leave
 -- the queue and drop the holder's hold if the server granted (or handed over) one meanwhile.
 -- KEYS[1]  lock hash
 -- KEYS[2]  queue LIST

@@ -1,9 +1,5 @@
-package io.holdfast.fair;
+package io.holdfast.spi;
 
-import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.HoldKey;
-import io.holdfast.spi.LeaseKeeper;
-import io.holdfast.spi.LockKeys;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -15,7 +11,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle of a place: created (and registered) by the first waiting attempt that replies
  * busy, refreshed by each later one; cancelled when an attempt is granted, when the acquisition
- * gives up ({@link FairKind#abandon}), or when the watchdog reports it gone (the server evicted the
+ * gives up ({@link QueuedHashKind#abandon}), or when the watchdog reports it gone (the server evicted the
  * waiter: its next attempt queues again, at the tail). Attempts of one acquisition run one at a
  * time and replies come back in the order they were sent, so a place is never resurrected by a
  * stale reply.
@@ -82,7 +78,7 @@ final class QueuePlaces {
         if (places.remove(place.id(), place)) {
             // rarely a false alarm: a renewal that ran just after a hand-over deleted the waiter
             // key, its reply overtaking the hand-over message; the acquisition then completes anyway
-            log.warn("fair lock '{}': waiter {} lost its place in the queue ({}); its next attempt queues it again",
+            log.warn("lock '{}': waiter {} lost its place in the queue ({}); its next attempt queues it again",
                     place.lockName(), place.renewArg(), reason);
         }
     }

@@ -1,4 +1,4 @@
--- Fair lock: release one level.
+-- Queued lock (fair or barging, see QueuedHashKind): release one level.
 -- KEYS[1]  lock hash
 -- KEYS[2]  queue LIST
 -- KEYS[3]  waiter key prefix

@@ -1,4 +1,4 @@
--- Fragment (see Script, "Fragments"): the fair lock's queue of waiters and its hand-over. Defines
+-- Fragment (see Script, "Fragments"): the queued locks' queue of waiters and its hand-over. Defines
 -- functions only.
 --
 -- queue         LIST of waiting holder ids, first come first served; the head is next in line

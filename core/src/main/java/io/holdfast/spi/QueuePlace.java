@@ -1,9 +1,5 @@
-package io.holdfast.fair;
+package io.holdfast.spi;
 
-import io.holdfast.spi.HoldKey;
-import io.holdfast.spi.LockKeys;
-import io.holdfast.spi.Renewable;
-import io.holdfast.spi.Script;
 import java.util.List;
 
 /**
@@ -12,7 +8,7 @@ import java.util.List;
  */
 final class QueuePlace implements Renewable {
 
-    private static final Script RENEW = Script.load(QueuePlace.class, "renew-places.lua");
+    private static final Script RENEW = Script.load(QueuePlace.class, "queued/renew-places.lua");
 
     private final QueuePlaces owner;
     private final HoldKey id;
@@ -43,7 +39,7 @@ final class QueuePlace implements Renewable {
 
     @Override
     public List<String> renewKeys() {
-        return List.of(FairKind.waiterKey(keys, id.holderId()), FairKind.queue(keys));
+        return List.of(QueuedHashKind.waiterKey(keys, id.holderId()), QueuedHashKind.queue(keys));
     }
 
     @Override
