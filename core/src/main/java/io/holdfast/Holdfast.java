@@ -80,7 +80,7 @@ public final class Holdfast implements AutoCloseable {
         }
         this.timer = new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "holdfast-events"));
-        PubSubHub hub = new PubSubHub(pubSub);
+        PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
         this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
                 new RedisGateway(connection.async(), endpoint), hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()

@@ -2,10 +2,12 @@ package io.holdfast.spi;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.Timer;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +16,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A channel is subscribed while at least one local waiter needs it: {@link #join} counts a
  * waiter in (subscribing on the first), {@link #leave} counts it out (unsubscribing after the
- * last). Both run inside {@link ConcurrentHashMap#compute}, so the SUBSCRIBE/UNSUBSCRIBE commands
- * of one channel are issued in the order of the count changes, and one connection keeps that
- * order on the wire.
+ * last, or, with a linger, once the channel has had no waiter for that long: a lock whose threads
+ * take turns does not pay a SUBSCRIBE and a second attempt each time its last local waiter is
+ * served). Both run inside {@link ConcurrentHashMap#compute}, as does the linger's end, so the
+ * SUBSCRIBE/UNSUBSCRIBE commands of one channel are issued in the order of the count changes, and
+ * one connection keeps that order on the wire.
  *
  * <p>Wake-ups: a message wakes local waiters as {@link WakeMessage} says. After a reconnect,
  * Lettuce subscribes again; messages published in between are gone, so every waiter of a channel
@@ -26,20 +30,42 @@ public final class PubSubHub implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PubSubHub.class);
 
+    /** How long a client keeps a lock's channel after its last local waiter left. */
+    public static final long LINGER_MILLIS = 1_000;
+
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final StatefulRedisPubSubConnection<String, String> connection;
+    private final Timer timer;
+    private final long lingerMillis;
 
     /** One channel's local waiters and subscription. */
     private static final class Channel {
         final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
         int refs;
+        /** Counts the times refs went to zero: a linger's end only unsubscribes if it is still its turn. */
+        long idleSince;
         volatile boolean confirmed;
         CompletableFuture<Void> subscribed;
     }
 
-    /** Takes over {@code connection} (opened by the client at connect, never on an I/O thread). */
+    /** Takes over {@code connection}; unsubscribes a channel as soon as its last waiter leaves. */
     public PubSubHub(StatefulRedisPubSubConnection<String, String> connection) {
+        this(connection, null, 0);
+    }
+
+    /**
+     * Takes over {@code connection} (opened by the client at connect, never on an I/O thread).
+     *
+     * @param lingerMillis how long a channel stays subscribed after its last waiter left, on
+     *     {@code timer}; 0: not at all
+     */
+    public PubSubHub(StatefulRedisPubSubConnection<String, String> connection, Timer timer, long lingerMillis) {
+        if (lingerMillis > 0 && timer == null) {
+            throw new IllegalArgumentException("a linger needs a timer");
+        }
         this.connection = connection;
+        this.timer = timer;
+        this.lingerMillis = lingerMillis;
         connection.addListener(new Listener());
     }
 
@@ -83,7 +109,7 @@ public final class PubSubHub implements AutoCloseable {
         return others[0];
     }
 
-    /** Counts {@code waiter} out; the last one out unsubscribes. */
+    /** Counts {@code waiter} out; the last one out unsubscribes (at once, or after the linger). */
     public void leave(String channel, Waiter waiter) {
         channels.computeIfPresent(channel, (name, ch) -> {
             if (!ch.waiters.remove(waiter)) {
@@ -92,12 +118,28 @@ public final class PubSubHub implements AutoCloseable {
             if (--ch.refs > 0) {
                 return ch;
             }
+            if (lingerMillis > 0) {
+                long idle = ++ch.idleSince;
+                timer.newTimeout(t -> endLinger(name, idle), lingerMillis, TimeUnit.MILLISECONDS);
+                return ch;
+            }
             connection.async().unsubscribe(name);
             return null;
         });
     }
 
-    /** Channels with local waiters now (for tests and metrics). */
+    /** The linger that began when the channel's count went to zero for the {@code idle}th time ends. */
+    private void endLinger(String channel, long idle) {
+        channels.computeIfPresent(channel, (name, ch) -> {
+            if (ch.refs > 0 || ch.idleSince != idle) {
+                return ch; // a waiter came back meanwhile (and maybe left again: that linger decides)
+            }
+            connection.async().unsubscribe(name);
+            return null;
+        });
+    }
+
+    /** Channels subscribed now: with local waiters, or lingering (for tests and metrics). */
     public int channelCount() {
         return channels.size();
     }

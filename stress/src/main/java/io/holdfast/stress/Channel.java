@@ -9,7 +9,18 @@ final class Channel {
     static final String NAME = "holdfast:{orders}:wake";
 
     final FakeRedis redis = new FakeRedis(true);
-    final PubSubHub hub = new PubSubHub(redis.pubSub());
+    final ManualTimer timer = new ManualTimer();
+    final PubSubHub hub;
+
+    /** A hub that unsubscribes as soon as the last waiter leaves. */
+    Channel() {
+        this(false);
+    }
+
+    /** @param linger whether the hub keeps the channel after the last waiter left, until {@link #timer} fires */
+    Channel(boolean linger) {
+        hub = linger ? new PubSubHub(redis.pubSub(), timer, PubSubHub.LINGER_MILLIS) : new PubSubHub(redis.pubSub());
+    }
 
     void join(Waiter w) {
         hub.join(NAME, w);
