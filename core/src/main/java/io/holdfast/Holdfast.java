@@ -174,7 +174,10 @@ public final class Holdfast implements AutoCloseable {
         return ctx.keeper().size();
     }
 
-    /** How many pub/sub channels this client is subscribed to now. */
+    /**
+     * How many pub/sub channels this client is subscribed to now: those of locks it waits for,
+     * and for about a second more each, those it waited for last.
+     */
     public int subscribedChannels() {
         return ctx.hub().channelCount();
     }

@@ -25,6 +25,12 @@ public final class Acquisition {
 
     private static final AtomicLong IDS = new AtomicLong();
 
+    /**
+     * A hand-over whose hold is surely valid for less than this is confirmed with an attempt
+     * (which grants the full lease) rather than trusted: the watchdog might not renew it in time.
+     */
+    static final long HANDOVER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     private final ClientContext ctx;
     private final LockKind kind;
     private final LockKeys keys;
@@ -40,6 +46,7 @@ public final class Acquisition {
     private boolean subscribed;
     /** Server time of the first BUSY reply that reported one, 0 before. */
     private long waitingSince;
+    private boolean attempted;
 
     Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
             long waitNanos) {
@@ -107,7 +114,8 @@ public final class Acquisition {
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
         AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait, waitingSince,
-                leaseMillis <= 0, id);
+                leaseMillis <= 0, id, !attempted);
+        attempted = true;
         kind.attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 failed(e);
@@ -118,17 +126,19 @@ public final class Acquisition {
     }
 
     /**
-     * A parked waiter learnt that the server handed the lock over to it (a fair release granted
-     * it): no attempt is needed, unless the kind cannot tell how long the hold surely lasts, or
-     * this acquisition is being cancelled (then the attempt path gives the lock back).
+     * A parked waiter learnt that the server handed the lock over to it (a release granted it):
+     * no attempt is needed, unless the kind cannot tell how long the hold surely lasts (or it
+     * lasts too little for the watchdog to be sure to renew it, or the server's lease is shorter
+     * than this acquisition asked for), or this acquisition is being cancelled. The attempt then
+     * finds the hold granted and grants it again in full (or, cancelled, gives it back).
      */
     private void handedOver(long token) {
         if (cancelled || ctx.isClosed()) {
             attempt();
             return;
         }
-        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId());
-        if (validUntil == LockKind.UNKNOWN) {
+        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), leaseMillis);
+        if (validUntil == LockKind.UNKNOWN || validUntil - System.nanoTime() < HANDOVER_MARGIN_NANOS) {
             attempt();
             return;
         }

@@ -3,6 +3,7 @@ package io.holdfast.spi;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.spi.AttemptResult.Outcome;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -79,7 +80,8 @@ public final class AcquisitionEngine {
         held.reentering(lease);
         long sent = System.nanoTime();
         boolean kept = leaseMillis <= 0 && held.isRenewed();
-        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0, kept, 0);
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0, kept, 0,
+                false);
         held.kind().attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 acquisition.result().completeExceptionally(Errors.translate(e,
@@ -206,12 +208,11 @@ public final class AcquisitionEngine {
 
     /** Frees the lock on the server and marks every local hold on it lost. */
     public CompletableFuture<Boolean> forceUnlock(LockKind kind, LockKeys keys) {
+        // the holds before the call: the force-unlock may hand the lock over to a waiter of this
+        // client, whose new hold may be registered before the reply comes in
+        List<Hold> before = ctx.holds().values().stream().filter(h -> h.keys().key().equals(keys.key())).toList();
         return kind.forceUnlock(keys).thenApply(wasLocked -> {
-            for (Hold h : ctx.holds().values()) {
-                if (h.keys().key().equals(keys.key())) {
-                    h.markLost("force-unlocked", true);
-                }
-            }
+            before.forEach(h -> h.markLost("force-unlocked", true));
             return wasLocked;
         });
     }

@@ -16,7 +16,8 @@ package io.holdfast.spi;
  * @param acquisitionId the fresh acquisition this attempt belongs to, unique in its client (0 for a
  *     re-entry): a hand-over names it, so that a late hand-over message of an earlier acquisition
  *     of the same holder is not taken for one of this acquisition
+ * @param first it is the acquisition's first attempt (nothing can have been handed over to it yet)
  */
 public record AttemptRequest(LockKeys keys, String holderId, long leaseMillis, boolean reenter, boolean willWait,
-        long waitingSinceMillis, boolean renewed, long acquisitionId) {
+        long waitingSinceMillis, boolean renewed, long acquisitionId, boolean first) {
 }

@@ -47,10 +47,13 @@ public interface LockKind {
      * A release handed the lock over to the waiting {@code holderId} (the server granted it with
      * the lease the waiter's attempts announced): stops keeping the waiter's place and returns the
      * {@link System#nanoTime()} instant until which the server surely keeps the hold, or
-     * {@link #UNKNOWN} if the kind cannot tell (the waiter then makes an attempt, which finds the
-     * hold and reports it acquired).
+     * {@link #UNKNOWN} if the kind cannot tell or the server's lease is shorter than the
+     * acquisition asked for (the waiter then makes an attempt, which finds the hold and grants it
+     * again in full).
+     *
+     * @param leaseMillis the acquisition's lease: {@code > 0} explicit, {@code -1} watchdog-renewed
      */
-    default long handedOverValidUntil(LockKeys keys, String holderId) {
+    default long handedOverValidUntil(LockKeys keys, String holderId, long leaseMillis) {
         return UNKNOWN;
     }
 

@@ -1,6 +1,7 @@
 package io.holdfast.spi;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ final class QueuePlaces {
     private final ClientContext ctx;
     private final long leaseMillis;
     private final Map<HoldKey, QueuePlace> places = new ConcurrentHashMap<>();
+    /** Waiters whose place was lost during their current acquisition (see {@link #handedOver}). */
+    private final Set<HoldKey> lost = ConcurrentHashMap.newKeySet();
 
     QueuePlaces(ClientContext ctx, long leaseMillis) {
         this.ctx = ctx;
@@ -36,6 +39,7 @@ final class QueuePlaces {
     void afterAttempt(LockKeys keys, String holderId, boolean queued, long sentNanos) {
         HoldKey id = id(keys, holderId);
         if (!queued) {
+            lost.remove(id);
             cancel(places.remove(id));
             return;
         }
@@ -51,31 +55,33 @@ final class QueuePlaces {
         }
     }
 
-    /** Whether a waiting attempt of this holder has been answered "queued" (and not cancelled since). */
-    boolean has(LockKeys keys, String holderId) {
-        return places.containsKey(id(keys, holderId));
-    }
-
     /**
      * A release handed the lock over to this waiter: stop renewing its place (the server already
      * took it out of the queue).
      *
-     * @return the place as it was last confirmed, or null if there was none (nothing confirmed it)
+     * @return the place as it was last confirmed, or null if there was none (nothing confirmed
+     *     it), or if the place was lost during this acquisition: the message may then be a late one
+     *     for a grant that expired before the waiter queued again, which the last confirmation
+     *     does not bound
      */
     QueuePlace handedOver(LockKeys keys, String holderId) {
-        QueuePlace place = places.remove(id(keys, holderId));
+        HoldKey id = id(keys, holderId);
+        QueuePlace place = places.remove(id);
         cancel(place);
-        return place;
+        return lost.remove(id) ? null : place;
     }
 
     /** The acquisition gives up: stop renewing its place (the caller then leaves the queue). */
     void leave(LockKeys keys, String holderId) {
-        cancel(places.remove(id(keys, holderId)));
+        HoldKey id = id(keys, holderId);
+        lost.remove(id);
+        cancel(places.remove(id));
     }
 
     /** The watchdog found the place gone; it already stopped renewing it. */
     void gone(QueuePlace place, String reason) {
         if (places.remove(place.id(), place)) {
+            lost.add(place.id());
             // rarely a false alarm: a renewal that ran just after a hand-over deleted the waiter
             // key, its reply overtaking the hand-over message; the acquisition then completes anyway
             log.warn("lock '{}': waiter {} lost its place in the queue ({}); its next attempt queues it again",

@@ -58,7 +58,8 @@ public abstract class QueuedHashKind extends HashLockKind {
     private final QueuePlaces places;
     private final long waiterTimeoutMillis;
     private final String waiterTimeout;
-    private final boolean handsOver;
+    /** False when holds must be acknowledged by replicas: a hand-over is then confirmed by an attempt. */
+    private final boolean trustHandOver;
     private final String barging;
 
     /** @param barging whether a free lock goes to whoever asks, even with waiters queued (see class doc) */
@@ -68,7 +69,7 @@ public abstract class QueuedHashKind extends HashLockKind {
         this.waiterTimeoutMillis = ctx.options().fairWaiterTimeout().toMillis();
         this.places = new QueuePlaces(ctx, waiterTimeoutMillis);
         this.waiterTimeout = Long.toString(waiterTimeoutMillis);
-        this.handsOver = ctx.options().replicaAcknowledgement().isEmpty();
+        this.trustHandOver = ctx.options().replicaAcknowledgement().isEmpty();
     }
 
     @Override
@@ -80,11 +81,11 @@ public abstract class QueuedHashKind extends HashLockKind {
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         String mode = r.reenter() ? (r.renewed() ? "reenter-kept" : "reenter")
                 : !r.willWait() ? "try"
-                : places.has(r.keys(), r.holderId()) ? "wait" : "join";
+                : r.first() ? "join" : "wait";
         long sent = System.nanoTime();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
                 r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout,
-                handOverLease(r) + ":" + r.acquisitionId(), barging);
+                handOverLease(r.leaseMillis()) + ":" + r.acquisitionId(), barging);
         if (r.reenter() || mode.equals("try")) {
             return reply;
         }
@@ -94,36 +95,41 @@ public abstract class QueuedHashKind extends HashLockKind {
         });
     }
 
-    /** The lease a release may hand the lock over with, 0 for "wake it instead" (see class doc). */
-    private long handOverLease(AttemptRequest r) {
-        return handsOver && r.renewed() ? Math.min(r.leaseMillis(), waiterTimeoutMillis) : 0;
+    /** The lease a release may hand the lock over with: never longer than the waiter timeout (see class doc). */
+    private long handOverLease(long leaseMillis) {
+        return Math.min(leaseMillis, waiterTimeoutMillis);
     }
 
     /**
      * The hold was granted after the waiter key was last confirmed alive (a grant deletes the key,
      * so an attempt or renewal that found it ran before the grant), with the hand-over lease: so it
      * surely lasts until that confirmation was sent + the hand-over lease. The place's deadline is
-     * that confirmation + the waiter timeout.
+     * that confirmation + the waiter timeout. UNKNOWN (confirm with an attempt) if the server's
+     * lease is shorter than an explicit lease asked for, if the hold must be acknowledged by
+     * replicas (the {@code WAIT} must follow a write of this client's connection), or if the place
+     * was lost meanwhile (then a confirmation may predate a re-join that the grant did not follow).
      */
     @Override
-    public long handedOverValidUntil(LockKeys keys, String holderId) {
+    public long handedOverValidUntil(LockKeys keys, String holderId, long leaseMillis) {
         QueuePlace place = places.handedOver(keys, holderId);
-        if (place == null) {
+        boolean renewed = leaseMillis <= 0;
+        long lease = renewed ? ctx.options().watchdogLease().toMillis() : leaseMillis;
+        long handOverLease = handOverLease(lease);
+        if (place == null || !trustHandOver || handOverLease < lease && !renewed) {
             return UNKNOWN;
         }
-        long handOverLease = Math.min(ctx.options().watchdogLease().toMillis(), waiterTimeoutMillis);
         return place.validUntilNanos() - (waiterTimeoutMillis - handOverLease) * 1_000_000L;
     }
 
     @Override
     public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
-        return evalHandingOver(RELEASE, keys, holderId, waiterTimeout, lastLevel ? "last" : "one");
+        return evalHandingOver(RELEASE, keys, holderId, lastLevel ? "last" : "one");
     }
 
     @Override
     public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
         places.leave(keys, holderId);
-        return evalHandingOver(ABANDON, keys, holderId, waiterTimeout).thenApply(n -> null);
+        return evalHandingOver(ABANDON, keys, holderId).thenApply(n -> null);
     }
 
     /**
@@ -143,7 +149,7 @@ public abstract class QueuedHashKind extends HashLockKind {
 
     @Override
     public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
-        return evalLong(FORCE_UNLOCK, keys(keys), waiterTimeout).thenApply(n -> n == 1);
+        return evalHandingOver(FORCE_UNLOCK, keys).thenApply(n -> n == 1);
     }
 
     /** KEYS of every fair script but the renewal: lock hash, queue, waiter key prefix, channel. */

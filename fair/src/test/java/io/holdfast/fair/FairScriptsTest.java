@@ -70,22 +70,6 @@ class FairScriptsTest {
     }
 
     @Test
-    void aWaiterThatAnnouncedNoHandOverLease_isLeftAtTheHead_andTakesTheLockItself() {
-        RedisCommands<String, String> r = redis.commands();
-        holdBy("holder:1");
-        r.rpush(QUEUE, "explicit:1", "live:2");
-        r.psetex(waiter("explicit:1"), 60_000, "0:1");
-        r.psetex(waiter("live:2"), 60_000, "7000:1");
-
-        assertThat(release("holder:1")).containsExactly(0L, "=explicit:1");
-        assertThat(r.exists(KEYS.key())).as("freed, not handed over").isZero();
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("explicit:1", "live:2");
-        assertThat(attempt("live:2", "try", 5_000, 0).get(0)).as("not its turn").isZero();
-        assertThat(attempt("explicit:1", "wait", 5_000, 0).get(0)).isEqualTo(1L);
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
-    }
-
-    @Test
     void deadWaiters_areDroppedAtMost100PerCall_andTheAttemptLooksAgainAtOnce() {
         RedisCommands<String, String> r = redis.commands();
         for (int i = 0; i < 250; i++) {
@@ -146,17 +130,38 @@ class FairScriptsTest {
     @Test
     void theDefaultLock_barges_aFreeLockGoesToWhoeverAsks_andTheQueueKeepsItsOrder() {
         RedisCommands<String, String> r = redis.commands();
-        r.rpush(QUEUE, "explicit:1", "live:2");
-        r.psetex(waiter("explicit:1"), 60_000, "0:1"); // woken to take it itself, not yet there
+        r.rpush(QUEUE, "live:1", "live:2");
+        r.psetex(waiter("live:1"), 60_000, "7000:1"); // e.g. the lock's holder expired: nobody released it
         r.psetex(waiter("live:2"), 60_000, "7000:1");
-        assertThat(attempt("newcomer:1", "try", 5_000, 0, "fair").get(0)).as("fair: not its turn").isZero();
         assertThat(attempt("newcomer:1", "try", 5_000, 0, "barge").get(0)).isEqualTo(1L);
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("explicit:1", "live:2");
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:1", "live:2");
 
         // its release hands the lock over in queue order
         release("newcomer:1");
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("explicit:1", "live:2");
-        assertThat(r.exists(KEYS.key())).as("the head takes it itself: freed, not granted").isZero();
+        assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1");
+        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
+    }
+
+    @Test
+    void fair_aFreeLockWithALiveHead_isHandedToTheHeadByWhoeverFindsItFree() {
+        RedisCommands<String, String> r = redis.commands();
+        r.rpush(QUEUE, "live:1");
+        r.psetex(waiter("live:1"), 60_000, "7000:1");
+        assertThat(attempt("newcomer:1", "try", 5_000, 0).get(0)).as("fair: not its turn").isZero();
+        assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1");
+        assertThat(r.exists(QUEUE, waiter("live:1"))).isZero();
+    }
+
+    @Test
+    void aWaiterKeyWithoutAUsableLease_countsAsDead() {
+        RedisCommands<String, String> r = redis.commands();
+        holdBy("holder:1");
+        r.rpush(QUEUE, "odd:1", "live:2");
+        r.psetex(waiter("odd:1"), 60_000, "0:1");
+        r.psetex(waiter("live:2"), 60_000, "7000:1");
+        release("holder:1");
+        assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:2");
+        assertThat(r.exists(QUEUE, waiter("odd:1"))).isZero();
     }
 
     private static void holdBy(String holder) {
@@ -181,6 +186,6 @@ class FairScriptsTest {
     /** Releases the last level: {levels left, the message published}. */
     private static List<Object> release(String holder) {
         Script release = Script.load(QueuedHashKind.class, "queued/release.lua");
-        return redis.commands().eval(release.source(), ScriptOutputType.MULTI, SCRIPT_KEYS, holder, "5000", "last");
+        return redis.commands().eval(release.source(), ScriptOutputType.MULTI, SCRIPT_KEYS, holder, "last");
     }
 }

@@ -141,10 +141,10 @@ public final class Watchdog implements LeaseKeeper {
         }
 
         /**
-         * An item that comes in with less time left than the next sweep surely leaves it (a fair
-         * hand-over grants a first lease of only the waiter timeout) is renewed once on its own, at
-         * half of what it has left; from then on the sweeps keep it. If that renewal fails, the
-         * sweeps retry it as any other.
+         * An item that comes in with less time left than the next sweep surely leaves it (a
+         * hand-over grants a first lease of at most the waiter timeout) is renewed on its own, at
+         * half of what it has left, and again at half of what is then left while it stays that
+         * short (the renewal failed or is slow); from then on the sweeps keep it.
          */
         void renewEarlyIfShort(Renewable item) {
             long left = item.validUntilNanos() - clock.getAsLong();
@@ -152,9 +152,14 @@ public final class Watchdog implements LeaseKeeper {
                 return; // expired already (the next sweep reports it gone), or the sweeps are in time
             }
             timer.newTimeout(t -> {
-                if (!closed && items.contains(item) && !inFlight.contains(item)) {
+                if (closed || !items.contains(item)) {
+                    return;
+                }
+                long stillLeft = item.validUntilNanos() - clock.getAsLong();
+                if (stillLeft > 0 && stillLeft < periodNanos * 3 / 2 && !inFlight.contains(item)) {
                     send(item.renewScript(), leaseMillis, List.of(item));
                 }
+                renewEarlyIfShort(item);
             }, Math.max(1, left / 2), TimeUnit.NANOSECONDS);
         }
 

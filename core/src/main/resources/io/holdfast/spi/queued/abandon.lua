@@ -5,7 +5,6 @@
 -- KEYS[3]  waiter key prefix
 -- KEYS[4]  wake-up channel
 -- ARGV[1]  holder id
--- ARGV[2]  waiter timeout in ms
 -- Returns {1 if a hold was dropped else 0, message}. If the lock is free afterwards, it is handed
 -- over to the first live waiter (message: what was published, "" if nothing); the order of the
 -- others is unchanged.
@@ -16,6 +15,6 @@ local dropped = redis.call('HDEL', lock, holder)
 local message
 if redis.call('EXISTS', lock) == 0 then
   local _
-  _, message = hand_over(lock, queue, prefix, KEYS[4], tonumber(ARGV[2]), nil)
+  _, message = hand_over(lock, queue, prefix, KEYS[4], nil)
 end
 return {dropped, message or ''}

@@ -33,6 +33,7 @@ if mode == 'reenter' or mode == 'reenter-kept' then
 end
 
 local pttl = redis.call('PTTL', lock)
+local look_again_now = false
 if pttl == -2 and ARGV[6] == 'barge' then
   if mode == 'wait' then
     redis.call('DEL', prefix .. holder) -- queued: its entry is skipped when it comes to the head
@@ -40,14 +41,13 @@ if pttl == -2 and ARGV[6] == 'barge' then
   return grant(lock, holder, lease)
 elseif pttl == -2 then
   -- free: mine if no live waiter is before me; else the first live one gets it now
-  local turn = hand_over(lock, queue, prefix, channel, patience, holder)
+  local turn = hand_over(lock, queue, prefix, channel, holder)
   if turn == 'me' or turn == 'empty' then
     return grant(lock, holder, lease)
   end
-  if turn == 'more' then
-    return {0, 0}
-  end
-  pttl = redis.call('PTTL', lock) -- -2 if the head was woken to take it itself
+  -- 'given': someone else holds it now; 'more': 100 dead waiters dropped, look again at once
+  look_again_now = turn == 'more'
+  pttl = redis.call('PTTL', lock)
 elseif mode ~= 'join' and redis.call('HEXISTS', lock, holder) == 1 then
   -- handed over to this holder (its message is on the way or was lost), or left over from its
   -- lost hold: start again at one level. A first waiting attempt cannot have been handed over
@@ -60,7 +60,9 @@ end
 if mode == 'join' or mode == 'wait' then
   join(queue, prefix, holder, ARGV[5], patience)
 end
-if pttl < 0 or pttl > patience then
+if look_again_now then
+  pttl = 0
+elseif pttl < 0 or pttl > patience then
   pttl = patience
 end
 return {0, pttl}

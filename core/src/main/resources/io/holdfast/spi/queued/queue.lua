@@ -3,7 +3,7 @@
 --
 -- queue         LIST of waiting holder ids, first come first served; the head is next in line
 -- waiter keys   STRING prefix .. holder id, one per waiter, value = "<lease>:<acquisition id>": the
---               lease (ms) to hand the lock over with ("0": the waiter takes the lock itself) and
+--               lease (ms) to hand the lock over with (never longer than the waiter timeout) and
 --               which of the holder's acquisitions waits (named in the hand-over message, so a late
 --               message is not taken for a later acquisition); PX = the waiter timeout,
 --               renewed by the waiter's watchdog while it waits. A queued holder id whose waiter
@@ -39,13 +39,12 @@ local function leave(queue, prefix, holder)
 end
 
 -- The lock is free: gives it to the first live waiter. Dead heads (no waiter key) are dropped, at
--- most 100 per call so a script stays short. A live head with a hand-over lease is granted the
--- lock here (count 1, that lease) and told so with "!<token>|<acquisition>|<holder>"; one with
--- lease "0" stays at the head and is woken with "=<holder>" to take it itself. If `me` comes to the head, nobody
--- is told: the caller grants itself. Returns 'me', 'empty' (no live waiter left), 'given'
--- (someone else got it or was woken; then also the message published) or 'more' (100 dead
--- dropped, more may follow).
-local function hand_over(lock, queue, prefix, channel, patience, me)
+-- most 100 per call so a script stays short. The live head is granted the lock here (count 1, the
+-- lease its waiter key names) and told so with "!<token>|<acquisition>|<holder>". If `me` comes to
+-- the head, nobody is told: the caller grants itself. Returns 'me', 'empty' (no live waiter left),
+-- 'given' (someone else got it; then also the message published) or 'more' (100 dead dropped,
+-- more may follow).
+local function hand_over(lock, queue, prefix, channel, me)
   for _ = 1, 100 do
     local head = redis.call('LPOP', queue)
     if not head then
@@ -56,18 +55,14 @@ local function hand_over(lock, queue, prefix, channel, patience, me)
       return 'me'
     end
     local waiting = redis.call('GETDEL', prefix .. head)
+    local lease, acquisition
     if waiting then
-      local lease, acquisition = string.match(waiting, '^(%d+):(.*)$')
-      local message
-      if lease and tonumber(lease) > 0 then
-        redis.call('HSET', lock, head, 1)
-        redis.call('PEXPIRE', lock, lease)
-        message = '!' .. token() .. '|' .. acquisition .. '|' .. head
-      else
-        redis.call('LPUSH', queue, head)
-        redis.call('SET', prefix .. head, waiting, 'PX', patience)
-        message = '=' .. head
-      end
+      lease, acquisition = string.match(waiting, '^(%d+):(.*)$')
+    end
+    if lease and tonumber(lease) > 0 then
+      redis.call('HSET', lock, head, 1)
+      redis.call('PEXPIRE', lock, lease)
+      local message = '!' .. token() .. '|' .. acquisition .. '|' .. head
       redis.call('PUBLISH', channel, message)
       return 'given', message
     end
