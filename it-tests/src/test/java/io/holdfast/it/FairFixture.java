@@ -26,7 +26,7 @@ abstract class FairFixture {
         return client(HoldfastOptions.builder(redis.uri()).fairWaiterTimeout(fairWaiterTimeout).build());
     }
 
-    private Holdfast client(HoldfastOptions options) {
+    protected Holdfast client(HoldfastOptions options) {
         Holdfast h = Holdfast.connect(options);
         closeables.add(h);
         return h;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ class FairLockOrderTest extends FairFixture {
         // the ghost's hold runs out: the lock is free for the taking
         redis.commands().pexpire(q.lockKey(), 1);
         RLock polite = b.getFairLock("polite");
-        await().atMost(Duration.ofSeconds(5)).until(polite::tryLock);
+        await().pollInSameThread().atMost(Duration.ofSeconds(5)).until(polite::tryLock);
         assertThat(q.keysLeft()).containsExactly(q.lockKey());
         polite.unlock();
         assertThat(q.keysLeft()).isEmpty();
@@ -158,6 +159,34 @@ class FairLockOrderTest extends FairFixture {
         await().during(waiterTimeout.multipliedBy(3)).atMost(waiterTimeout.multipliedBy(10))
                 .until(() -> heir.call(() -> w.getFairLock("heir").isHeldByCurrentThread()));
         heir.run(() -> w.getFairLock("heir").unlock());
+        assertThat(q.keysLeft()).isEmpty();
+    }
+
+    @Test
+    void handedOverHold_withAWatchdogLeaseShorterThanThePlacesRenewal_isConfirmed_neverLost() throws Exception {
+        // places are confirmed every ~2.5 s (half the 5 s waiter timeout), the lease is 1 s: a hold
+        // bounded by the last confirmation would often be over before lock() returned
+        Holdfast a = client();
+        Holdfast w = client(HoldfastOptions.builder(redis.uri()).watchdogLease(Duration.ofSeconds(1)).build());
+        FairQueueProbe q = probe("short-lease");
+        for (int round = 0; round < 3; round++) {
+            RLock gate = a.getFairLock("short-lease");
+            gate.lock();
+            OwnerThread heir = thread("heir" + round);
+            Future<Boolean> got = heir.submit(() -> w.getFairLock("short-lease").tryLock(60, TimeUnit.SECONDS));
+            q.awaitLength(1);
+            // let the place's last confirmation age past the lease (its waiter key's TTL tells)
+            String heirId = holderId(w, heir);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                Long ttl = q.waiterTtl(heirId);
+                return ttl != null && ttl < 5_000 - 1_200;
+            });
+            gate.unlock();
+            assertThat(got.get(30, TimeUnit.SECONDS)).isTrue();
+            await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> heir.call(() -> w.getFairLock("short-lease").isHeldByCurrentThread()));
+            heir.run(() -> w.getFairLock("short-lease").unlock()); // throws if the hold was reported lost
+        }
         assertThat(q.keysLeft()).isEmpty();
     }
 
