@@ -20,14 +20,13 @@ import java.util.concurrent.CompletableFuture;
  * releasing client also reads the message from the script's reply and tells its own waiter at
  * once). The message names the waiter's acquisition too, so a late message (its acquisition
  * already completed by an attempt that found the hold) is not taken for the holder's next one.
- * The server grants the lock with the lease the waiter announced in its waiter key: for a
- * watchdog hold the shorter of the watchdog lease and {@code fairWaiterTimeout} (so a waiter that
- * died just before its turn blocks the lock no longer than a dead waiter would have anyway), which
- * the client's watchdog renews to the full lease at once. A waiter with an explicit lease, or on a
- * client that waits for replica acknowledgements (the {@code WAIT} must follow a write of its own
- * connection), announces "0": it is woken with {@code "=<holder>"} and takes the lock with its own
- * attempt. A hand-over message that is lost (or arrives while an attempt is in flight) costs one
- * attempt, which finds the hold granted and reports it acquired.
+ * The server grants the lock with the lease the waiter announced in its waiter key: the shorter of
+ * its lease and {@code fairWaiterTimeout} (so a waiter that died just before its turn blocks the
+ * lock no longer than a dead waiter would have anyway); the client's watchdog renews a watchdog
+ * hold to the full lease at once. The waiter trusts the message only if it can bound the hold's
+ * validity well ({@link #handedOverValidUntil}); otherwise, and whenever a message is lost or
+ * arrives while an attempt is in flight, one attempt finds the hold granted and grants it again in
+ * full on the waiter's own connection.
  *
  * <p>Fair or barging. The fair lock grants a free lock only if no live waiter is queued before the
  * caller. The default lock grants a free lock to whoever asks (barging), queued or not; since a
