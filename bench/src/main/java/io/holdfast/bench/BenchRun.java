@@ -80,7 +80,7 @@ final class BenchRun {
 
     private static ScenarioResult runRounds(Scenario s, Bench bench) {
         ScenarioResult result = new ScenarioResult(s);
-        for (int round = 1; round <= bench.settings().rounds(); round++) {
+        for (int round = 1; round <= s.rounds(bench.settings()); round++) {
             for (Library library : s.libraries()) {
                 System.err.printf("[bench] %s round %d %s%n", s.id(), round, library.label());
                 try {

@@ -19,6 +19,11 @@ final class HandoffScenario implements Scenario {
     }
 
     @Override
+    public int rounds(Settings settings) {
+        return settings.latencyRounds();
+    }
+
+    @Override
     public String id() {
         return "handoff-" + holdMillis + "ms";
     }

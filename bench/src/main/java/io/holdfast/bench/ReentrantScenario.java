@@ -9,6 +9,11 @@ final class ReentrantScenario implements Scenario {
     static final String PER_LEVEL = "µs per level";
 
     @Override
+    public int rounds(Settings settings) {
+        return settings.latencyRounds();
+    }
+
+    @Override
     public String id() {
         return "reentrant";
     }

@@ -41,7 +41,8 @@ record RunInfo(String command, String redisVersion, Instant started, double seco
                 + "; floor on " + Library.FLOOR.version() + "\n"
                 + "- JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + "; "
                 + Runtime.getRuntime().availableProcessors() + " CPUs; load average at the end " + Target.fmt(load) + "\n"
-                + "- rounds: " + settings.rounds() + " interleaved (Holdfast, Redisson[, floor], Holdfast, ...);"
+                + "- rounds: " + settings.rounds() + " interleaved (Holdfast, Redisson[, floor], Holdfast, ...), "
+                + settings.latencyRounds() + " for the single-thread latency scenarios (uncontended, reentrant, handoff);"
                 + " each timed run " + settings.timed().toMillis() + " ms after a " + settings.warmup().toMillis()
                 + " ms warm-up on the same clients\n"
                 + "- \"N clients\" are N separate client instances (`Holdfast.connect` / `Redisson.create`, each with its own"

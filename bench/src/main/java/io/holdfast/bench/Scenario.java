@@ -23,6 +23,14 @@ interface Scenario {
         return List.of(Library.HOLDFAST, Library.REDISSON);
     }
 
+    /**
+     * Interleaved rounds to run: the settings' count, or more for a short single-thread latency
+     * scenario, whose median moves most with this machine's scheduling noise.
+     */
+    default int rounds(Settings settings) {
+        return settings.rounds();
+    }
+
     /** One round on {@code library}: starts its own clients and closes them. */
     Measurement run(Library library, Bench bench) throws Exception;
 

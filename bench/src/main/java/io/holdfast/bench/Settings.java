@@ -8,6 +8,8 @@ import java.util.List;
  * mode ({@code --quick}, seconds: proves the harness works, its numbers mean nothing).
  *
  * @param rounds interleaved rounds per scenario (Holdfast, Redisson, [floor], Holdfast, ...)
+ * @param latencyRounds rounds of the short single-thread latency scenarios (uncontended,
+ *     reentrant, handoff), whose medians move most with the machine's noise
  * @param warmup untimed run on the same clients before each timed run
  * @param timed one timed run
  * @param cost the MONITOR run that splits commands into client-sent and in-script
@@ -17,17 +19,17 @@ import java.util.List;
  * @param churn how long the churn scenario runs
  * @param handoffSamples handoffs measured per run and hold time
  */
-record Settings(boolean quick, int rounds, Duration warmup, Duration timed, Duration cost,
+record Settings(boolean quick, int rounds, int latencyRounds, Duration warmup, Duration timed, Duration cost,
         List<Integer> watchdogLocks, Duration watchdogWindow, Duration shortLease, Duration churn,
         int handoffSamples) {
 
     static Settings full() {
-        return new Settings(false, 3, Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofMillis(500),
+        return new Settings(false, 3, 7, Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofMillis(500),
                 List.of(10_000, 100_000), Duration.ofSeconds(7), Duration.ofSeconds(3), Duration.ofSeconds(20), 250);
     }
 
     static Settings quickMode() {
-        return new Settings(true, 1, Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofMillis(100),
+        return new Settings(true, 1, 1, Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofMillis(100),
                 List.of(200, 1_000), Duration.ofMillis(1_200), Duration.ofMillis(900), Duration.ofSeconds(2), 5);
     }
 }

@@ -8,6 +8,11 @@ final class UncontendedScenario implements Scenario {
     static final String CYCLES = "cycles/s";
 
     @Override
+    public int rounds(Settings settings) {
+        return settings.latencyRounds();
+    }
+
+    @Override
     public String id() {
         return "uncontended";
     }
