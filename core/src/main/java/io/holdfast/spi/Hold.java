@@ -34,19 +34,17 @@ import java.util.function.BiConsumer;
  * saw LOST before the cause was set: it threw "already being released" instead of
  * LockLostException and left the hold in the registry).
  */
-public final class Hold implements Lease, Renewable {
+public final class Hold extends LeasedItem implements Lease {
 
     private final HoldKey id;
     private final LockKeys keys;
     private final LockKind kind;
     private final WeakReference<Thread> ownerThread;
     private final long token;
-    private final long leaseMillis;
     private final boolean renewed;
     private final BiConsumer<Hold, LockLostException> onLost;
     private final AtomicReference<Status> status = new AtomicReference<>(Status.ACTIVE);
     private final CompletableFuture<LockLostException> lost = new CompletableFuture<>();
-    private volatile long validUntilNanos;
     private volatile int count = 1;
     private volatile String goneWhileReleasing;
     private volatile boolean longerLease;
@@ -58,15 +56,14 @@ public final class Hold implements Lease, Renewable {
      */
     public Hold(HoldKey id, LockKeys keys, LockKind kind, Thread ownerThread, long token, long leaseMillis,
             boolean renewed, long validUntilNanos, BiConsumer<Hold, LockLostException> onLost) {
+        super(leaseMillis, validUntilNanos);
         this.ownerThread = ownerThread == null ? null : new WeakReference<>(ownerThread);
         this.id = id;
         this.keys = keys;
         this.kind = kind;
         this.token = token;
-        this.leaseMillis = leaseMillis;
         this.renewed = renewed;
         this.onLost = onLost;
-        this.validUntilNanos = validUntilNanos;
     }
 
     public HoldKey id() {
@@ -105,11 +102,6 @@ public final class Hold implements Lease, Renewable {
     }
 
     @Override
-    public long validUntilNanos() {
-        return validUntilNanos;
-    }
-
-    @Override
     public boolean isRenewed() {
         return renewed;
     }
@@ -131,7 +123,7 @@ public final class Hold implements Lease, Renewable {
      * before the re-entry is sent, and for good: whether it reached the server is not known yet.
      */
     void reentering(long lease) {
-        if (lease > leaseMillis) {
+        if (lease > leaseMillis()) {
             longerLease = true;
         }
     }
@@ -210,22 +202,6 @@ public final class Hold implements Lease, Renewable {
     @Override
     public String renewArg() {
         return id.holderId();
-    }
-
-    @Override
-    public long leaseMillis() {
-        return leaseMillis;
-    }
-
-    @Override
-    public void renewed(long sentNanos) {
-        extendTo(sentNanos + leaseMillis * 1_000_000L);
-    }
-
-    private synchronized void extendTo(long until) {
-        if (until - validUntilNanos > 0) {
-            validUntilNanos = until;
-        }
     }
 
     /** False once the hold's owner thread has ended (never for an owner token): it can never unlock. */

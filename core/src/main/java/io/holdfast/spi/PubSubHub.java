@@ -43,7 +43,7 @@ public final class PubSubHub implements AutoCloseable {
         final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
         int refs;
         /** Counts the times refs went to zero: a linger's end only unsubscribes if it is still its turn. */
-        long idleSince;
+        long idleTimes;
         volatile boolean confirmed;
         CompletableFuture<Void> subscribed;
     }
@@ -119,7 +119,7 @@ public final class PubSubHub implements AutoCloseable {
                 return ch;
             }
             if (lingerMillis > 0) {
-                long idle = ++ch.idleSince;
+                long idle = ++ch.idleTimes;
                 timer.newTimeout(t -> endLinger(name, idle), lingerMillis, TimeUnit.MILLISECONDS);
                 return ch;
             }
@@ -131,7 +131,7 @@ public final class PubSubHub implements AutoCloseable {
     /** The linger that began when the channel's count went to zero for the {@code idle}th time ends. */
     private void endLinger(String channel, long idle) {
         channels.computeIfPresent(channel, (name, ch) -> {
-            if (ch.refs > 0 || ch.idleSince != idle) {
+            if (ch.refs > 0 || ch.idleTimes != idle) {
                 return ch; // a waiter came back meanwhile (and maybe left again: that linger decides)
             }
             connection.async().unsubscribe(name);

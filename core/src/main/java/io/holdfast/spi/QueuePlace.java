@@ -6,22 +6,19 @@ import java.util.List;
  * One waiter's place in a fair lock's queue, as the watchdog renews it: {@code renew-places.lua}
  * makes the waiter key live the waiter timeout again while it is there.
  */
-final class QueuePlace implements Renewable {
+final class QueuePlace extends LeasedItem {
 
     private static final Script RENEW = Script.load(QueuePlace.class, "queued/renew-places.lua");
 
     private final QueuePlaces owner;
     private final HoldKey id;
     private final LockKeys keys;
-    private final long leaseMillis;
-    private volatile long validUntilNanos;
 
     QueuePlace(QueuePlaces owner, HoldKey id, LockKeys keys, long leaseMillis, long sentNanos) {
+        super(leaseMillis, sentNanos + leaseMillis * 1_000_000L);
         this.owner = owner;
         this.id = id;
         this.keys = keys;
-        this.leaseMillis = leaseMillis;
-        this.validUntilNanos = sentNanos + leaseMillis * 1_000_000L;
     }
 
     HoldKey id() {
@@ -45,24 +42,6 @@ final class QueuePlace implements Renewable {
     @Override
     public String renewArg() {
         return id.holderId();
-    }
-
-    @Override
-    public long leaseMillis() {
-        return leaseMillis;
-    }
-
-    @Override
-    public long validUntilNanos() {
-        return validUntilNanos;
-    }
-
-    @Override
-    public void renewed(long sentNanos) {
-        long until = sentNanos + leaseMillis * 1_000_000L;
-        if (until - validUntilNanos > 0) {
-            validUntilNanos = until;
-        }
     }
 
     @Override

@@ -7,16 +7,13 @@
 -- ARGV[1]      lease in milliseconds
 -- ARGV[2]      keys per item (always 1 here)
 -- ARGV[2 + i]  holder id of item i
--- Returns one integer per item: 1 = the hold is there and its lease is now ARGV[1] ms, 0 = gone.
--- A key of another type counts as gone (pcall), so one bad key cannot fail the whole batch.
-local lease = ARGV[1]
-local out = {}
-for i, key in ipairs(KEYS) do
-  if redis.pcall('HEXISTS', key, ARGV[i + 2]) == 1 then
-    redis.call('PEXPIRE', key, lease)
-    out[i] = 1
-  else
-    out[i] = 0
+-- Returns one integer per item: 1 = the hold is there and its lease is now ARGV[1] ms, 0 = gone
+-- (or a key of another type).
+--@include renew-each.lua
+return renew_each(function(lock, _, holder, lease)
+  if redis.call('HEXISTS', lock, holder) == 0 then
+    return false
   end
-end
-return out
+  redis.call('PEXPIRE', lock, lease)
+  return true
+end)

@@ -6,19 +6,14 @@
 -- ARGV[2]      keys per item (always 1 here)
 -- ARGV[2 + i]  holder id of item i
 -- Returns one integer per item: 1 = the hold is there and its lease is now at least ARGV[1] ms
--- (never shortened: a nested hold may have set a longer one), 0 = gone.
--- A key of another type counts as gone (pcall), so one bad key cannot fail the whole batch.
-local lease = tonumber(ARGV[1])
-local out = {}
-for i, key in ipairs(KEYS) do
-  local found = redis.pcall('HEXISTS', key, ARGV[i + 2])
-  if found == 1 then
-    if redis.call('PTTL', key) < lease then
-      redis.call('PEXPIRE', key, lease)
-    end
-    out[i] = 1
-  else
-    out[i] = 0
+-- (never shortened: a nested hold may have set a longer one), 0 = gone (or a key of another type).
+--@include renew-each.lua
+return renew_each(function(lock, _, holder, lease)
+  if redis.call('HEXISTS', lock, holder) == 0 then
+    return false
   end
-end
-return out
+  if redis.call('PTTL', lock) < lease then
+    redis.call('PEXPIRE', lock, lease)
+  end
+  return true
+end)

@@ -98,10 +98,12 @@ class ReadWriteWakeUpTest extends ReadWriteFixture {
                         // simulated work: readers overlap, so the lock is never free for long
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextInt(10, 40)));
                         overlap.compareAndSet(false, writing.get());
+                        // counted while still held: once the writer is in, no reader's count can
+                        // still move (counted after unlock, one could land after the snapshot below)
+                        done.incrementAndGet();
                     } finally {
                         read.unlock();
                     }
-                    done.incrementAndGet();
                 }
                 return null;
             }));

@@ -1,6 +1,6 @@
 package io.holdfast.readwrite;
 
-import io.holdfast.spi.Renewable;
+import io.holdfast.spi.LeasedItem;
 import io.holdfast.spi.Script;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,23 +12,20 @@ import org.slf4j.LoggerFactory;
  * deadline (server time) keeps new readers out while the writer waits. If the writer's process
  * dies, nobody renews it and it expires within its lease.
  */
-final class WriterIntent implements Renewable {
+final class WriterIntent extends LeasedItem {
 
     private static final Logger log = LoggerFactory.getLogger(WriterIntent.class);
     private static final Script RENEW = ReadWriteKind.load("renew-intent.lua");
 
     private final String intentsKey;
     private final String holderId;
-    private final long leaseMillis;
     private final Consumer<WriterIntent> onGone;
-    private volatile long validUntilNanos;
 
     WriterIntent(String intentsKey, String holderId, long leaseMillis, long sentNanos, Consumer<WriterIntent> onGone) {
+        super(leaseMillis, sentNanos + leaseMillis * 1_000_000L);
         this.intentsKey = intentsKey;
         this.holderId = holderId;
-        this.leaseMillis = leaseMillis;
         this.onGone = onGone;
-        this.validUntilNanos = sentNanos + leaseMillis * 1_000_000L;
     }
 
     @Override
@@ -44,24 +41,6 @@ final class WriterIntent implements Renewable {
     @Override
     public String renewArg() {
         return holderId;
-    }
-
-    @Override
-    public long leaseMillis() {
-        return leaseMillis;
-    }
-
-    @Override
-    public long validUntilNanos() {
-        return validUntilNanos;
-    }
-
-    @Override
-    public void renewed(long sentNanos) {
-        long until = sentNanos + leaseMillis * 1_000_000L;
-        if (until - validUntilNanos > 0) {
-            validUntilNanos = until;
-        }
     }
 
     /** The next attempt of the writer, if it still waits, records the intent again. */

@@ -21,6 +21,8 @@
 -- deadline passed are removed by the next script that changes the lock (purge), which only ever
 -- reads the expired members: no script scans the live holds.
 
+--@include /io/holdfast/spi/renew-each.lua
+
 -- Server time in ms (deadlines) and in us (fencing tokens).
 local function clock()
   local t = redis.call('TIME')
@@ -192,25 +194,20 @@ local function wake(intents, channel, now, held)
   end
 end
 
--- Batched renewal (see io.holdfast.spi.Renewable). Item i has ARGV[2] keys, the last of which is
--- the zset holding its member prefix .. ARGV[2 + i]; the member's deadline is set to now + lease
--- if it is still ahead (an expired member is never revived) and the item's keys kept alive.
--- Returns one flag per item: 1 renewed, 0 gone. A key of another type counts as gone.
+-- Batched renewal (see io.holdfast.spi.Renewable and renew-each.lua). Item i has ARGV[2] keys, the
+-- last of which is the zset holding its member prefix .. ARGV[2 + i]; the member's deadline is set
+-- to now + lease if it is still ahead (an expired member is never revived) and the item's keys kept
+-- alive. Returns one flag per item: 1 renewed, 0 gone. A key of another type counts as gone.
 local function renew_all(prefix)
-  local lease, per = tonumber(ARGV[1]), tonumber(ARGV[2])
   local now = clock()
-  local out = {}
-  for i = 1, #ARGV - 2 do
-    local base = (i - 1) * per
-    local zset, member = KEYS[base + per], prefix .. ARGV[2 + i]
-    local deadline = redis.pcall('ZSCORE', zset, member)
-    if type(deadline) == 'string' and tonumber(deadline) > now then
-      redis.call('ZADD', zset, 'GT', int(now + lease), member)
-      keep_alive(lease, KEYS[base + 1], per > 1 and KEYS[base + 2] or nil)
-      out[i] = 1
-    else
-      out[i] = 0
+  return renew_each(function(first, zset, holder, lease)
+    local member = prefix .. holder
+    local deadline = redis.call('ZSCORE', zset, member)
+    if not deadline or tonumber(deadline) <= now then
+      return false
     end
-  end
-  return out
+    redis.call('ZADD', zset, 'GT', int(now + lease), member)
+    keep_alive(lease, first, first ~= zset and zset or nil)
+    return true
+  end)
 end

@@ -1,4 +1,5 @@
--- Queued lock (fair or barging, see QueuedHashKind): batched renewal of waiters' places in their queues (see Renewable).
+-- Queued lock (fair or barging, see QueuedHashKind): batched renewal of waiters' places in their
+-- queues (see Renewable).
 -- KEYS[2i-1]  waiter key of item i
 -- KEYS[2i]    queue LIST of item i
 -- ARGV[1]     lease in ms: the waiter timeout
@@ -7,23 +8,18 @@
 -- Returns one integer per item: 1 = still waiting, its waiter key lives the waiter timeout again
 -- and the queue at least 3 of them (a queue that expired under it is started again with it); 0 =
 -- its waiter key is gone (granted, left, or expired: it counts as dead and is skipped when it
--- comes to the head).
--- A key of another type counts as gone (pcall), so one bad key cannot fail the whole batch.
-local lease = tonumber(ARGV[1])
-local out = {}
-for i = 1, #ARGV - 2 do
-  local waiter, queue = KEYS[2 * i - 1], KEYS[2 * i]
-  if redis.pcall('PEXPIRE', waiter, lease) == 1 then
-    local left = redis.call('PTTL', queue)
-    if left == -2 then
-      redis.call('RPUSH', queue, ARGV[i + 2])
-    end
-    if left < 3 * lease then
-      redis.call('PEXPIRE', queue, 3 * lease)
-    end
-    out[i] = 1
-  else
-    out[i] = 0
+-- comes to the head), or a key is of another type.
+--@include /io/holdfast/spi/renew-each.lua
+return renew_each(function(waiter, queue, holder, lease)
+  if redis.call('PEXPIRE', waiter, lease) == 0 then
+    return false
   end
-end
-return out
+  local left = redis.call('PTTL', queue)
+  if left == -2 then
+    redis.call('RPUSH', queue, holder)
+  end
+  if left < 3 * lease then
+    redis.call('PEXPIRE', queue, 3 * lease)
+  end
+  return true
+end)
