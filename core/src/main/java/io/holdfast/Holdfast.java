@@ -61,7 +61,7 @@ public final class Holdfast implements AutoCloseable {
     private final List<String> warnings;
 
     private Holdfast(HoldfastOptions options) {
-        RedisURI uri = RedisURI.create(options.redisUri());
+        RedisURI uri = parseUri(options.redisUri());
         uri.setTimeout(options.commandTimeout());
         String endpoint = uri.getHost() + ":" + uri.getPort();
         this.resources = DefaultClientResources.create();
@@ -101,7 +101,11 @@ public final class Holdfast implements AutoCloseable {
      * Connects to Redis and checks it, failing fast.
      *
      * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials; the
-     *     message names host and port
+     *     message names host and port, and the real cause when the server was reached but the
+     *     connection could not be set up (e.g. a database index out of range, a TLS certificate
+     *     that is not trusted)
+     * @throws IllegalArgumentException if the URI is malformed, e.g. a port that is not a number
+     *     from 1 to 65535
      */
     public static Holdfast connect(HoldfastOptions options) {
         return new Holdfast(Objects.requireNonNull(options, "options"));
@@ -199,6 +203,39 @@ public final class Holdfast implements AutoCloseable {
         connection.close();
         events.shutdown();
         shutdownQuietly();
+    }
+
+    /**
+     * Parses {@code redisUri}, refusing what Lettuce would misread: a port that is not a number in
+     * 1..65535 (Lettuce would take {@code host:notaport} as a host name).
+     */
+    static RedisURI parseUri(String redisUri) {
+        java.net.URI parsed;
+        try {
+            parsed = new java.net.URI(redisUri);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("redisUri is not a URI: " + redisUri + " (" + e.getReason() + ")", e);
+        }
+        String authority = parsed.getRawAuthority();
+        if (authority != null) {
+            String hosts = authority.substring(authority.lastIndexOf('@') + 1);
+            for (String hostPort : hosts.split(",")) {
+                int colon = hostPort.lastIndexOf(':');
+                if (colon < 0 || hostPort.lastIndexOf(']') > colon) {
+                    continue; // no port (an IPv6 literal's colons are inside its brackets)
+                }
+                String port = hostPort.substring(colon + 1);
+                if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                    throw new IllegalArgumentException("redisUri has an invalid port '" + port
+                            + "' (expected a number from 1 to 65535): " + redisUri.replace(authority, hosts));
+                }
+            }
+        }
+        try {
+            return RedisURI.create(redisUri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("redisUri is not a valid Redis URI: " + e.getMessage(), e);
+        }
     }
 
     private List<String> checkServer(String endpoint) {

@@ -98,6 +98,8 @@ public interface RLock extends Lock {
      * {@code unlock()} throws {@link LockLostException}).
      *
      * @return {@code true} if the lock was held
+     * @throws WrongKeyTypeException if the lock's key holds a value of another type (not written by
+     *     Holdfast); nothing is deleted or changed
      */
     boolean forceUnlock();
 

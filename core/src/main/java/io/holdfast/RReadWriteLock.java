@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  * Writers among themselves are not ordered. Downgrade (take the read
  * lock while holding the write lock, then release the write lock) is allowed. Upgrade is refused
  * at once: for a thread that holds the read lock, {@code writeLock().tryLock(...)} returns
- * {@code false} and {@code writeLock().lock()} throws {@link IllegalMonitorStateException}. The
+ * {@code false} and {@code writeLock().lock()} throws {@link LockUpgradeException} (an
+ * {@link IllegalMonitorStateException}). The
  * exact policy is in the implementation's Javadoc and the README ("Read-write lock").
  */
 public interface RReadWriteLock extends ReadWriteLock {

@@ -155,7 +155,7 @@ public final class Acquisition {
                 }
                 busy(r.value());
             }
-            case REFUSED -> finish(null, new RefusedException(keys.name(), r.reason()));
+            case REFUSED -> finish(null, new io.holdfast.LockUpgradeException(keys.name(), r.reason()));
             default -> failed(new IllegalStateException("unexpected reply to a fresh acquisition: " + r));
         }
     }
@@ -273,14 +273,5 @@ public final class Acquisition {
 
     Thread ownerThread() {
         return ownerThread;
-    }
-
-    /** The kind refused this holder outright (e.g. an upgrade from read to write). */
-    public static final class RefusedException extends IllegalMonitorStateException {
-        private static final long serialVersionUID = 1L;
-
-        RefusedException(String lockName, String reason) {
-            super("lock '" + lockName + "' refused: " + reason);
-        }
     }
 }

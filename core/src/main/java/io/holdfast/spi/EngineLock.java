@@ -1,6 +1,7 @@
 package io.holdfast.spi;
 
 import io.holdfast.Lease;
+import io.holdfast.LockUpgradeException;
 import io.holdfast.RLock;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,7 +67,7 @@ public class EngineLock implements RLock {
     public boolean tryLock() {
         try {
             return awaitUninterruptibly(start(WATCHDOG, 0)) != null;
-        } catch (Acquisition.RefusedException e) {
+        } catch (LockUpgradeException e) {
             return false;
         }
     }
@@ -84,7 +85,7 @@ public class EngineLock implements RLock {
         }
         try {
             return awaitInterruptibly(start(lease, Math.max(0, unit.toNanos(waitTime)))) != null;
-        } catch (Acquisition.RefusedException e) {
+        } catch (LockUpgradeException e) {
             return false;
         }
     }

@@ -54,6 +54,10 @@ public final class Errors {
             }
             return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + message, e);
         }
+        String setup = setupFailure(e);
+        if (setup != null) {
+            return new RedisUnavailableException(what + ": Redis at " + endpoint + " is reachable, but " + setup, e);
+        }
         if (e instanceof RedisConnectionException || e instanceof IOException
                 || (e instanceof RedisException && message.contains("not connected"))) {
             return new RedisUnavailableException(what + ": Redis at " + endpoint + " is unreachable: " + message, e);
@@ -65,6 +69,32 @@ public final class Errors {
             return r;
         }
         return new HoldfastException(what + ": " + message, e);
+    }
+
+    /**
+     * Why a connection to a reachable server could not be set up, found in {@code e}'s cause chain
+     * (Lettuce reports every failed connect as "Unable to connect"), or null: the server's error reply
+     * to a setup command (e.g. {@code SELECT} of a database index out of range), or a failed TLS
+     * handshake (e.g. an untrusted certificate).
+     */
+    private static String setupFailure(Throwable e) {
+        if (!(e instanceof RedisConnectionException)) {
+            return null;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
+                return "it refused the connection setup: " + t.getMessage();
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                Throwable root = t;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return "the TLS handshake failed: " + t.getMessage()
+                        + (root != t && root.getMessage() != null ? " (" + root.getMessage() + ")" : "");
+            }
+        }
+        return null;
     }
 
     /** The server's NOAUTH / WRONGPASS reply somewhere in {@code e}'s cause chain, or null. */

@@ -6,7 +6,12 @@
 -- KEYS[4]  wake-up channel
 -- Returns {1 if it was held (then it is handed over to the first live waiter) else 0, message}:
 -- the message published ("" if nothing), so the calling client can act on it for its own waiters.
+-- A key of another type (somebody else's value) is left as it is: a WRONGTYPE error reply.
 --@include queue.lua
+local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind ~= 'none' and kind ~= 'hash' then
+  return redis.error_reply('WRONGTYPE the lock key holds a ' .. kind .. ', not a lock; nothing was changed')
+end
 if redis.call('DEL', KEYS[1]) == 0 then
   return {0, ''}
 end
