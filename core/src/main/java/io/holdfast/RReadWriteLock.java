@@ -17,6 +17,13 @@ import java.util.concurrent.locks.ReadWriteLock;
  * {@code false} and {@code writeLock().lock()} throws {@link LockUpgradeException} (an
  * {@link IllegalMonitorStateException}). The
  * exact policy is in the implementation's Javadoc and the README ("Read-write lock").
+ *
+ * <p><b>One name, one resource.</b> {@code getReadWriteLock(n)} and {@code getLock(n)} (or
+ * {@code getFairLock(n)}) share one key and exclude each other: while the exclusive lock is held,
+ * neither the read nor the write lock is granted, and the reverse; a waiter of one kind gets the
+ * lock after the other kind releases it, at the latest a few seconds later (the two kinds do not
+ * wake each other by message: the waiter looks again when the holder's lease or its own
+ * bounded wait says so).
  */
 public interface RReadWriteLock extends ReadWriteLock {
 

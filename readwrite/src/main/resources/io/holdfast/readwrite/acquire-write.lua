@@ -13,7 +13,20 @@
 --               the holder's intent is recorded (or refreshed) for ARGV[4] ms: new readers wait for it
 --   {-1, 0}     "reenter", but the holder's write hold is gone (lost)
 --   {-2, 0, reason}  the holder holds the read lock: a read-to-write upgrade, refused at once
+-- A lock hash without a 'mode' field is held by another kind of lock of the same name (the
+-- exclusive or fair lock, see held_by_other_kind in lib.lua): busy, never granted, never modified.
 --@include lib.lua
+
+-- Busy reply if L is held by another kind of lock of the same name (the exclusive or fair lock:
+-- a hash without our 'mode' field), which this script never grants nor modifies; else nil.
+-- A key of another type fails with WRONGTYPE at the HMGET below, as before.
+local function held_by_other_kind(L, now)
+  if redis.call('TYPE', L)['ok'] == 'hash' and redis.call('HEXISTS', L, 'mode') == 0 then
+    local pttl = redis.call('PTTL', L)
+    return {0, pttl > 0 and pttl or 1000, now}
+  end
+  return nil
+end
 local L, leases, intents = KEYS[1], KEYS[2], KEYS[3]
 local holder, lease, intent_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
 local member = 'w:' .. holder
@@ -22,6 +35,10 @@ purge(L, leases, now)
 
 if ARGV[3] == 'reenter' then
   return reenter(L, leases, member, lease, now)
+end
+local other_kind = held_by_other_kind(L, now)
+if other_kind then
+  return other_kind
 end
 local mode, writer, token, own_read = unpack(redis.call('HMGET', L, 'mode', 'writer', 'token', 'r:' .. holder))
 if own_read then
