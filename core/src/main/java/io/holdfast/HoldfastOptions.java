@@ -96,9 +96,17 @@ public final class HoldfastOptions {
             this.redisUri = redisUri;
         }
 
-        /** Lease of watchdog-renewed holds (default 30 s; at least 300 ms). */
+        /**
+         * Lease of watchdog-renewed holds (default 30 s; at least 300 ms, at most
+         * {@link RLock#MAX_LEASE_MILLIS}).
+         *
+         * @throws IllegalArgumentException if the lease is out of these bounds (the message names the limit)
+         */
         public Builder watchdogLease(Duration lease) {
             this.watchdogLease = atLeast("watchdogLease", lease, Duration.ofMillis(300));
+            if (lease.toMillis() > RLock.MAX_LEASE_MILLIS) {
+                throw new IllegalArgumentException("watchdogLease must be at most " + RLock.MAX_LEASE_MILLIS + " ms: " + lease);
+            }
             return this;
         }
 

@@ -21,12 +21,37 @@ import java.util.concurrent.locks.Lock;
  * completes, the client's {@link LeaseListener} fires, and {@code unlock()} throws
  * {@link LockLostException}.
  *
+ * <p><b>Lease and wait bounds.</b> An explicit lease is at least {@link #MIN_LEASE_MILLIS} ms (a
+ * shorter one could run out before the reply that grants it arrives) and at most
+ * {@link #MAX_LEASE_MILLIS} ms (one year: the client's monotonic deadline arithmetic and the
+ * server's cannot overflow); a lease outside these bounds is refused with
+ * {@link IllegalArgumentException} naming the limit, before anything is sent. A wait time is
+ * never refused: a negative one means "do not wait", and one longer than
+ * {@link #MAX_WAIT_NANOS} (about 146 years, e.g. {@code Long.MAX_VALUE} of any unit) means "wait
+ * without a time limit", as a {@code java.util.concurrent} lock would in practice.
+ *
+ * <p><b>Nested levels keep the hold's lease.</b> Taking the lock again while holding it adds a
+ * level to the same hold, which has one lease: a nested call without a lease time
+ * ({@code lock()}, {@code tryLock(...)} without a lease, a negative lease) keeps the lease the
+ * hold has, watchdog-renewed or explicit; it never turns an explicit lease into a renewed one or
+ * stretches it. A nested call with an explicit lease may lengthen the hold's lease to that
+ * lease, never shorten it.
+ *
  * <p><b>Redis unreachable.</b> Every method that talks to Redis throws
  * {@link RedisUnavailableException} when Redis cannot be reached, and
  * {@link HoldfastTimeoutException} when it does not answer within the command timeout. A failed
  * acquisition leaves nothing held and nothing renewed.
  */
 public interface RLock extends Lock {
+
+    /** The shortest explicit lease accepted, in milliseconds: 100. */
+    long MIN_LEASE_MILLIS = 100;
+
+    /** The longest explicit lease accepted, in milliseconds: 365 days. */
+    long MAX_LEASE_MILLIS = 365L * 24 * 60 * 60 * 1000;
+
+    /** Wait times at or above this many nanoseconds (2^62, about 146 years) mean "no time limit". */
+    long MAX_WAIT_NANOS = 1L << 62;
 
     /** The name this lock was obtained with. */
     String getName();
@@ -43,7 +68,9 @@ public interface RLock extends Lock {
      * Like {@link #lock()}, but the hold expires after {@code leaseTime} unless released earlier;
      * the watchdog does not renew it.
      *
-     * @throws IllegalArgumentException if {@code leaseTime} is not positive
+     * @throws IllegalArgumentException if {@code leaseTime} is shorter than
+     *     {@link #MIN_LEASE_MILLIS} or longer than {@link #MAX_LEASE_MILLIS} (the message names the
+     *     limit)
      */
     void lock(long leaseTime, TimeUnit unit);
 
@@ -54,7 +81,12 @@ public interface RLock extends Lock {
     @Override
     void lockInterruptibly() throws InterruptedException;
 
-    /** {@link #lockInterruptibly()} with a lease that expires after {@code leaseTime}. */
+    /**
+     * {@link #lockInterruptibly()} with a lease that expires after {@code leaseTime}.
+     *
+     * @throws IllegalArgumentException if {@code leaseTime} is outside
+     *     [{@link #MIN_LEASE_MILLIS}, {@link #MAX_LEASE_MILLIS}] ms
+     */
     void lockInterruptibly(long leaseTime, TimeUnit unit) throws InterruptedException;
 
     /**
@@ -78,7 +110,8 @@ public interface RLock extends Lock {
      * {@link #tryLock(long, TimeUnit)} with a lease: {@code leaseTime > 0} makes the hold expire
      * after it (no renewal); {@code leaseTime < 0} means "watchdog renews it".
      *
-     * @throws IllegalArgumentException if {@code leaseTime == 0}
+     * @throws IllegalArgumentException if {@code leaseTime == 0}, or {@code leaseTime > 0} is outside
+     *     [{@link #MIN_LEASE_MILLIS}, {@link #MAX_LEASE_MILLIS}] ms
      */
     boolean tryLock(long waitTime, long leaseTime, TimeUnit unit) throws InterruptedException;
 
@@ -153,7 +186,8 @@ public interface RLock extends Lock {
      * {@code owner} is still in progress, another fails at once with {@link IllegalStateException}.
      *
      * @param leaseTime {@code > 0} for a lease that expires, {@code < 0} for a watchdog-renewed one
-     * @throws IllegalArgumentException if {@code leaseTime == 0}
+     * @throws IllegalArgumentException if {@code leaseTime == 0}, or {@code leaseTime > 0} is outside
+     *     [{@link #MIN_LEASE_MILLIS}, {@link #MAX_LEASE_MILLIS}] ms
      */
     CompletableFuture<Lease> lockAsync(long owner, long leaseTime, TimeUnit unit);
 

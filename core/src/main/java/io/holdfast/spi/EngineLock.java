@@ -84,7 +84,7 @@ public class EngineLock implements RLock {
             throw new InterruptedException();
         }
         try {
-            return awaitInterruptibly(start(lease, Math.max(0, unit.toNanos(waitTime)))) != null;
+            return awaitInterruptibly(start(lease, waitNanos(waitTime, unit))) != null;
         } catch (LockUpgradeException e) {
             return false;
         }
@@ -143,7 +143,7 @@ public class EngineLock implements RLock {
 
     @Override
     public CompletableFuture<Optional<Lease>> tryLockAsync(long owner, long waitTime, long leaseTime, TimeUnit unit) {
-        return startAsync(owner, leaseTime, unit, Math.max(0, unit.toNanos(waitTime)), Optional::ofNullable);
+        return startAsync(owner, leaseTime, unit, waitNanos(waitTime, unit), Optional::ofNullable);
     }
 
     @Override
@@ -187,7 +187,10 @@ public class EngineLock implements RLock {
         return ctx.engine().acquire(kind, keys, holder(), Thread.currentThread(), leaseMillis, waitNanos);
     }
 
-    /** {@code > 0} stays; {@code < 0} (only if allowed) means watchdog; 0 and other negatives are refused. */
+    /**
+     * {@code > 0} within [{@link RLock#MIN_LEASE_MILLIS}, {@link RLock#MAX_LEASE_MILLIS}] stays;
+     * {@code < 0} (only if allowed) means watchdog; anything else is refused.
+     */
     private static long leaseMillis(long leaseTime, TimeUnit unit, boolean negativeMeansWatchdog) {
         Objects.requireNonNull(unit, "unit");
         if (leaseTime < 0 && negativeMeansWatchdog) {
@@ -196,7 +199,21 @@ public class EngineLock implements RLock {
         if (leaseTime <= 0) {
             throw new IllegalArgumentException("leaseTime must be positive: " + leaseTime + " " + unit);
         }
-        return Math.max(1, unit.toMillis(leaseTime));
+        if (unit.toNanos(leaseTime) < TimeUnit.MILLISECONDS.toNanos(RLock.MIN_LEASE_MILLIS)) {
+            throw new IllegalArgumentException("leaseTime " + leaseTime + " " + unit + " is shorter than the minimum lease of "
+                    + RLock.MIN_LEASE_MILLIS + " ms");
+        }
+        if (unit.toMillis(leaseTime) > RLock.MAX_LEASE_MILLIS) {
+            throw new IllegalArgumentException("leaseTime " + leaseTime + " " + unit + " is longer than the maximum lease of "
+                    + RLock.MAX_LEASE_MILLIS + " ms (365 days)");
+        }
+        return unit.toMillis(leaseTime);
+    }
+
+    /** {@code < 0} → 0 (do not wait); at or above {@link RLock#MAX_WAIT_NANOS} → -1 (no time limit). */
+    private static long waitNanos(long waitTime, TimeUnit unit) {
+        long nanos = Objects.requireNonNull(unit, "unit").toNanos(waitTime);
+        return nanos >= RLock.MAX_WAIT_NANOS ? -1 : Math.max(0, nanos);
     }
 
     private Hold awaitInterruptibly(Acquisition a) throws InterruptedException {
