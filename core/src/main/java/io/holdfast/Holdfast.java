@@ -78,6 +78,14 @@ public final class Holdfast implements AutoCloseable {
             shutdownQuietly();
             throw Errors.translate(e, "connecting", null, endpoint);
         }
+        try {
+            checkChannelPermissions(options, uri, endpoint, pubSub);
+        } catch (RuntimeException e) {
+            connection.close();
+            pubSub.close();
+            shutdownQuietly();
+            throw e;
+        }
         this.timer = new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "holdfast-events"));
         PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
@@ -104,6 +112,8 @@ public final class Holdfast implements AutoCloseable {
      *     message names host and port, and the real cause when the server was reached but the
      *     connection could not be set up (e.g. a database index out of range, a TLS certificate
      *     that is not trusted)
+     * @throws RedisPermissionException if the Redis user may not PUBLISH or SUBSCRIBE on Holdfast's
+     *     channels ({@code <keyPrefix>*}); the message names the command and the ACL rule to grant
      * @throws IllegalArgumentException if the URI is malformed, e.g. a port that is not a number
      *     from 1 to 65535
      */
@@ -203,6 +213,46 @@ public final class Holdfast implements AutoCloseable {
         connection.close();
         events.shutdown();
         shutdownQuietly();
+    }
+
+    /**
+     * Checks that the user may PUBLISH and SUBSCRIBE on a channel of the same shape as every lock's
+     * wake-up channel under the key prefix (a probe name no lock uses), so that a missing channel
+     * permission fails here rather than in the middle of a release (issue 12, item 6). Nobody
+     * listens on the probe channel; the subscription is dropped at once.
+     *
+     * @throws RedisPermissionException naming the command and the ACL rule to grant
+     */
+    private void checkChannelPermissions(HoldfastOptions options, RedisURI uri, String endpoint,
+            StatefulRedisPubSubConnection<String, String> pubSub) {
+        String channel = io.holdfast.spi.LockKeys.of(options.keyPrefix(), "holdfast:permission-probe").channel();
+        String command = "PUBLISH";
+        try {
+            connection.sync().publish(channel, "");
+            command = "SUBSCRIBE";
+            pubSub.sync().subscribe(channel);
+            pubSub.sync().unsubscribe(channel);
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
+                throw Errors.translate(e, "checking channel permissions", null, endpoint);
+            }
+            String user = userName(options.redisUri());
+            throw new RedisPermissionException("connecting: the Redis user '" + user + "' at " + endpoint + " may not "
+                    + command + " on Holdfast's wake-up channels (tried '" + channel + "'): Redis said \"" + e.getMessage()
+                    + "\". Grant the channel pattern '&" + options.keyPrefix() + "*' (ACL SETUSER " + user + " &"
+                    + options.keyPrefix() + "*) or allchannels; without it a release would change the lock and then fail",
+                    e);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e, "checking channel permissions", null, endpoint);
+        }
+    }
+
+    /** The ACL user name in {@code redisUri}, or "default" (Redis's user when none is given). */
+    private static String userName(String redisUri) {
+        String info = java.net.URI.create(redisUri).getUserInfo();
+        int colon = info == null ? -1 : info.indexOf(':');
+        String user = info == null ? "" : colon < 0 ? "" : info.substring(0, colon);
+        return user.isEmpty() ? "default" : user;
     }
 
     /**
