@@ -55,7 +55,8 @@ public final class Holdfast implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final HashedWheelTimer timer;
-    private final ExecutorService events;
+    private final java.util.concurrent.Executor events;
+    private final ExecutorService ownEvents;
     private final Map<String, LockProvider> providers;
     private final Cache<String, Object> locks;
     private final List<String> warnings;
@@ -87,7 +88,10 @@ public final class Holdfast implements AutoCloseable {
             throw e;
         }
         this.timer = new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
-        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "holdfast-events"));
+        java.util.concurrent.atomic.AtomicInteger callbackThreads = new java.util.concurrent.atomic.AtomicInteger();
+        this.ownEvents = options.callbackExecutor().isPresent() ? null
+                : Executors.newCachedThreadPool(r -> daemon(r, "holdfast-callbacks-" + callbackThreads.incrementAndGet()));
+        this.events = options.callbackExecutor().orElse(ownEvents);
         PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
         this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
                 new RedisGateway(connection.async(), endpoint), hub, timer, events);
@@ -211,7 +215,9 @@ public final class Holdfast implements AutoCloseable {
         timer.stop();
         ctx.hub().close();
         connection.close();
-        events.shutdown();
+        if (ownEvents != null) {
+            ownEvents.shutdown();
+        }
         shutdownQuietly();
     }
 

@@ -3,6 +3,7 @@ package io.holdfast;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Everything a {@link Holdfast} client is configured with. Immutable; build with
@@ -18,8 +19,10 @@ public final class HoldfastOptions {
     private final int lockCacheSize;
     private final LeaseListener leaseListener;
     private final ReplicaAcknowledgement replicaAcknowledgement;
+    private final Executor callbackExecutor;
 
     private HoldfastOptions(Builder b) {
+        this.callbackExecutor = b.callbackExecutor;
         this.redisUri = b.redisUri;
         this.watchdogLease = b.watchdogLease;
         this.commandTimeout = b.commandTimeout;
@@ -77,6 +80,16 @@ public final class HoldfastOptions {
         return Optional.ofNullable(replicaAcknowledgement);
     }
 
+    /**
+     * The executor user code runs on, if the user set one: the completion of every future the
+     * API returns ({@code lockAsync}, {@code tryLockAsync}, {@code unlockAsync}), the
+     * {@link Lease#whenLost()} stages and the {@link LeaseListener}. Empty: the client's own pool
+     * of daemon threads named {@code holdfast-callbacks-N}, shut down at {@link Holdfast#close()}.
+     */
+    public Optional<Executor> callbackExecutor() {
+        return Optional.ofNullable(callbackExecutor);
+    }
+
     /** Builder of {@link HoldfastOptions}; every setter checks its argument at once. */
     public static final class Builder {
         private final String redisUri;
@@ -87,6 +100,7 @@ public final class HoldfastOptions {
         private int lockCacheSize = 10_000;
         private LeaseListener leaseListener = (lease, cause) -> { };
         private ReplicaAcknowledgement replicaAcknowledgement;
+        private Executor callbackExecutor;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -144,6 +158,21 @@ public final class HoldfastOptions {
         /** Told when any hold of this client is lost. */
         public Builder leaseListener(LeaseListener listener) {
             this.leaseListener = Objects.requireNonNull(listener, "leaseListener");
+            return this;
+        }
+
+        /**
+         * Runs user code on {@code executor}: the completion of every future the API returns
+         * ({@code lockAsync}, {@code tryLockAsync}, {@code unlockAsync}), the
+         * {@link Lease#whenLost()} stages and the {@link LeaseListener}; never on a Redis I/O thread,
+         * so that a callback may call the blocking API. Default: a pool of daemon threads of the
+         * client's own, shut down at {@link Holdfast#close()}. An executor given here is not shut down
+         * by Holdfast; it must not run tasks on the calling thread (a direct executor would run user
+         * code on the I/O thread again), and should not reject them (a rejected completion fails the
+         * future with {@link java.util.concurrent.RejectedExecutionException}).
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
             return this;
         }
 

@@ -57,6 +57,15 @@ public final class ClientContext {
         return clientId + ":o" + owner;
     }
 
+    /**
+     * Where user code runs: the completion of the futures the API returns, {@code whenLost()}
+     * stages and the lease listener (never a Redis I/O thread; see
+     * {@link HoldfastOptions.Builder#callbackExecutor}).
+     */
+    public Executor callbacks() {
+        return events;
+    }
+
     public HoldfastOptions options() {
         return options;
     }
@@ -137,7 +146,7 @@ public final class ClientContext {
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), hold.id().holderId(), hold.fencingToken());
         events.execute(() -> {
             try {
-                options.leaseListener().leaseLost(hold, cause);
+                options.leaseListener().leaseLost(new ClientLease(hold, events), cause);
             } catch (RuntimeException e) {
                 log.warn("lease listener failed for lock '{}'", hold.lockName(), e);
             }

@@ -133,38 +133,45 @@ public class EngineLock implements RLock {
 
     @Override
     public Optional<Lease> currentLease() {
-        return ctx.engine().hold(kind, keys, holder()).map(h -> h);
+        return ctx.engine().hold(kind, keys, holder()).map(this::lease);
     }
 
     @Override
     public CompletableFuture<Lease> lockAsync(long owner, long leaseTime, TimeUnit unit) {
-        return startAsync(owner, leaseTime, unit, -1, h -> h);
+        return startAsync(owner, leaseTime, unit, -1, this::lease);
     }
 
     @Override
     public CompletableFuture<Optional<Lease>> tryLockAsync(long owner, long waitTime, long leaseTime, TimeUnit unit) {
-        return startAsync(owner, leaseTime, unit, waitNanos(waitTime, unit), Optional::ofNullable);
+        return startAsync(owner, leaseTime, unit, waitNanos(waitTime, unit), h -> Optional.ofNullable(h).map(this::lease));
     }
 
     @Override
     public CompletableFuture<Void> unlockAsync(long owner) {
         ctx.checkOpen();
-        return ctx.engine().release(kind, keys, ctx.ownerHolderId(owner)).exceptionallyCompose(e ->
-                CompletableFuture.failedFuture(Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys,
-                        ctx.redis().endpoint())));
+        return ctx.engine().release(kind, keys, ctx.ownerHolderId(owner)).handleAsync((v, e) -> {
+            if (e != null) {
+                throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+            }
+            return v;
+        }, ctx.callbacks());
     }
 
-    /** Starts an owner-token acquisition; cancelling the returned future cancels the acquisition. */
+    /**
+     * Starts an owner-token acquisition; cancelling the returned future cancels the acquisition.
+     * The returned future completes on the callback executor, never on the I/O thread that
+     * delivered the grant (a hand-over message, a reply).
+     */
     private <T> CompletableFuture<T> startAsync(long owner, long leaseTime, TimeUnit unit, long waitNanos,
             Function<Hold, T> reply) {
         long lease = leaseMillis(leaseTime, unit, true);
         Acquisition a = ctx.engine().acquire(kind, keys, ctx.ownerHolderId(owner), null, lease, waitNanos);
-        CompletableFuture<T> result = a.result().handle((h, e) -> {
+        CompletableFuture<T> result = a.result().handleAsync((h, e) -> {
             if (e != null) {
                 throw Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
             }
             return reply.apply(h);
-        });
+        }, ctx.callbacks());
         result.whenComplete((v, e) -> {
             if (result.isCancelled()) {
                 a.cancel();
@@ -176,6 +183,11 @@ public class EngineLock implements RLock {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + keys.name() + " as " + kind.role() + "]";
+    }
+
+    /** What the user sees of {@code hold}: its {@code whenLost()} completes off the I/O threads. */
+    private Lease lease(Hold hold) {
+        return new ClientLease(hold, ctx.callbacks());
     }
 
     /** The holder id of the calling thread. */
