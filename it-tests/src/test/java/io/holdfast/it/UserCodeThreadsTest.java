@@ -91,10 +91,13 @@ class UserCodeThreadsTest {
     void aCallbackExecutorSetInTheOptions_runsTheContinuations() throws Exception {
         ExecutorService mine = Executors.newSingleThreadExecutor(r -> new Thread(r, "my-callbacks"));
         try (Holdfast c = Holdfast.connect(HoldfastOptions.builder(redis.uri()).callbackExecutor(mine).build())) {
+            RLock held = a.getLock("mine");
+            held.lock(); // so that the continuation below is attached before the future completes
             RLock lock = c.getLock("mine");
-            String thread = lock.lockAsync(7, -1, TimeUnit.SECONDS).thenApply(l -> Thread.currentThread().getName())
-                    .get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(thread).isEqualTo("my-callbacks");
+            CompletableFuture<String> thread = lock.lockAsync(7, -1, TimeUnit.SECONDS)
+                    .thenApply(l -> Thread.currentThread().getName());
+            held.unlock();
+            assertThat(thread.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("my-callbacks");
             lock.unlockAsync(7).get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             mine.shutdownNow();
