@@ -11,12 +11,23 @@ import io.holdfast.RReadWriteLock;
 import io.holdfast.RedisUnavailableException;
 import io.holdfast.WrongKeyTypeException;
 import io.holdfast.testkit.RedisServerExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Issue 12, item 9: bad input gets a clear, typed error and changes nothing.
@@ -86,6 +97,50 @@ class BadInputTest {
                 .isInstanceOf(RedisUnavailableException.class)
                 .hasMessageContaining("out of range")
                 .hasMessageNotContaining("unreachable");
+    }
+
+    /**
+     * A TLS server whose certificate nobody trusts: a self-signed one made by the JDK's keytool,
+     * served by a plain {@link SSLServerSocket} on a free loopback port (no TLS-enabled redis-server
+     * is needed: the handshake fails before any Redis command).
+     */
+    @Test
+    void connect_withTlsToAnUntrustedCertificate_saysTheTlsHandshakeFailed_notUnreachable(@TempDir Path dir)
+            throws Exception {
+        Path store = dir.resolve("self-signed.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-keyalg", "RSA", "-keysize", "2048", "-alias", "redis", "-dname", "CN=localhost", "-validity", "2")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).as("keytool made a certificate").isTrue();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        try (SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (SSLSocket s = (SSLSocket) server.accept()) {
+                        s.startHandshake();
+                    } catch (IOException expected) {
+                        // the client refuses the certificate, or the socket was closed
+                    }
+                }
+            }, "untrusted-tls");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String uri = "rediss://127.0.0.1:" + server.getLocalPort();
+            assertThatThrownBy(() -> Holdfast.connect(HoldfastOptions.builder(uri).commandTimeout(Duration.ofSeconds(3)).build()))
+                    .isInstanceOf(RedisUnavailableException.class)
+                    .hasMessageContaining("TLS handshake failed")
+                    .hasMessageContaining("certification path")
+                    .hasMessageNotContaining("unreachable");
+        }
     }
 
     @Test
