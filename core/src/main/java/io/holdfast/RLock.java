@@ -37,6 +37,11 @@ import java.util.concurrent.locks.Lock;
  * stretches it. A nested call with an explicit lease may lengthen the hold's lease to that
  * lease, never shorten it.
  *
+ * <p><b>Threads of user code.</b> The futures of the async methods, and the stages of
+ * {@link Lease#whenLost()}, complete on the client's callback executor
+ * ({@link HoldfastOptions.Builder#callbackExecutor}), never on a Redis I/O thread: their
+ * continuations may call the blocking methods.
+ *
  * <p><b>Redis unreachable.</b> Every method that talks to Redis throws
  * {@link RedisUnavailableException} when Redis cannot be reached, and
  * {@link HoldfastTimeoutException} when it does not answer within the command timeout. A failed
