@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  * neither the read nor the write lock is granted, and the reverse; a waiter of one kind gets the
  * lock after the other kind releases it, at the latest a few seconds later (the two kinds do not
  * wake each other by message: the waiter looks again when the holder's lease or its own
- * bounded wait says so).
+ * bounded wait says so). {@code forceUnlock()} of one kind leaves a hold of the other kind
+ * alone and returns {@code false}.
  */
 public interface RReadWriteLock extends ReadWriteLock {
 

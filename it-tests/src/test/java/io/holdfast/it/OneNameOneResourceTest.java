@@ -75,4 +75,21 @@ class OneNameOneResourceTest extends ReadWriteFixture {
         assertThat(rw(c, "shared").readLock().tryLock()).isFalse();
         b.getLock("shared").unlock();
     }
+
+    @Test
+    void forceUnlock_ofOneKind_leavesTheOtherKindsHoldAlone() {
+        RLock exclusive = a.getLock("shared");
+        exclusive.lock();
+        assertThat(rw(b, "shared").writeLock().forceUnlock()).isFalse();
+        assertThat(exclusive.isHeldByCurrentThread()).isTrue();
+        exclusive.unlock();
+
+        RLock write = rw(a, "shared").writeLock();
+        write.lock();
+        assertThat(b.getLock("shared").forceUnlock()).isFalse();
+        assertThat(b.getFairLock("shared").forceUnlock()).isFalse();
+        assertThat(write.isHeldByCurrentThread()).isTrue();
+        assertThat(redis.commands().exists(key("shared") + ":leases")).isEqualTo(1);
+        write.unlock();
+    }
 }

@@ -6,11 +6,15 @@
 -- KEYS[4]  wake-up channel
 -- Returns {1 if it was held (then it is handed over to the first live waiter) else 0, message}:
 -- the message published ("" if nothing), so the calling client can act on it for its own waiters.
--- A key of another type (somebody else's value) is left as it is: a WRONGTYPE error reply.
+-- A key of another type (somebody else's value) is left as it is: a WRONGTYPE error reply. A hold
+-- of the read-write lock of the same name (a hash with a 'mode' field) is left alone: {0, ''}.
 --@include queue.lua
 local kind = redis.call('TYPE', KEYS[1])['ok']
 if kind ~= 'none' and kind ~= 'hash' then
   return redis.error_reply('WRONGTYPE the lock key holds a ' .. kind .. ', not a lock; nothing was changed')
+end
+if kind == 'hash' and redis.call('HEXISTS', KEYS[1], 'mode') == 1 then
+  return {0, ''} -- held by the read-write lock of this name, another kind: left alone
 end
 if redis.call('DEL', KEYS[1]) == 0 then
   return {0, ''}
