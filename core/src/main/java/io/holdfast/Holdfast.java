@@ -72,8 +72,18 @@ public final class Holdfast implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
                 .build());
         StatefulRedisPubSubConnection<String, String> pubSub;
+        java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
         try {
             this.connection = client.connect(StringCodec.UTF8);
+            StatefulRedisConnection<String, String> commands = connection;
+            client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+                @Override
+                public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> lost) {
+                    if (lost == commands) {
+                        disconnects.incrementAndGet();
+                    }
+                }
+            });
             pubSub = client.connectPubSub(StringCodec.UTF8);
         } catch (RuntimeException e) {
             shutdownQuietly();
@@ -94,7 +104,7 @@ public final class Holdfast implements AutoCloseable {
         this.events = options.callbackExecutor().orElse(ownEvents);
         PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
         this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
-                new RedisGateway(connection.async(), endpoint), hub, timer, events);
+                new RedisGateway(connection.async(), endpoint, disconnects), hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no watchdog on the class path: add holdfast-watchdog"))
                 .create(ctx));

@@ -114,7 +114,7 @@ public final class Acquisition {
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
         AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait, waitingSince,
-                leaseMillis <= 0, id, !attempted);
+                leaseMillis <= 0, id, !attempted, 0);
         attempted = true;
         kind.attempt(request).whenComplete((r, e) -> {
             if (e != null) {
@@ -137,7 +137,7 @@ public final class Acquisition {
             attempt();
             return;
         }
-        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), leaseMillis);
+        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), waiter.placement(), leaseMillis);
         if (validUntil == LockKind.UNKNOWN || validUntil - System.nanoTime() < HANDOVER_MARGIN_NANOS) {
             attempt();
             return;
@@ -152,6 +152,9 @@ public final class Acquisition {
             case BUSY -> {
                 if (waitingSince == 0) {
                     waitingSince = r.serverMillis();
+                }
+                if (r.placement() != null) {
+                    waiter.placement(r.placement());
                 }
                 busy(r.value());
             }

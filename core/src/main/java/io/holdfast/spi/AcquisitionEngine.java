@@ -76,19 +76,21 @@ public final class AcquisitionEngine {
             acquisition.result().completeExceptionally(lost);
             return;
         }
-        long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
+        // a nested level without a lease of its own keeps the hold's lease: the watchdog's, or the
+        // outer level's explicit one (it must not stretch an explicit lease nobody renews)
+        long lease = leaseMillis > 0 ? leaseMillis : held.leaseMillis();
         held.reentering(lease);
         long sent = System.nanoTime();
-        boolean kept = leaseMillis <= 0 && held.isRenewed();
+        boolean kept = leaseMillis <= 0;
         AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0, kept, 0,
-                false);
+                false, held.count() + 1);
         held.kind().attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 acquisition.result().completeExceptionally(Errors.translate(e,
                         "re-entering lock '" + held.lockName() + "'", held.keys(), ctx.redis().endpoint()));
             } else if (r.outcome() == Outcome.REENTERED) {
-                // the client's count is what its callers were granted; the server's may be higher
-                // after a re-entry whose reply was lost (see released), so it is not copied
+                // the server set the count the client sends (its count + 1): a re-entry that runs
+                // twice, re-sent after a reconnect, counts once
                 held.count(held.count() + 1);
                 if (!kept) {
                     held.extended(sent, lease);
@@ -124,45 +126,43 @@ public final class AcquisitionEngine {
             return CompletableFuture.failedFuture(new IllegalMonitorStateException(
                     "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
         }
-        return kind.release(keys, holderId, last).thenCompose(left -> released(hold, last, left)).handle((v, e) -> {
-            if (e == null) {
-                return null;
-            }
-            if (last && hold.state() == LeaseState.RELEASING) {
-                hold.abortRelease();
-            }
-            throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
-        });
+        long disconnects = ctx.redis().disconnects();
+        boolean validWhenSent = hold.validUntilNanos() - System.nanoTime() > 0;
+        return kind.release(keys, holderId, hold.count() - 1)
+                .thenCompose(left -> released(hold, last, left, validWhenSent && ctx.redis().disconnects() != disconnects))
+                .handle((v, e) -> {
+                    if (e == null) {
+                        return null;
+                    }
+                    if (last && hold.state() == LeaseState.RELEASING) {
+                        hold.abortRelease();
+                    }
+                    throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+                });
     }
 
     /**
-     * The server released one level and has {@code left} levels. The client's count is what the
-     * caller was granted; the server's can only be higher, after a re-entry whose reply was lost
-     * (e.g. a timeout after the server ran it). So at the client's last level the whole hold is
-     * dropped on the server, whatever it counted, and never left behind renewed.
+     * The server released one level and has {@code left} levels: what the client asked for, since
+     * the script sets the client's count (see {@link LockKind#release}), or -1 if the hold was not
+     * there. A last level that was not there is lost, unless {@code maybeRunTwice}: the connection
+     * was lost while the release was in flight, so its first run (whose reply was lost, then
+     * re-sent) may have released it, and the hold was still valid when it was sent, so nothing but
+     * a release (this one, or a force-unlock in the same moment) could have removed it; it then
+     * counts as released.
      */
-    private CompletableFuture<Void> released(Hold hold, boolean last, long left) {
-        if (left < 0) {
+    private CompletableFuture<Void> released(Hold hold, boolean last, long left, boolean maybeRunTwice) {
+        if (left < 0 && !(last && maybeRunTwice)) {
             hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
             return CompletableFuture.failedFuture(dropLostLevel(hold));
         }
-        if (!last && left > 0) {
+        if (!last) {
             hold.count(hold.count() - 1);
             return CompletableFuture.completedFuture(null);
         }
-        if (!last) {
-            // the server freed it while the client counted more levels: those levels are gone
-            hold.markLost("the server had fewer levels of the hold than the client at unlock", false);
-            forget(hold);
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<?> leftOver = left > 0 ? hold.kind().abandon(hold.keys(), hold.id().holderId())
-                : CompletableFuture.completedFuture(null);
-        return leftOver.thenRun(() -> {
-            hold.count(0);
-            hold.released();
-            forget(hold);
-        });
+        hold.count(0);
+        hold.released();
+        forget(hold);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Unlocks one level of a lost hold: the level is gone, forget the hold after its last one. */

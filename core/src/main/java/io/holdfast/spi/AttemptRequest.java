@@ -16,8 +16,10 @@ package io.holdfast.spi;
  * @param acquisitionId the fresh acquisition this attempt belongs to, unique in its client (0 for a
  *     re-entry): a hand-over names it, so that a late hand-over message of an earlier acquisition
  *     of the same holder is not taken for one of this acquisition
- * @param first it is the acquisition's first attempt (nothing can have been handed over to it yet)
+ * @param first it is the acquisition's first attempt
+ * @param level a re-entry: the hold count after it (the client's count + 1), which the script sets
+ *     rather than adds one to, so that a re-sent re-entry counts once; 0 for a fresh acquisition
  */
 public record AttemptRequest(LockKeys keys, String holderId, long leaseMillis, boolean reenter, boolean willWait,
-        long waitingSinceMillis, boolean renewed, long acquisitionId, boolean first) {
+        long waitingSinceMillis, boolean renewed, long acquisitionId, boolean first, int level) {
 }

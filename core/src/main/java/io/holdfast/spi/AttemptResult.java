@@ -12,8 +12,14 @@ import java.util.List;
  * @param reason REFUSED: why, for the exception message
  * @param serverMillis BUSY: the server time (ms) of the attempt, if the kind reports it, else 0;
  *     the engine passes the first one back as {@link AttemptRequest#waitingSinceMillis()}
+ * @param placement BUSY, for a kind that queues waiters on the server: the placement the waiter
+ *     waits with now (a hand-over is trusted only if it names this one), else null
  */
-public record AttemptResult(Outcome outcome, long value, String reason, long serverMillis) {
+public record AttemptResult(Outcome outcome, long value, String reason, long serverMillis, String placement) {
+
+    public AttemptResult(Outcome outcome, long value, String reason, long serverMillis) {
+        this(outcome, value, reason, serverMillis, null);
+    }
 
     /** The outcomes, with the code a script returns for each. */
     public enum Outcome {
@@ -29,7 +35,7 @@ public record AttemptResult(Outcome outcome, long value, String reason, long ser
         REFUSED
     }
 
-    /** Reads a script's {@code {code, value[, reason | server ms]}} reply. */
+    /** Reads a script's {@code {code, value[, reason | server ms[, placement]]}} reply. */
     public static AttemptResult parse(List<Object> reply) {
         long code = (Long) reply.get(0);
         long value = reply.size() > 1 && reply.get(1) instanceof Long v ? v : -1;
@@ -44,6 +50,7 @@ public record AttemptResult(Outcome outcome, long value, String reason, long ser
             case -2 -> Outcome.REFUSED;
             default -> throw new IllegalStateException("unexpected acquire reply " + reply);
         };
-        return new AttemptResult(outcome, value, reason, serverMillis);
+        String placement = reply.size() > 3 && reply.get(3) instanceof String p ? p : null;
+        return new AttemptResult(outcome, value, reason, serverMillis, placement);
     }
 }

@@ -11,16 +11,20 @@ import java.util.Objects;
  * @param key the lock's main key, {@code prefix + "{" + name + "}"}, or {@code prefix + name}
  *     when the name carries its own hash tag
  * @param channel the pub/sub channel releases publish on
+ * @param tokenKey the fencing-token key of the lock's slot, shared by every lock of that slot (see
+ *     {@code fencing-token.lua}): {@code prefix + "{" + tag + "}:token"}, where tag hashes to the
+ *     lock key's slot, so that the number of token keys is bounded by the slots, not the names
  */
-public record LockKeys(String name, String key, String channel) {
+public record LockKeys(String name, String key, String channel, String tokenKey) {
 
     private static final String WAKE = "wake";
+    private static final String TOKEN = "token";
 
     /**
      * Every suffix a lock kind may derive a key or channel with. A name with its own hash tag that
      * ends with one of them is refused: {@code "{a}:queue"} would otherwise be lock "a"'s queue.
      */
-    public static final List<String> SUFFIXES = List.of(WAKE, "queue", "waiter", "leases", "intents", "turn");
+    public static final List<String> SUFFIXES = List.of(WAKE, "queue", "waiter", "leases", "intents", "turn", TOKEN);
 
     /** The suffix under which a kind keeps one key per holder: {@code key + ":waiter:" + holder id}. */
     private static final String PER_HOLDER = "waiter";
@@ -47,7 +51,8 @@ public record LockKeys(String name, String key, String channel) {
             }
         }
         String key = prefix + (tagged ? name : "{" + name + "}");
-        return new LockKeys(name, key, key + ":" + WAKE);
+        String tokenKey = prefix + "{" + SlotTags.of(io.lettuce.core.cluster.SlotHash.getSlot(key)) + "}:" + TOKEN;
+        return new LockKeys(name, key, key + ":" + WAKE, tokenKey);
     }
 
     /**

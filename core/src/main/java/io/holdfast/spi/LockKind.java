@@ -17,13 +17,15 @@ public interface LockKind {
     CompletableFuture<AttemptResult> attempt(AttemptRequest request);
 
     /**
-     * Releases one level: the levels left, or -1 if the holder has no hold on the server.
+     * Releases one level: the levels left ({@code levelsLeft}), or -1 if the holder has no hold on
+     * the server. The script sets the count to {@code levelsLeft} rather than counting one down, so
+     * that a release that runs twice (re-sent after a reconnect) releases one level, not two.
      *
-     * @param lastLevel it is the client's last level: the kind may drop the whole hold at once
-     *     (and report 0), since the engine would drop any levels the server counted beyond the
-     *     client's anyway (a re-entry whose reply was lost)
+     * @param levelsLeft the client's count after this release; 0: its last level, the whole hold
+     *     goes at once, whatever the server counted (a re-entry whose reply was lost may have
+     *     counted one more)
      */
-    CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel);
+    CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft);
 
     /**
      * Undoes a fresh acquisition nobody will use (the caller was interrupted or timed out while
@@ -51,9 +53,11 @@ public interface LockKind {
      * acquisition asked for (the waiter then makes an attempt, which finds the hold and grants it
      * again in full).
      *
+     * @param placement the placement the hand-over names: only a hand-over of the placement the
+     *     waiter waits with now, confirmed alive before the grant, can be bounded
      * @param leaseMillis the acquisition's lease: {@code > 0} explicit, {@code -1} watchdog-renewed
      */
-    default long handedOverValidUntil(LockKeys keys, String holderId, long leaseMillis) {
+    default long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis) {
         return UNKNOWN;
     }
 

@@ -172,18 +172,20 @@ public final class PubSubHub implements AutoCloseable {
         } else if (message.startsWith(WakeMessage.HANDED_OVER_PREFIX)) {
             String[] parts = message.substring(WakeMessage.HANDED_OVER_PREFIX.length()).split("\\|", 3);
             long token;
-            long acquisition;
             try {
                 token = Long.parseLong(parts[0]);
-                acquisition = Long.parseLong(parts[1]);
             } catch (RuntimeException e) {
+                log.warn("ignored a malformed hand-over message on {}: {}", channel, message);
+                return;
+            }
+            if (parts.length < 3) {
                 log.warn("ignored a malformed hand-over message on {}: {}", channel, message);
                 return;
             }
             String holder = parts[2];
             for (Waiter w : c.waiters) {
                 if (w.holderId().equals(holder)) {
-                    w.handedOver(acquisition, token);
+                    w.handedOver(parts[1], token);
                 }
             }
         } else if (message.startsWith(WakeMessage.HOLDER_PREFIX)) {

@@ -3,8 +3,10 @@ package io.holdfast.spi;
 import java.util.List;
 
 /**
- * One waiter's place in a fair lock's queue, as the watchdog renews it: {@code renew-places.lua}
- * makes the waiter key live the waiter timeout again while it is there.
+ * One waiter's placement in a queued lock's queue, as the watchdog renews it:
+ * {@code renew-places.lua} makes the waiter key live the waiter timeout again while it still holds
+ * this placement. Its validity is that of the placement: confirmed by attempts and renewals that
+ * found this very placement, never by one that found a later one.
  */
 final class QueuePlace extends LeasedItem {
 
@@ -13,12 +15,30 @@ final class QueuePlace extends LeasedItem {
     private final QueuePlaces owner;
     private final HoldKey id;
     private final LockKeys keys;
+    private final String placement;
 
-    QueuePlace(QueuePlaces owner, HoldKey id, LockKeys keys, long leaseMillis, long sentNanos) {
+    /** @param placement the waiter key's value, {@code "<lease>:<acquisition>.<n>"} (see queue.lua) */
+    QueuePlace(QueuePlaces owner, HoldKey id, LockKeys keys, String placement, long leaseMillis, long sentNanos) {
         super(leaseMillis, sentNanos + leaseMillis * 1_000_000L);
         this.owner = owner;
         this.id = id;
         this.keys = keys;
+        this.placement = placement;
+    }
+
+    /** The waiter key's value: {@code "<lease>:<acquisition>.<n>"}. */
+    String placement() {
+        return placement;
+    }
+
+    /** The part a hand-over message names: {@code "<acquisition>.<n>"}. */
+    String tag() {
+        return tag(placement);
+    }
+
+    /** {@code "<acquisition>.<n>"} of a waiter key's value {@code "<lease>:<acquisition>.<n>"}. */
+    static String tag(String placement) {
+        return placement.substring(placement.indexOf(':') + 1);
     }
 
     HoldKey id() {
@@ -41,7 +61,7 @@ final class QueuePlace extends LeasedItem {
 
     @Override
     public String renewArg() {
-        return id.holderId();
+        return id.holderId() + "|" + placement;
     }
 
     @Override

@@ -18,8 +18,11 @@ import java.util.concurrent.CompletableFuture;
  * waiter in the same script and publishes {@code "!<token>|<acquisition>|<holder>"}, so that
  * waiter's {@code lock()} returns without another round trip, and nobody else wakes (the
  * releasing client also reads the message from the script's reply and tells its own waiter at
- * once). The message names the waiter's acquisition too, so a late message (its acquisition
- * already completed by an attempt that found the hold) is not taken for the holder's next one.
+ * once). The message names the waiter's placement: which acquisition, and which of its stays in
+ * the queue (the server picks a new placement whenever it creates the waiter key), so a late
+ * message is trusted neither by the holder's next acquisition nor by the same acquisition after it
+ * queued again (a grant that ran out unconfirmed, then another holder, then the late message: two
+ * holders at once, if it were trusted).
  * The server grants the lock with the lease the waiter announced in its waiter key: the shorter of
  * its lease and {@code fairWaiterTimeout} (so a waiter that died just before its turn blocks the
  * lock no longer than a dead waiter would have anyway); the client's watchdog renews a watchdog
@@ -82,15 +85,17 @@ public abstract class QueuedHashKind extends HashLockKind {
                 : !r.willWait() ? "try"
                 : r.first() ? "join" : "wait";
         long sent = System.nanoTime();
+        String fifth = r.reenter() ? Integer.toString(r.level()) : handOverLease(r.leaseMillis()) + ":" + r.acquisitionId();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
-                r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout,
-                handOverLease(r.leaseMillis()) + ":" + r.acquisitionId(), barging);
+                r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout, fifth, barging);
         if (r.reenter() || mode.equals("try")) {
             return reply;
         }
         return reply.thenApply(result -> {
-            places.afterAttempt(r.keys(), r.holderId(), result.outcome() == Outcome.BUSY, sent);
-            return result;
+            String placement = result.outcome() == Outcome.BUSY ? result.placement() : null;
+            places.afterAttempt(r.keys(), r.holderId(), placement, sent);
+            return placement == null ? result : new AttemptResult(result.outcome(), result.value(), result.reason(),
+                    result.serverMillis(), QueuePlace.tag(placement));
         });
     }
 
@@ -105,12 +110,14 @@ public abstract class QueuedHashKind extends HashLockKind {
      * surely lasts until that confirmation was sent + the hand-over lease. The place's deadline is
      * that confirmation + the waiter timeout. UNKNOWN (confirm with an attempt) if the server's
      * lease is shorter than an explicit lease asked for, if the hold must be acknowledged by
-     * replicas (the {@code WAIT} must follow a write of this client's connection), or if the place
-     * was lost meanwhile (then a confirmation may predate a re-join that the grant did not follow).
+     * replicas (the {@code WAIT} must follow a write of this client's connection), or if the
+     * waiter has no confirmed place with the placement the hand-over names (then the message may
+     * be a late one, for a grant that ran out before the waiter queued again: its last
+     * confirmations would not bound that grant).
      */
     @Override
-    public long handedOverValidUntil(LockKeys keys, String holderId, long leaseMillis) {
-        QueuePlace place = places.handedOver(keys, holderId);
+    public long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis) {
+        QueuePlace place = places.handedOver(keys, holderId, placement);
         boolean renewed = leaseMillis <= 0;
         long lease = renewed ? ctx.options().watchdogLease().toMillis() : leaseMillis;
         long handOverLease = handOverLease(lease);
@@ -121,8 +128,8 @@ public abstract class QueuedHashKind extends HashLockKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
-        return evalHandingOver(RELEASE, keys, holderId, lastLevel ? "last" : "one");
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalHandingOver(RELEASE, keys, holderId, Integer.toString(levelsLeft));
     }
 
     @Override
@@ -151,9 +158,9 @@ public abstract class QueuedHashKind extends HashLockKind {
         return evalHandingOver(FORCE_UNLOCK, keys).thenApply(n -> n == 1);
     }
 
-    /** KEYS of every fair script but the renewal: lock hash, queue, waiter key prefix, channel. */
+    /** KEYS of every queued script but the renewal: lock hash, queue, waiter key prefix, channel, token key. */
     private static String[] keys(LockKeys keys) {
-        return new String[] {keys.key(), queue(keys), keys.perHolderPrefix(), keys.channel()};
+        return new String[] {keys.key(), queue(keys), keys.perHolderPrefix(), keys.channel(), keys.tokenKey()};
     }
 
     /** The queue LIST of lock {@code keys}. */

@@ -15,10 +15,33 @@ public final class RedisGateway {
 
     private final RedisAsyncCommands<String, String> async;
     private final String endpoint;
+    private final java.util.concurrent.atomic.AtomicLong disconnects;
 
+    /** A gateway whose connection loss nobody counts (tests of parts that never release). */
     public RedisGateway(RedisAsyncCommands<String, String> async, String endpoint) {
+        this(async, endpoint, new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    /**
+     * @param disconnects counts the times the command connection was lost: a command in flight
+     *     across one may have run twice (Lettuce re-sends commands whose replies it did not read)
+     */
+    public RedisGateway(RedisAsyncCommands<String, String> async, String endpoint,
+            java.util.concurrent.atomic.AtomicLong disconnects) {
         this.async = async;
         this.endpoint = endpoint;
+        this.disconnects = disconnects;
+    }
+
+    /**
+     * How many times the command connection was lost so far. Delivery is at least once: a command
+     * sent before a loss and answered after it may have run twice. Holdfast's scripts are written
+     * so that a second run changes nothing (they carry the count the client expects); the one reply
+     * that differs is "not held" from a release whose first run already released the hold, which
+     * the engine tells apart with this count.
+     */
+    public long disconnects() {
+        return disconnects.get();
     }
 
     /** Lettuce's asynchronous commands on the shared connection. */

@@ -18,10 +18,14 @@ import java.util.function.LongConsumer;
  * monitor; the retry runs outside it. A generation number makes a stale timeout (one whose park
  * already ended by a wake-up) do nothing, so at most one attempt is ever in flight.
  *
- * <p>Hand-over ({@link #handedOver}): the server already granted the lock to this waiter's
- * holder. A PARKED waiter then runs its hand-over action with the fencing token instead of an
- * attempt; a RUNNING one takes it as a wake-up (its attempt in flight, or the next one, finds the
- * hold granted and reports it acquired).
+ * <p>Hand-over ({@link #handedOver}): the server already granted the lock to one placement of this
+ * waiter's holder in the lock's queue. If it is the placement this waiter waits with now
+ * ({@link #placement(String)}), a PARKED waiter runs its hand-over action with the fencing token
+ * instead of an attempt. Anything else is only a wake-up: a RUNNING waiter (its attempt in flight,
+ * or the next one, finds the hold granted and reports it acquired), and a message naming another
+ * placement of this acquisition: it may be late, for a grant that has run out since and after
+ * which the waiter queued again (trusting it let two holders in at once), so an attempt asks the
+ * server.
  */
 public final class Waiter {
 
@@ -31,8 +35,9 @@ public final class Waiter {
     private static final int DONE = 3;
 
     private final String holderId;
-    private final long acquisitionId;
+    private final String acquisitionTag;
     private final LongConsumer onHandOver;
+    private volatile String placement;
     private int state = RUNNING;
     private long generation;
     private Runnable retry;
@@ -50,7 +55,7 @@ public final class Waiter {
      */
     public Waiter(String holderId, long acquisitionId, LongConsumer onHandOver) {
         this.holderId = holderId;
-        this.acquisitionId = acquisitionId;
+        this.acquisitionTag = acquisitionId + ".";
         this.onHandOver = onHandOver;
     }
 
@@ -88,17 +93,30 @@ public final class Waiter {
     }
 
     /**
-     * The lock was handed over to acquisition {@code acquisition} of this waiter's holder, with
-     * fencing token {@code token}.
+     * The placement ({@code "<acquisition>.<placement>"}) this waiter's acquisition waits with now,
+     * as its last attempt's reply said; null before it queued.
+     */
+    public void placement(String current) {
+        this.placement = current;
+    }
+
+    /** The placement set last, or null. */
+    public String placement() {
+        return placement;
+    }
+
+    /**
+     * The lock was handed over to placement {@code placement} ({@code "<acquisition>.<n>"}) of this
+     * waiter's holder, with fencing token {@code token}.
      *
      * @return {@code true} if it took it (as a hand-over or as a wake-up), {@code false} if it is
      *     finished, already has a wake-up pending, or waits for another acquisition
      */
-    public boolean handedOver(long acquisition, long token) {
-        if (acquisition != acquisitionId) {
+    public boolean handedOver(String placement, long token) {
+        if (!placement.startsWith(acquisitionTag)) {
             return false;
         }
-        if (onHandOver == null) {
+        if (onHandOver == null || !placement.equals(this.placement)) {
             return wake();
         }
         synchronized (this) {

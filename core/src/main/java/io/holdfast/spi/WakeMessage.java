@@ -6,7 +6,7 @@ package io.holdfast.spi;
  */
 public final class WakeMessage {
 
-    /** Wake one local waiter (an exclusive release: one per process races for the lock). */
+    /** Wake one local waiter (e.g. a hand-over that found only dead waiters so far: one attempt per process goes on). */
     public static final String ONE = "1";
     /** Wake every local waiter (e.g. readers after a write release). */
     public static final String ALL = "*";
@@ -14,8 +14,9 @@ public final class WakeMessage {
     public static final String HOLDER_PREFIX = "=";
     /**
      * Prefix of "the lock was handed over to this holder":
-     * {@code "!<fencing token>|<acquisition id>|<holder id>"}. The release that publishes it already
-     * granted the lock to that acquisition of that holder (a fair hand-over).
+     * {@code "!<fencing token>|<acquisition id>.<placement>|<holder id>"}. The release that publishes
+     * it already granted the lock to that placement (see {@code queued/queue.lua}) of that
+     * acquisition of that holder.
      */
     public static final String HANDED_OVER_PREFIX = "!";
 

@@ -20,7 +20,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +67,6 @@ class BadInputTest {
      * Today {@code tryLock()} returns false for ever; the check belongs in queued/acquire.lua (see
      * the report of issue 12, item 9), which is being rewritten: this test says what it must do.
      */
-    @Disabled("issue 12 item 9: awaits the shape check in queued/acquire.lua (lead engineer's file)")
     @Test
     void tryLock_onAForeignHash_throwsWrongKeyType_andKeepsTheHash() {
         Map<String, String> foreign = Map.of("name", "alice", "email", "alice@example.com");

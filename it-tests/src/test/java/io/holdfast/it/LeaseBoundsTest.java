@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -94,7 +93,6 @@ class LeaseBoundsTest {
      * Needs the change of {@code AcquisitionEngine.reenter} described in the report of issue 12,
      * item 7 (a nested level without a lease keeps the hold's lease); enable it with that change.
      */
-    @Disabled("issue 12 item 7: awaits the AcquisitionEngine.reenter change (lead engineer's file)")
     @Test
     void nestedLockWithoutLease_insideAnExplicitLeaseHold_keepsTheExplicitLease_insteadOfStretchingIt() {
         for (RLock lock : locks("nested")) {

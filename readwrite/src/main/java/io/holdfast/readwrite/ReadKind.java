@@ -37,12 +37,12 @@ final class ReadKind extends ReadWriteKind {
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         return evalAttempt(ACQUIRE, stateKeys(r.keys()),
                 r.holderId(), Long.toString(r.leaseMillis()), r.reenter() ? "reenter" : "fresh",
-                Long.toString(r.waitingSinceMillis()), r.willWait() ? "wait" : "try");
+                Long.toString(r.waitingSinceMillis()), r.willWait() ? "wait" : "try", Integer.toString(r.level()));
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
-        return evalLong(RELEASE, stateKeys(keys), holderId);
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft));
     }
 
     @Override

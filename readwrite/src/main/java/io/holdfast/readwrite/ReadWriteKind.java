@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code lib.lua}, sit next to this class.
  *
  * <p>Keys of lock {@code name}, all with the lock's hash tag ({@link LockKeys#derived}): the
- * lock hash {@code holdfast:{name}} (mode, writer, last fencing token, one count per hold),
+ * lock hash {@code holdfast:{name}} (mode, writer, one count per hold),
  * {@code holdfast:{name}:leases} (a sorted set of hold → lease deadline in server time, one
  * entry per hold, so each reader's lease is its own), {@code holdfast:{name}:intents} (waiting
  * writers → intent deadline), {@code holdfast:{name}:turn} (the phase-fair turn: when a reader
@@ -41,9 +41,9 @@ abstract class ReadWriteKind implements LockKind {
         return Script.load(ReadWriteKind.class, fileName);
     }
 
-    /** KEYS of every script that changes the lock: hash, leases, intents, channel, turn. */
+    /** KEYS of every script that changes the lock: hash, leases, intents, channel, turn, token key. */
     static String[] stateKeys(LockKeys keys) {
-        return new String[] {keys.key(), leases(keys), intents(keys), keys.channel(), keys.derived("turn")};
+        return new String[] {keys.key(), leases(keys), intents(keys), keys.channel(), keys.derived("turn"), keys.tokenKey()};
     }
 
     static String leases(LockKeys keys) {

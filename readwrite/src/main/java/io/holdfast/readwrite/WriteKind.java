@@ -67,7 +67,7 @@ final class WriteKind extends ReadWriteKind {
         long intentMillis = r.willWait() && !r.reenter() ? ctx.options().fairWaiterTimeout().toMillis() : 0;
         long sent = System.nanoTime();
         return evalAttempt(ACQUIRE, stateKeys(r.keys()), r.holderId(), Long.toString(r.leaseMillis()),
-                r.reenter() ? "reenter" : "fresh", Long.toString(intentMillis))
+                r.reenter() ? "reenter" : "fresh", Long.toString(intentMillis), Integer.toString(r.level()))
                 .thenApply(result -> {
                     if (intentMillis > 0) {
                         trackIntent(r, result, intentMillis, sent);
@@ -107,8 +107,8 @@ final class WriteKind extends ReadWriteKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
-        return evalLong(RELEASE, stateKeys(keys), holderId);
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft));
     }
 
     @Override

@@ -1,14 +1,16 @@
 -- Read-write lock: one attempt at the read lock (state layout and helpers: lib.lua).
 -- KEYS[1]  lock hash      KEYS[2]  leases zset      KEYS[3]  writer intents zset
 -- KEYS[4]  wake-up channel (unused)                  KEYS[5]  turn (see open_turn)
+-- KEYS[6]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
 -- ARGV[3]  "fresh" (the holder has no live read hold in its client) or "reenter"
 -- ARGV[4]  server ms of this acquisition's first busy reply, "0" on its first attempt
 -- ARGV[5]  "wait" (the caller waits if busy: it counts as a waiting reader for the next turn)
 --          or "try" (it gives up at once: no turn is opened for it)
+-- ARGV[6]  "reenter": the read hold count after it (the client's count + 1)
 -- Returns {code, value}:
---   {1, token}  acquired; token = max(server time in us, last token + 1)
+--   {1, token}  acquired; token: see fencing-token.lua
 --   {2, count}  re-entered; count = the new read hold count (re-entry never waits for a writer)
 --   {0, ms, now} must wait: a writer holds the lock, or a writer waits (writer preference) and this
 --               reader was not already waiting when the last write hold was released; ms = time
@@ -32,24 +34,24 @@ end
 local L, leases, intents = KEYS[1], KEYS[2], KEYS[3]
 local holder, lease = ARGV[1], tonumber(ARGV[2])
 local member = 'r:' .. holder
-local now, now_us = clock()
+local now = clock()
 purge(L, leases, now)
 
 if ARGV[3] == 'reenter' then
-  return reenter(L, leases, member, lease, now)
+  return reenter(L, leases, member, ARGV[6], lease, now)
 end
 local other_kind = held_by_other_kind(L, now)
 if other_kind then
   return other_kind
 end
-local mode, writer, token = unpack(redis.call('HMGET', L, 'mode', 'writer', 'token'))
+local mode, writer = unpack(redis.call('HMGET', L, 'mode', 'writer'))
 if mode == 'write' then
   if writer ~= holder then
     reader_waits(KEYS[5], now, ARGV[5])
     return busy(leases, now)
   end
   -- the writer's own read hold: granted at once, whoever waits (this is how a writer downgrades)
-  return grant(L, leases, member, lease, now, now_us, token)
+  return grant(L, leases, member, lease, now, KEYS[6])
 end
 local _, intent_deadline = first_intent(intents, now)
 if intent_deadline then
@@ -59,4 +61,4 @@ if intent_deadline then
   end
   redis.call('HDEL', KEYS[5], 'grace') -- a reader of the turn is in: the writer waits for its hold now
 end
-return grant(L, leases, member, lease, now, now_us, token, 'mode', 'read')
+return grant(L, leases, member, lease, now, KEYS[6], 'mode', 'read')

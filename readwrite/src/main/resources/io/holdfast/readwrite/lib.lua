@@ -4,7 +4,6 @@
 -- State of lock L; every key carries L's hash tag, so all of them live in one Cluster slot:
 --   L          hash  mode     'read' | 'write'
 --                    writer   holder id of the write hold (write mode only)
---                    token    the last fencing token issued
 --                    r:<id>   read hold count of holder <id>
 --                    w:<id>   write hold count of holder <id>
 --   L:leases   zset  r:<id> / w:<id> -> lease deadline, server time in ms. A hold is alive while its
@@ -22,6 +21,11 @@
 -- reads the expired members: no script scans the live holds.
 
 --@include /io/holdfast/spi/renew-each.lua
+--@include /io/holdfast/spi/fencing-token.lua
+
+-- Delivery: a script may run twice (re-sent after a reconnect), so a level change carries the count
+-- the client's holder has after it and sets that, never counting from what the server has (see
+-- hash-hold.lua); it never writes a hold that is gone.
 
 -- Server time in ms (deadlines) and in us (fencing tokens).
 local function clock()
@@ -146,36 +150,37 @@ local function turn_grace(turn, now)
 end
 
 -- Grants one level of the new hold `member` for `lease` ms, setting the extra hash fields `...`
--- too. Replies ACQUIRED with the fencing token max(server us, last token + 1).
-local function grant(L, leases, member, lease, now, now_us, last_token, ...)
-  local token = math.max(now_us, (tonumber(last_token) or 0) + 1)
-  redis.call('HSET', L, member, 1, 'token', int(token), ...)
+-- too. Replies ACQUIRED with the fencing token (see fencing-token.lua; token_key: KEYS[6]).
+local function grant(L, leases, member, lease, now, token_key, ...)
+  local token = next_token(token_key)
+  redis.call('HSET', L, member, 1, ...)
   redis.call('ZADD', leases, int(now + lease), member)
   keep_alive(lease, L, leases)
-  return {1, token}
+  return {1, tonumber(token)}
 end
 
--- Re-entry of a holder of `member`: one more level and a lease of at least `lease` ms from now.
--- Replies REENTERED with the count, or GONE (after purge, a present member is alive).
-local function reenter(L, leases, member, lease, now)
+-- Re-entry of a holder of `member`: its count becomes `level` (the client's count + 1) and its lease
+-- at least `lease` ms from now. Replies REENTERED with the count, or GONE (after purge, a present
+-- member is alive).
+local function reenter(L, leases, member, level, lease, now)
   if redis.call('HEXISTS', L, member) == 0 then
     return {-1, 0}
   end
-  local count = redis.call('HINCRBY', L, member, 1)
+  redis.call('HSET', L, member, level)
   redis.call('ZADD', leases, 'GT', int(now + lease), member)
   keep_alive(lease, L, leases)
-  return {2, count}
+  return {2, tonumber(level)}
 end
 
--- Releases one level of `member`. Returns the levels left (-1: no such hold) and, at 0, whether
--- the lock is still held by others.
-local function release_one(L, leases, member)
+-- Releases one level of `member`: `left` levels stay (the client's count - 1). Returns the levels
+-- left (-1: no such hold) and, at 0, whether the lock is still held by others.
+local function release_one(L, leases, member, left)
   if redis.call('HEXISTS', L, member) == 0 then
     return -1, true
   end
-  local left = redis.call('HINCRBY', L, member, -1)
-  if left > 0 then
-    return left, true
+  if left ~= '0' then
+    redis.call('HSET', L, member, left)
+    return tonumber(left), true
   end
   return 0, drop(L, leases, {member})
 end

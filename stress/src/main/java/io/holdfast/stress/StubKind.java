@@ -23,7 +23,7 @@ final class StubKind implements LockKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, boolean lastLevel) {
+    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
         return CompletableFuture.completedFuture(0L);
     }
 

@@ -4,6 +4,7 @@
 -- KEYS[2]  queue LIST
 -- KEYS[3]  waiter key prefix
 -- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- Returns {1 if a hold was dropped else 0, message}. If the lock is free afterwards, it is handed
 -- over to the first live waiter (message: what was published, "" if nothing); the order of the
@@ -15,6 +16,6 @@ local dropped = redis.call('HDEL', lock, holder)
 local message
 if redis.call('EXISTS', lock) == 0 then
   local _
-  _, message = hand_over(lock, queue, prefix, KEYS[4], nil)
+  _, message = hand_over(lock, queue, prefix, KEYS[4], KEYS[5], nil)
 end
 return {dropped, message or ''}

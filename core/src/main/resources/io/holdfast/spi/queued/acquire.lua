@@ -3,33 +3,37 @@
 -- KEYS[2]  queue LIST of waiting holder ids (see queue.lua)
 -- KEYS[3]  waiter key prefix (waiter keys are this .. holder id; same hash tag as the lock)
 -- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
--- ARGV[3]  "reenter" or "reenter-kept" (see reenter in hash-hold.lua); "join" (the first attempt of a caller that waits if busy: join the queue);
---          "wait" (a later one: refresh its place; a hand-over may have granted it already);
---          "try" (never joins the queue)
+-- ARGV[3]  "reenter" or "reenter-kept" (see reenter in hash-hold.lua); "join" (the first attempt of
+--          a caller that waits if busy: join the queue); "wait" (a later one: refresh its place; a
+--          hand-over may have granted it already); "try" (never joins the queue)
 -- ARGV[4]  waiter timeout in ms (patience): a waiter not renewed for this long counts as dead
--- ARGV[5]  "join"/"wait" only: "<lease>:<acquisition id>": the lease a release may hand the lock over
---          with ("0": wake me instead), and which acquisition of this holder waits
+-- ARGV[5]  "join"/"wait": "<lease>:<acquisition id>": the lease a release may hand the lock over
+--          with ("0": wake me instead), and which acquisition of this holder waits;
+--          "reenter"/"reenter-kept": the hold count after the re-entry
 -- ARGV[6]  "fair": a free lock is mine only if no live waiter is queued before me; "barge": a
 --          free lock is mine whoever waits
--- Returns {code, value}:
+-- Returns {code, value[, 0, placement]}:
 --   {1, token}  acquired: the lock was free (and, "fair", no live waiter before this holder), or
---               it had been handed over to this holder already; token = server time in µs, the
---               fencing token
+--               it had been handed over to this holder already; token: see fencing-token.lua
 --   {2, count}  re-entered; count = the new hold count
---   {0, ms}     busy ("join", "wait": now queued); ms = when to look again at the latest: the holder's
---               remaining lease, but no later than one waiter timeout (a dead waiter the lock
---               was handed over to holds it no longer, and its expiry publishes nothing), or 0 to
---               look again at once
+--   {0, ms, 0, placement}  busy ("join", "wait": now queued, waiting with `placement`, the value of
+--               its waiter key, see queue.lua); ms = when to look again at the latest: the holder's
+--               remaining lease, but no later than one waiter timeout (a dead waiter the lock was
+--               handed over to holds it no longer, and its expiry publishes nothing), or 0 to look
+--               again at once
 --   {-1, 0}     "reenter", but the holder's hold is no longer there (lost)
+-- Run twice (a re-sent command), it does what one run would: a hold granted by the first run is
+-- found and granted again; a re-entry sets the same count.
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
-local lock, queue, prefix, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local lock, queue, prefix, channel, token_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local holder, lease, mode, patience = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 
 if mode == 'reenter' or mode == 'reenter-kept' then
-  return reenter(lock, holder, lease, mode)
+  return reenter(lock, holder, ARGV[5], lease, mode)
 end
 
 local pttl = redis.call('PTTL', lock)
@@ -38,31 +42,44 @@ if pttl == -2 and ARGV[6] == 'barge' then
   if mode == 'wait' then
     redis.call('DEL', prefix .. holder) -- queued: its entry is skipped when it comes to the head
   end
-  return grant(lock, holder, lease)
+  return grant(lock, holder, lease, token_key)
 elseif pttl == -2 then
   -- free: mine if no live waiter is before me; else the first live one gets it now
-  local turn = hand_over(lock, queue, prefix, channel, holder)
+  local turn = hand_over(lock, queue, prefix, channel, token_key, holder)
   if turn == 'me' or turn == 'empty' then
-    return grant(lock, holder, lease)
+    return grant(lock, holder, lease, token_key)
   end
   -- 'given': someone else holds it now; 'more': 100 dead waiters dropped, look again at once
   look_again_now = turn == 'more'
   pttl = redis.call('PTTL', lock)
-elseif mode ~= 'join' and redis.call('HEXISTS', lock, holder) == 1 then
-  -- handed over to this holder (its message is on the way or was lost), or left over from its
-  -- lost hold: start again at one level. A first waiting attempt cannot have been handed over
-  -- (it was not queued); a hold left over from a failed earlier acquisition, which the engine
-  -- undoes at once anyway, is found by its next attempt
+elseif redis.call('HEXISTS', lock, holder) == 1 then
+  -- handed over to this holder (its message is on the way or was lost), granted by an earlier run
+  -- of this very command (re-sent after a reconnect), or left over from its lost hold: start again
+  -- at one level
   redis.call('DEL', prefix .. holder)
-  return grant(lock, holder, lease)
+  return grant(lock, holder, lease, token_key)
 end
 
+-- busy: a lock hash of this kind has one field, a holder id ("<client>:<thread>" or "<client>:o<owner>"),
+-- whose value is a hold count;
+-- the read-write lock of the same name (a 'mode' field) is another kind's hold: busy as well.
+-- Anything else is somebody else's data: an error, never a wait that cannot end
+if pttl ~= -2 and redis.call('HEXISTS', lock, 'mode') == 0 then
+  local n = redis.call('HLEN', lock)
+  local field = n == 1 and redis.call('HKEYS', lock)[1] or ('(' .. n .. ' fields)')
+  if not string.match(field, '^.+:o?%-?%d+$') or not string.match(redis.call('HGET', lock, field) or '', '^%d+$') then
+    return redis.error_reply('WRONGTYPE the lock key holds a hash that is not a Holdfast lock (field '
+        .. field .. '); nothing was changed')
+  end
+end
+
+local placement = 0
 if mode == 'join' or mode == 'wait' then
-  join(queue, prefix, holder, ARGV[5], patience)
+  placement = join(queue, prefix, holder, ARGV[5], patience)
 end
 if look_again_now then
   pttl = 0
 elseif pttl < 0 or pttl > patience then
   pttl = patience
 end
-return {0, pttl}
+return {0, pttl, 0, placement}

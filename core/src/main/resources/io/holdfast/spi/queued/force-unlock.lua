@@ -4,6 +4,7 @@
 -- KEYS[2]  queue LIST
 -- KEYS[3]  waiter key prefix
 -- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- Returns {1 if it was held (then it is handed over to the first live waiter) else 0, message}:
 -- the message published ("" if nothing), so the calling client can act on it for its own waiters.
 -- A key of another type (somebody else's value) is left as it is: a WRONGTYPE error reply. A hold
@@ -19,5 +20,5 @@ end
 if redis.call('DEL', KEYS[1]) == 0 then
   return {0, ''}
 end
-local _, message = hand_over(KEYS[1], KEYS[2], KEYS[3], KEYS[4], nil)
+local _, message = hand_over(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], nil)
 return {1, message or ''}

@@ -3,18 +3,21 @@
 -- KEYS[2]  queue LIST
 -- KEYS[3]  waiter key prefix
 -- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
--- ARGV[2]  "last" (the client's last level: the whole hold goes) or "one"
+-- ARGV[2]  the levels the holder keeps (the client's count - 1); "0": its last level, the whole
+--          hold goes
 -- Returns {levels left, message}: 0 = the lock was freed and handed over to the first live
--- waiter (or that waiter woken), nobody else; -1 = the holder has no hold here (lease expired or
--- force-unlocked), nothing was changed. The message is what was published ("" if nothing), so
--- the releasing client can act on it for its own waiters at once.
+-- waiter (or that waiter woken), nobody else; -1 = the holder has no hold here (lease expired,
+-- force-unlocked, or a first run of this same command already released the last level), nothing
+-- was changed. The message is what was published ("" if nothing), so the releasing client can act
+-- on it for its own waiters at once. Run twice, it does what one run would (see hash-hold.lua).
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
 local left = release_level(KEYS[1], ARGV[1], ARGV[2])
 local message
 if left == 0 then
   local _
-  _, message = hand_over(KEYS[1], KEYS[2], KEYS[3], KEYS[4], nil)
+  _, message = hand_over(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], nil)
 end
 return {left, message or ''}

@@ -1,0 +1,18 @@
+-- Fragment (see Script, "Fragments"): the fencing token, one rule for every lock kind.
+-- A token is max(server time in microseconds, the last token issued in the lock's slot + 1). The
+-- last one is kept in the token key of the lock's Cluster slot (passed in KEYS, see
+-- LockKeys#tokenKey): one key per slot that ever held a lock (at most 16,384 per key prefix), with
+-- no expiry, so tokens grow strictly per lock name across the times the lock is free as well, and
+-- no key is left behind per lock name. They can go backwards only if the server loses that key (a
+-- restart without persistence, a failover to a replica that missed the write) while its clock
+-- also stands behind the last token. Defines functions only.
+
+-- The next token, as a decimal string (Lua would write a number this large with an exponent).
+local function next_token(token_key)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local last = tonumber(redis.call('GET', token_key)) or 0
+  local token = string.format('%d', math.max(now, last + 1))
+  redis.call('SET', token_key, token)
+  return token
+end
