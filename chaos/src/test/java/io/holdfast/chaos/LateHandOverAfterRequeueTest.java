@@ -27,6 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * H's pub/sub link is held back towards H; O unlocks, which hands the lock to H; H's hand-over
  * lease runs out unconfirmed; X takes the lock; H's timed retry finds X and joins the queue
  * again; then the held-back message reaches H. H's tryLock must not return true while X holds.
+ *
+ * <p>On {@code 4c02a12} (before the fix), 3 of 3 runs, default and fair lock: H's tryLock returns
+ * true while X holds the lock.
  */
 class LateHandOverAfterRequeueTest {
 
