@@ -1,4 +1,4 @@
-package io.holdfast.client;
+package io.holdfast.demo;
 
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;

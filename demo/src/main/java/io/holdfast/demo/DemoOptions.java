@@ -1,4 +1,4 @@
-package io.holdfast.client;
+package io.holdfast.demo;
 
 /**
  * Options of the demo, from the command line and {@code REDIS_URL}.

@@ -1,5 +1,6 @@
-package io.holdfast.client;
+package io.holdfast.demo;
 
+import io.lettuce.core.RedisConnectionException;
 import java.util.Arrays;
 
 /**
@@ -18,7 +19,7 @@ public final class Main {
         String command = args.length == 0 ? "demo" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
-            case "demo" -> System.exit(SeckillDemo.run(DemoOptions.parse(rest)));
+            case "demo" -> System.exit(demo(rest));
             case "help", "--help", "-h" -> usage();
             default -> {
                 System.err.println("unknown command: " + command);
@@ -26,6 +27,35 @@ public final class Main {
                 System.exit(2);
             }
         }
+    }
+
+    private static int demo(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            usage();
+            return 0;
+        }
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("holdfast demo: " + e.getMessage() + " (see ./holdfast demo --help)");
+            return 2;
+        }
+        try {
+            return SeckillDemo.run(options);
+        } catch (RedisConnectionException e) {
+            System.err.println("holdfast demo: cannot connect to Redis at " + options.redisUri() + ": "
+                    + rootMessage(e));
+            return 1;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     private static void usage() {
