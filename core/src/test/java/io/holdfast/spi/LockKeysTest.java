@@ -1,0 +1,35 @@
+package io.holdfast.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.Test;
+
+class LockKeysTest {
+
+    @Test
+    void tokenKey_isInTheLocksSlot_andSharedByEveryLockOfThatSlot() {
+        for (String name : new String[] {"orders:42", "a", "{tagged}:name", "ünïcode", "x".repeat(300)}) {
+            LockKeys keys = LockKeys.of("holdfast:", name);
+            assertThat(SlotHash.getSlot(keys.tokenKey())).as(name).isEqualTo(SlotHash.getSlot(keys.key()));
+            assertThat(keys.tokenKey()).matches("holdfast:\\{[0-9a-z]+}:token");
+        }
+        // two names of one slot share one token key: keys grow with slots, never with names
+        LockKeys a = LockKeys.of("p:", "{same}one");
+        LockKeys b = LockKeys.of("p:", "{same}two");
+        assertThat(a.tokenKey()).isEqualTo(b.tokenKey());
+    }
+
+    @Test
+    void slotTags_coverEverySlot() {
+        for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
+            assertThat(SlotHash.getSlot(SlotTags.of(slot))).isEqualTo(slot);
+        }
+    }
+
+    @Test
+    void aTaggedNameEndingWithTheTokenSuffix_isRefused() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> LockKeys.of("holdfast:", "{a}:token"));
+    }
+}
