@@ -11,6 +11,7 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Injects one fault at a time, with random type, target and timing from one {@link Random}, and
- * records each as a {@link FaultWindow} that lasts as long as its effect can: until the fault is
+ * records each as a {@link FaultWindow}. Types come in rounds: every type once per round, in a
+ * shuffled order, so even a short run injects each. A window lasts as long as the fault's effect can: until the fault is
  * lifted plus the longest lease a worker can hold ({@link #EFFECT}), because a holder that was cut
  * off keeps the lock on the server until its lease runs out. Between two faults the system runs
- * 1–3 s undisturbed. Faults are timed with plain waits: they are the workload's schedule, not a
+ * 0.5–2 s undisturbed; a fault lasts 0.2–3.2 s. Faults are timed with plain waits: they are the workload's schedule, not a
  * synchronisation. The exact timing of a fault relative to the workers is not reproducible; the
  * sequence of fault types, targets and durations is.
  */
@@ -39,6 +41,7 @@ final class FaultScheduler {
     private final List<WorkerSlot> slots;
     private final RedisServer server;
     private final List<FaultWindow> windows = new ArrayList<>();
+    private final List<FaultType> round = new ArrayList<>();
     private final Map<FaultType, Integer> counts = new EnumMap<>(FaultType.class);
 
     FaultScheduler(long seed, List<FaultType> types, List<WorkerSlot> slots, RedisServer server) {
@@ -62,13 +65,17 @@ final class FaultScheduler {
 
     /** Injects the next fault (if at least {@code 6 s} of the run are left) and waits the quiet gap after it. */
     void next(long deadline) {
-        pause(1000 + random.nextInt(2000));
+        pause(500 + random.nextInt(1500));
         if (deadline - System.nanoTime() < TimeUnit.SECONDS.toNanos(6)) {
             return;
         }
-        FaultType type = types.get(random.nextInt(types.size()));
+        if (round.isEmpty()) {
+            round.addAll(types);
+            Collections.shuffle(round, random);
+        }
+        FaultType type = round.remove(round.size() - 1);
         WorkerSlot slot = slots.get(random.nextInt(slots.size()));
-        long ms = 300 + random.nextInt(4000);
+        long ms = 200 + random.nextInt(3000);
         long start = System.nanoTime();
         String detail = inject(type, slot, ms);
         if (detail == null) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param rawHistory where the merged raw history was kept (only on a finding), or {@code null}
  */
 public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult result, Map<FaultType, Integer> faults,
-                         List<String> leakedKeys, Path rawHistory) {
+                         List<String> leakedKeys, List<String> toleratedKeys, Path rawHistory) {
 
     /** Whether anything was found: a safety violation, an unexpected exception, or a leaked key. */
     public boolean hasFindings() {
@@ -34,6 +34,7 @@ public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult re
         row(md, "unreported losses", result.unreportedLosses().size());
         row(md, "unexpected exceptions", result.unexpectedErrors());
         row(md, "leaked keys", leakedKeys.size());
+        row(md, "keys left but tolerated (bounded: one rw turn key per name, with a TTL)", toleratedKeys.size());
         row(md, "holds exempt (spanned a Redis restart)", result.exemptHolds());
         row(md, "longest free-lock-unclaimed gap (outside faults)",
                 String.format("%.1f ms (%s)", result.longestUnclaimedGapNanos() / 1e6, result.longestGap()));
@@ -42,6 +43,7 @@ public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult re
         section(md, "Token violations", result.tokenViolations());
         section(md, "Unreported losses", result.unreportedLosses());
         section(md, "Leaked keys", leakedKeys);
+        section(md, "Tolerated keys", toleratedKeys);
         return md.toString();
     }
 
