@@ -78,17 +78,32 @@ final class AsyncCycle {
         worker.recordHold(owner, lease, role, start, end, believedUntil, outcome, lostAt);
     }
 
+    /** Releases one level, retrying like {@code BlockingCycle} after Redis was unreachable or slow. */
     private String unlockOnce(String where) throws InterruptedException {
-        try {
-            await(lock.unlockAsync(ownerToken));
-            return Hold.OK;
-        } catch (Failure f) {
-            if (f.getCause() instanceof LockLostException) {
-                return Hold.LOST;
+        String first = null;
+        for (int attempt = 0; attempt <= ChaosWorker.UNLOCK_RETRIES; attempt++) {
+            try {
+                await(lock.unlockAsync(ownerToken));
+                return first == null ? Hold.OK : first;
+            } catch (Failure f) {
+                Throwable cause = f.getCause();
+                if (cause instanceof LockLostException) {
+                    return Hold.LOST;
+                }
+                if (cause instanceof IllegalMonitorStateException && first != null) {
+                    return first;
+                }
+                record(where, f);
+                if (!ChaosWorker.expected(cause)) {
+                    return "FAIL:" + cause.getClass().getSimpleName();
+                }
+                if (first == null) {
+                    first = "FAIL:" + cause.getClass().getSimpleName();
+                }
+                ChaosWorker.backOff();
             }
-            record(where, f);
-            return "FAIL:" + f.getCause().getClass().getSimpleName();
         }
+        return first;
     }
 
     private void record(String where, Failure f) {

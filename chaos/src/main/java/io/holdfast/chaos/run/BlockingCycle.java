@@ -85,16 +85,39 @@ final class BlockingCycle {
         worker.recordHold(owner, lease, role, start, end, believedUntil, outcome, lostAt);
     }
 
+    /**
+     * Releases one level. An unlock that failed with Redis unreachable or slow is retried (up to
+     * {@link ChaosWorker#UNLOCK_RETRIES} times), so that the thread does not keep a stale hold into its
+     * next cycle; a retry may find the level already released ({@code IllegalMonitorStateException}),
+     * which is expected after a failure whose command did reach the server. Returns the first
+     * attempt's outcome, or {@link Hold#LOST} if any attempt reported the loss.
+     */
     private String unlockOnce(String where) {
-        try {
-            lock.unlock();
-            return Hold.OK;
-        } catch (LockLostException e) {
-            return Hold.LOST;
-        } catch (RuntimeException e) {
-            record(where, e);
-            return "FAIL:" + e.getClass().getSimpleName();
+        String first = null;
+        for (int attempt = 0; attempt <= ChaosWorker.UNLOCK_RETRIES; attempt++) {
+            try {
+                lock.unlock();
+                return first == null ? Hold.OK : first;
+            } catch (LockLostException e) {
+                return Hold.LOST;
+            } catch (IllegalMonitorStateException e) {
+                if (first == null) {
+                    worker.error(owner, where, e);
+                    return "FAIL:" + e.getClass().getSimpleName();
+                }
+                return first;
+            } catch (RuntimeException e) {
+                record(where, e);
+                if (!ChaosWorker.expected(e)) {
+                    return "FAIL:" + e.getClass().getSimpleName();
+                }
+                if (first == null) {
+                    first = "FAIL:" + e.getClass().getSimpleName();
+                }
+                ChaosWorker.backOff();
+            }
         }
+        return first;
     }
 
     private void record(String where, RuntimeException e) {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +37,9 @@ public final class ChaosWorker {
     static final Duration WATCHDOG_LEASE = Duration.ofSeconds(2);
     /** The longest explicit lease the workload asks for. */
     static final long MAX_EXPLICIT_LEASE_MS = 1500;
+
+    /** How often a failed unlock is retried before the worker moves on. */
+    static final int UNLOCK_RETRIES = 10;
 
     private final Holdfast holdfast;
     private final HistoryWriter history;
@@ -157,7 +159,8 @@ public final class ChaosWorker {
         return r < 70 ? random.nextInt(5) : r < 95 ? 5 + random.nextInt(45) : 100 + random.nextInt(300);
     }
 
-    static Optional<Lease> none() {
-        return Optional.empty();
+    /** Paces a retry after Redis was unreachable: 200 ms. */
+    static void backOff() {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
     }
 }
