@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *     above every earlier write). A hold that was never believed valid (its reply came after its
  *     lease) is only checked as the earlier side.
  * <li><b>unreported loss</b>: a hold during whose real interval {@code [start, end]} a conflicting
- *     hold started must have been told (whenLost, or unlock threw LockLostException).
+ *     hold started must have been told (whenLost, or unlock threw LockLostException); listed once
+ *     per overtaken hold, saying whether the other grant came past the holder's own deadline.
  * <li><b>liveness</b>: the longest gap, outside every fault window, between the end of all holds
  *     of a name and its next grant while some waiter of the name waited through the whole gap.
  * </ul>
@@ -80,6 +81,7 @@ public final class HistoryChecker {
                                    List<String> unreported) {
         for (int i = 0; i < holds.size(); i++) {
             Hold a = holds.get(i);
+            boolean silent = false;
             for (int j = i + 1; j < holds.size() && holds.get(j).start() <= a.end(); j++) {
                 Hold b = holds.get(j);
                 if (!a.conflictsWith(b)) {
@@ -91,9 +93,12 @@ public final class HistoryChecker {
                     add(overlaps, "overlap of " + ms(Math.min(a.believedEnd(), b.believedEnd()) - b.start()) + ": "
                             + a.who() + span(a) + " and " + b.who() + span(b));
                 }
-                if (!a.lossReported() && !spansRestart(a, restarts)) {
+                if (!silent && !a.lossReported() && !spansRestart(a, restarts)) {
+                    silent = true;
                     add(unreported, a.who() + span(a) + " was never told it lost the lock, but " + b.who()
-                            + " got it " + ms(b.start() - a.start()) + " after its start");
+                            + " got it " + ms(b.start() - a.start()) + " after its start ("
+                            + (b.start() >= a.believedEnd() ? "past the holder's own deadline" : "while it believed its lease valid")
+                            + ")");
                 }
             }
         }

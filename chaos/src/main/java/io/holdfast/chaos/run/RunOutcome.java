@@ -31,7 +31,7 @@ public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult re
         row(md, "faults injected", faults);
         row(md, "overlaps", result.overlaps().size());
         row(md, "token violations", result.tokenViolations().size());
-        row(md, "unreported losses", result.unreportedLosses().size());
+        row(md, "unreported losses (overtaken holds never told)", result.unreportedLosses().size());
         row(md, "unexpected exceptions", result.unexpectedErrors());
         row(md, "leaked keys", leakedKeys.size());
         row(md, "keys left but tolerated (bounded: one rw turn key per name, with a TTL)", toleratedKeys.size());
