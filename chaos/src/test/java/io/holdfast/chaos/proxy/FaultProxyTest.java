@@ -145,6 +145,46 @@ class FaultProxyTest {
         }
     }
 
+    /**
+     * What Lettuce 7.7's {@code ClientOptions.replayFilter} does: it is consulted only for commands
+     * written while disconnected, never for commands in flight when the connection drops. Those
+     * are re-sent after the reconnect whatever the filter says, so the INCR runs twice.
+     */
+    @Test
+    void dropReplyTo_aReplayFilterDoesNotStopTheResendOfACommandInFlight() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        client.setOptions(ClientOptions.builder().autoReconnect(true).replayFilter(cmd -> {
+            asked.add(cmd.getType().toString());
+            return true;
+        }).build());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            proxy.links().get(0).dropReplyTo(cmd -> cmd.name().equals("INCR"), 1);
+            assertThat(c.async().incr("n").get(5, TimeUnit.SECONDS)).isEqualTo(2L);
+            assertThat(asked).isEmpty();
+        }
+    }
+
+    /**
+     * A command written while disconnected and matched by the replay filter is dropped from the
+     * buffer: it never runs, and nothing completes it (only a command timeout, if enabled, would).
+     */
+    @Test
+    void aReplayFilter_dropsACommandWrittenWhileDisconnected() {
+        client.setOptions(ClientOptions.builder().autoReconnect(true).replayFilter(cmd -> true).build());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            proxy.blackholeAll(true);
+            proxy.resetAll();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !c.isOpen());
+            RedisFuture<Long> incr = c.async().incr("n");
+            proxy.clearFaults();
+            proxy.resetAll(); // the reconnect stuck in its handshake starts again, now without faults
+            await().atMost(Duration.ofSeconds(10)).until(c::isOpen);
+            assertThat(c.sync().ping()).isEqualTo("PONG");
+            assertThat(incr.isDone()).as("neither completed, failed nor cancelled").isFalse();
+            assertThat(redis.commands().get("n")).isNull();
+        }
+    }
+
     @Test
     void pubSubLink_isRecognisedAndItsMessagesCanBeHeldBack() {
         List<String> received = new CopyOnWriteArrayList<>();
