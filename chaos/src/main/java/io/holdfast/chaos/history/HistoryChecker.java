@@ -1,0 +1,176 @@
+package io.holdfast.chaos.history;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a merged {@link History} against the promises of the failure model, per lock name:
+ * <ul>
+ * <li><b>overlap</b>: two conflicting holds (X/F against any hold of the same name; W against any
+ *     hold of the rw name) whose believed-valid intervals {@code [start, believedEnd]} intersect.
+ *     Holds that span a {@link FaultWindow#REDIS_RESTART} are exempt (the server forgot them; the
+ *     failure model does not cover it) but must be reported lost.
+ * <li><b>token order</b>: a hold that was believed valid when it started has a fencing token
+ *     greater than every conflicting hold of the name that ended before it started (for exclusive
+ *     locks: strictly increasing in grant order; for rw: a write above every earlier hold, a read
+ *     above every earlier write). A hold that was never believed valid (its reply came after its
+ *     lease) is only checked as the earlier side.
+ * <li><b>unreported loss</b>: a hold during whose real interval {@code [start, end]} a conflicting
+ *     hold started must have been told (whenLost, or unlock threw LockLostException); listed once
+ *     per overtaken hold, saying whether the other grant came past the holder's own deadline.
+ * <li><b>liveness</b>: the longest gap, outside every fault window, between the end of all holds
+ *     of a name and its next grant while some waiter of the name waited through the whole gap.
+ * </ul>
+ * Holds of one owner never conflict with each other (a nested or downgraded hold is its own).
+ */
+public final class HistoryChecker {
+
+    private static final int MAX_LINES = 10_000;
+
+    private HistoryChecker() {
+    }
+
+    /** Checks {@code history}; never throws on a finding. */
+    public static CheckResult check(History history) {
+        List<String> overlaps = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        List<String> unreported = new ArrayList<>();
+        long[] longest = {0};
+        String[] where = {"-"};
+        int[] exempt = {0};
+        Map<String, List<Hold>> byName = history.holds.stream()
+                .collect(Collectors.groupingBy(Hold::lock, TreeMap::new, Collectors.toList()));
+        Map<String, List<Wait>> waitsByName = history.waits.stream().collect(Collectors.groupingBy(Wait::lock));
+        List<FaultWindow> restarts = history.faults.stream()
+                .filter(f -> f.type().equals(FaultWindow.REDIS_RESTART)).toList();
+        byName.forEach((name, holds) -> {
+            holds.sort(Comparator.comparingLong(Hold::start));
+            for (Hold h : holds) {
+                if (spansRestart(h, restarts)) {
+                    exempt[0]++;
+                    if (!h.lossReported()) {
+                        add(unreported, "held across a Redis restart, never told: " + h.who() + span(h));
+                    }
+                }
+            }
+            checkPairs(holds, restarts, overlaps, unreported);
+            checkTokens(holds, tokens);
+            long[] gap = longestGap(holds, waitsByName.getOrDefault(name, List.of()), history.faults);
+            if (gap[0] > longest[0]) {
+                longest[0] = gap[0];
+                where[0] = name + " from " + gap[1] + " to " + (gap[1] + gap[0]);
+            }
+        });
+        Map<String, Integer> errors = new TreeMap<>();
+        history.errors.forEach(e -> errors.merge(e.where() + ": " + e.type(), 1, Integer::sum));
+        Map<Character, Integer> roles = new TreeMap<>();
+        history.holds.forEach(h -> roles.merge(h.role(), 1, Integer::sum));
+        return new CheckResult(overlaps, tokens, unreported, errors, longest[0], where[0], roles, exempt[0]);
+    }
+
+    private static boolean spansRestart(Hold h, List<FaultWindow> restarts) {
+        return restarts.stream().anyMatch(r -> r.overlaps(h.start(), h.end()));
+    }
+
+    /** Overlap and unreported-loss checks over every pair whose real intervals intersect (sorted by start). */
+    private static void checkPairs(List<Hold> holds, List<FaultWindow> restarts, List<String> overlaps,
+                                   List<String> unreported) {
+        for (int i = 0; i < holds.size(); i++) {
+            Hold a = holds.get(i);
+            boolean silent = false;
+            for (int j = i + 1; j < holds.size() && holds.get(j).start() <= a.end(); j++) {
+                Hold b = holds.get(j);
+                if (!a.conflictsWith(b)) {
+                    continue;
+                }
+                // b started while a still ran its critical section
+                if (b.start() < a.believedEnd() && a.start() < b.believedEnd()
+                        && !spansRestart(a, restarts) && !spansRestart(b, restarts)) {
+                    add(overlaps, "overlap of " + ms(Math.min(a.believedEnd(), b.believedEnd()) - b.start()) + ": "
+                            + a.who() + span(a) + " and " + b.who() + span(b));
+                }
+                if (!silent && !a.lossReported() && !spansRestart(a, restarts)) {
+                    silent = true;
+                    add(unreported, a.who() + span(a) + " was never told it lost the lock, but " + b.who()
+                            + " got it " + ms(b.start() - a.start()) + " after its start ("
+                            + (b.start() >= a.believedEnd() ? "past the holder's own deadline" : "while it believed its lease valid")
+                            + ")");
+                }
+            }
+        }
+    }
+
+    /** Every hold believed valid at its start has a token above every conflicting hold that ended before it. */
+    private static void checkTokens(List<Hold> byStart, List<String> violations) {
+        List<Hold> byEnd = new ArrayList<>(byStart);
+        byEnd.sort(Comparator.comparingLong(Hold::end));
+        int next = 0;
+        Hold maxAny = null;
+        Hold maxExclusive = null;
+        for (Hold h : byStart) {
+            while (next < byEnd.size() && byEnd.get(next).end() < h.start()) {
+                Hold e = byEnd.get(next++);
+                if (maxAny == null || e.token() > maxAny.token()) {
+                    maxAny = e;
+                }
+                if (e.exclusive() && (maxExclusive == null || e.token() > maxExclusive.token())) {
+                    maxExclusive = e;
+                }
+            }
+            if (h.believedUntil() <= h.start()) {
+                continue;
+            }
+            Hold bound = h.exclusive() ? maxAny : maxExclusive;
+            if (bound != null && h.token() <= bound.token()) {
+                add(violations, h.who() + span(h) + " is not above " + bound.who() + span(bound)
+                        + ", which ended before it started");
+            }
+        }
+    }
+
+    /** {length, start} of the longest free gap a waiter waited through, outside fault windows. */
+    private static long[] longestGap(List<Hold> byStart, List<Wait> waits, List<FaultWindow> faults) {
+        List<Wait> waitsByStart = new ArrayList<>(waits);
+        waitsByStart.sort(Comparator.comparingLong(Wait::start));
+        int nextWait = 0;
+        long waitedUntil = Long.MIN_VALUE;
+        long[] best = {0, 0};
+        long busyUntil = Long.MIN_VALUE;
+        for (Hold h : byStart) {
+            if (busyUntil != Long.MIN_VALUE && h.start() > busyUntil) {
+                long from = busyUntil;
+                long to = h.start();
+                while (nextWait < waitsByStart.size() && waitsByStart.get(nextWait).start() <= from) {
+                    waitedUntil = Math.max(waitedUntil, waitsByStart.get(nextWait++).end());
+                }
+                if (waitedUntil >= to && to - from > best[0] && faults.stream().noneMatch(f -> f.overlaps(from, to))) {
+                    best[0] = to - from;
+                    best[1] = from;
+                }
+            }
+            busyUntil = Math.max(busyUntil, h.end());
+        }
+        return best;
+    }
+
+    private static void add(List<String> list, String line) {
+        if (list.size() < MAX_LINES) {
+            list.add(line);
+        } else if (list.size() == MAX_LINES) {
+            list.add("... (more not listed)");
+        }
+    }
+
+    private static String span(Hold h) {
+        return " [" + h.start() + ", end +" + ms(h.end() - h.start()) + ", believed +" + ms(h.believedEnd() - h.start())
+                + ", " + h.outcome() + (h.lostAt() >= 0 ? ", lost +" + ms(h.lostAt() - h.start()) : "") + "]";
+    }
+
+    static String ms(long nanos) {
+        return String.format("%.1f ms", nanos / 1e6);
+    }
+}

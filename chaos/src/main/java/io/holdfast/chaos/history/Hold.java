@@ -1,0 +1,69 @@
+package io.holdfast.chaos.history;
+
+/**
+ * One hold of a lock, from the acquire that returned to the {@code unlock()} that ended it (the
+ * outermost level, for nested holds).
+ *
+ * @param pid process id of the holder's JVM
+ * @param owner the holder inside its process (thread or async owner token), unique per process
+ * @param lock the lock name
+ * @param role {@code X} exclusive (default lock), {@code F} fair, {@code R} read, {@code W} write
+ * @param token the fencing token of the hold
+ * @param start {@code nanoTime} right after the acquire returned
+ * @param end {@code nanoTime} right before the (outermost) {@code unlock()} was called
+ * @param believedUntil {@code Lease.validUntilNanos()} read right before that unlock: the holder's
+ *     own belief of how long its hold was valid
+ * @param outcome how the hold ended: {@link #OK}, {@link #LOST} (unlock threw
+ *     {@code LockLostException}) or {@code FAIL:<exception type>}
+ * @param lostAt {@code nanoTime} at which {@code Lease.whenLost()} completed, {@code -1} if never
+ *     (before the history was written)
+ */
+public record Hold(long pid, String owner, String lock, char role, long token, long start, long end,
+                   long believedUntil, String outcome, long lostAt) {
+
+    /** Unlock returned normally. */
+    public static final String OK = "OK";
+    /** Unlock threw {@code LockLostException}. */
+    public static final String LOST = "LOST";
+
+    static Hold of(String[] w) {
+        return new Hold(Long.parseLong(w[1]), w[2], w[3], w[4].charAt(0), Long.parseLong(w[5]), Long.parseLong(w[6]),
+                Long.parseLong(w[7]), Long.parseLong(w[8]), w[9], Long.parseLong(w[10]));
+    }
+
+    /** The history line of this hold. */
+    public String line() {
+        return "HOLD " + pid + " " + owner + " " + lock + " " + role + " " + token + " " + start + " " + end + " "
+                + believedUntil + " " + outcome + " " + lostAt;
+    }
+
+    /** The holder and lock, for reports: {@code pid/owner lock role token}. */
+    public String who() {
+        return pid + "/" + owner + " " + lock + " " + role + " token " + token;
+    }
+
+    /** Whether this hold excludes every other hold of its lock ({@code X}, {@code F}, {@code W}). */
+    public boolean exclusive() {
+        return role != 'R';
+    }
+
+    /** Whether two holds of the same lock may not be held at once (at least one is exclusive). */
+    public boolean conflictsWith(Hold other) {
+        return lock.equals(other.lock) && (exclusive() || other.exclusive())
+                && !(pid == other.pid && owner.equals(other.owner));
+    }
+
+    /**
+     * The end of the interval in which the holder believed its hold valid:
+     * {@code min(end, believedUntil, lostAt)}.
+     */
+    public long believedEnd() {
+        long e = Math.min(end, believedUntil);
+        return lostAt >= 0 ? Math.min(e, lostAt) : e;
+    }
+
+    /** Whether the holder was told its hold was lost (whenLost fired, or unlock threw LockLostException). */
+    public boolean lossReported() {
+        return lostAt >= 0 || LOST.equals(outcome);
+    }
+}

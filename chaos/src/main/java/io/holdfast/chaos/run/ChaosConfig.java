@@ -1,0 +1,49 @@
+package io.holdfast.chaos.run;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a chaos run does.
+ *
+ * @param seconds how long the workload runs
+ * @param seed seeds the fault schedule and every worker's choices
+ * @param processes worker child JVMs, each behind its own fault proxy
+ * @param threads threads per worker
+ * @param out the markdown report (the raw history is kept beside it only on a finding)
+ * @param faults the fault types to draw from
+ * @param command the command line to print in the report
+ */
+public record ChaosConfig(long seconds, long seed, int processes, int threads, Path out, List<FaultType> faults,
+                          String command) {
+
+    /** Reads {@code --minutes N | --seconds N, --seed S, --processes N, --threads N, --out FILE}. */
+    public static ChaosConfig parse(String[] args, String command) {
+        long seconds = 120;
+        long seed = System.nanoTime() % 1_000_000;
+        int processes = 3;
+        int threads = 4;
+        Path out = Path.of("chaos", "RESULTS.md");
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--minutes" -> seconds = 60 * Long.parseLong(value);
+                case "--seconds" -> seconds = Long.parseLong(value);
+                case "--seed" -> seed = Long.parseLong(value);
+                case "--processes" -> processes = Integer.parseInt(value);
+                case "--threads" -> threads = Integer.parseInt(value);
+                case "--out" -> out = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; use --minutes N | --seconds N, --seed S, --processes N, --threads N, --out FILE");
+            }
+            i++;
+        }
+        if (seconds < 1 || processes < 1 || threads < 1) {
+            throw new IllegalArgumentException("--seconds, --processes and --threads must be positive");
+        }
+        StringBuilder exact = new StringBuilder(command);
+        exact.append(" --seconds ").append(seconds).append(" --seed ").append(seed).append(" --processes ")
+                .append(processes).append(" --threads ").append(threads);
+        return new ChaosConfig(seconds, seed, processes, threads, out, List.of(FaultType.values()), exact.toString());
+    }
+}

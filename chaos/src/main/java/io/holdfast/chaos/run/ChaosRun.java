@@ -1,0 +1,144 @@
+package io.holdfast.chaos.run;
+
+import io.holdfast.chaos.history.CheckResult;
+import io.holdfast.chaos.history.Event;
+import io.holdfast.chaos.history.FaultWindow;
+import io.holdfast.chaos.history.History;
+import io.holdfast.chaos.history.HistoryChecker;
+import io.holdfast.chaos.proxy.FaultProxy;
+import io.holdfast.testkit.RedisServer;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * One chaos run: a throwaway {@code redis-server}, {@link ChaosConfig#processes()} worker JVMs each
+ * behind its own {@link FaultProxy}, the {@link FaultScheduler} until the time is up; then the
+ * workers finish, the run waits for every lease to run out, looks for keys left under the run's
+ * prefix, merges the histories and checks them. Prints a progress line every ~10 s.
+ */
+public final class ChaosRun {
+
+    private ChaosRun() {
+    }
+
+    /** Runs {@code config} and returns the outcome (the report is not written here). */
+    public static RunOutcome run(ChaosConfig config) {
+        Path dir = tempDir();
+        String prefix = "chaos:" + config.seed() + ":" + Long.toHexString(System.nanoTime()) + ":";
+        long began = System.nanoTime();
+        long deadline = began + TimeUnit.SECONDS.toNanos(config.seconds());
+        List<WorkerSlot> slots = new ArrayList<>();
+        try (RedisServer server = RedisServer.builder().arg("--enable-debug-command", "yes").start()) {
+            for (int i = 0; i < config.processes(); i++) {
+                WorkerSlot slot = new WorkerSlot(i, FaultProxy.start(server.host(), server.port()), dir, config,
+                        prefix, deadline);
+                slots.add(slot);
+                slot.start();
+            }
+            FaultScheduler faults = new FaultScheduler(config.seed(), config.faults(), slots, server);
+            long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (deadline - System.nanoTime() > 0) {
+                faults.next(deadline);
+                if (System.nanoTime() - nextProgress > 0) {
+                    System.out.printf("[%4d s] acquisitions %d, faults %d, unexpected exceptions %d%n",
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began),
+                            slots.stream().mapToLong(WorkerSlot::holds).sum(), faults.total(),
+                            slots.stream().mapToLong(WorkerSlot::unexpected).sum());
+                    nextProgress += TimeUnit.SECONDS.toNanos(10);
+                }
+            }
+            slots.forEach(s -> s.awaitDone(Duration.ofSeconds(90)));
+            List<String> left = leakedKeys(server, prefix);
+            List<String> tolerated = left.stream().filter(ChaosRun::tolerated).toList();
+            List<String> leaked = left.stream().filter(k -> !tolerated(k)).toList();
+            History history = new History();
+            List<Path> files = slots.stream().flatMap(s -> s.files().stream()).filter(Files::exists).toList();
+            files.forEach(history::addFile);
+            faults.windows().forEach(w -> history.add(new Event.FaultEvent(w)));
+            CheckResult result = HistoryChecker.check(history);
+            Path raw = null;
+            if (result.hasFindings() || !leaked.isEmpty()) {
+                raw = keepRaw(config, files, faults.windows());
+            }
+            return new RunOutcome(config, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began), result,
+                    faults.counts(), leaked, tolerated, raw);
+        } finally {
+            slots.forEach(WorkerSlot::close);
+        }
+    }
+
+    /**
+     * Keys left under {@code prefix} once every lease the workers could hold has run out (polled
+     * for up to 15 s: a fair waiter's place lasts its timeout, a lease its length).
+     */
+    private static List<String> leakedKeys(RedisServer server, String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                keys.clear();
+                keys.addAll(scan(server, prefix));
+                return keys.isEmpty();
+            });
+        } catch (ConditionTimeoutException e) {
+            // reported as leaked
+        }
+        return List.copyOf(keys);
+    }
+
+    /**
+     * Keys allowed to outlive the run's holds, a bounded set: one {@code {name}:turn} hash per
+     * read-write lock (the writer's turn, kept with its own TTL of tens of seconds).
+     */
+    static boolean tolerated(String keyDescription) {
+        return keyDescription.matches(".*\\}:turn \\(hash, pttl \\d+\\)");
+    }
+
+    private static List<String> scan(RedisServer server, String prefix) {
+        List<String> keys = new ArrayList<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = server.commands().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+            for (String key : page.getKeys()) {
+                long ttl = server.commands().pttl(key);
+                keys.add(key + " (" + server.commands().type(key) + ", pttl " + ttl + ")");
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return keys;
+    }
+
+    private static Path keepRaw(ChaosConfig config, List<Path> files, List<FaultWindow> windows) {
+        Path raw = config.out().resolveSibling("chaos-history-seed-" + config.seed() + ".txt");
+        try {
+            Files.createDirectories(raw.toAbsolutePath().getParent());
+            List<String> lines = new ArrayList<>();
+            windows.forEach(w -> lines.add(w.line()));
+            for (Path f : files) {
+                lines.addAll(Files.readAllLines(f));
+            }
+            Files.write(raw, lines);
+            return raw;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("holdfast-chaos-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

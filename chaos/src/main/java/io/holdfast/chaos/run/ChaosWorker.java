@@ -1,0 +1,166 @@
+package io.holdfast.chaos.run;
+
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.HoldfastTimeoutException;
+import io.holdfast.Lease;
+import io.holdfast.LockLostException;
+import io.holdfast.RLock;
+import io.holdfast.RedisUnavailableException;
+import io.holdfast.ReplicationException;
+import io.holdfast.chaos.history.Hold;
+import io.holdfast.chaos.history.Wait;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A chaos workload process (child JVM main). Arguments: redis URI (its own fault proxy), history
+ * file, seconds to run, threads, seed, key prefix. Each thread loops until the time is up: it picks
+ * a lock ({@link #NAMES}: three default, two fair, two read-write) and a style at random (seeded),
+ * acquires, runs a short critical section (sometimes longer than an explicit lease, on purpose),
+ * releases, and appends one {@code WAIT} and one {@code HOLD} line per acquisition to the history
+ * (see {@link io.holdfast.chaos.history.Event}). An exception outside the documented ones
+ * ({@code LockLostException} at unlock, {@code RedisUnavailableException},
+ * {@code HoldfastTimeoutException}, {@code ReplicationException}) is also written, as {@code ERR}.
+ * Prints {@code P <holds>} every 2 s and {@code done} at the end.
+ */
+public final class ChaosWorker {
+
+    /** Lock names of the workload; the first letter says the kind (x default, f fair, r read-write). */
+    static final List<String> NAMES = List.of("x0", "x1", "x2", "f0", "f1", "rw0", "rw1");
+    /** The watchdog lease of worker clients: short, so that faults bite in seconds. */
+    static final Duration WATCHDOG_LEASE = Duration.ofSeconds(2);
+    /** The longest explicit lease the workload asks for. */
+    static final long MAX_EXPLICIT_LEASE_MS = 1500;
+
+    /** How often a failed unlock is retried before the worker moves on. */
+    static final int UNLOCK_RETRIES = 10;
+
+    private final Holdfast holdfast;
+    private final HistoryWriter history;
+    private final long pid = ProcessHandle.current().pid();
+    private final long deadline;
+    private final AtomicLong holds = new AtomicLong();
+
+    private ChaosWorker(Holdfast holdfast, HistoryWriter history, long deadline) {
+        this.holdfast = holdfast;
+        this.history = history;
+        this.deadline = deadline;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String uri = args[0];
+        Path file = Path.of(args[1]);
+        long seconds = Long.parseLong(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        long seed = Long.parseLong(args[4]);
+        String prefix = args[5];
+        Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).keyPrefix(prefix)
+                .watchdogLease(WATCHDOG_LEASE).fairWaiterTimeout(Duration.ofSeconds(2))
+                .commandTimeout(Duration.ofSeconds(2)).build());
+        try (HistoryWriter history = new HistoryWriter(file)) {
+            ChaosWorker worker = new ChaosWorker(holdfast, history, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
+            System.out.println("ready");
+            List<Thread> all = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Random random = new Random(seed * 1_000_003L + t);
+                int index = t;
+                Thread thread = new Thread(() -> worker.loop(index, random), "chaos-worker-" + t);
+                thread.start();
+                all.add(thread);
+            }
+            while (all.stream().anyMatch(Thread::isAlive)) {
+                all.get(0).join(2000);
+                for (Thread t : all) {
+                    t.join(1);
+                }
+                System.out.println("P " + worker.holds.get());
+            }
+        } finally {
+            holdfast.close();
+        }
+        System.out.println("done");
+        System.exit(0);
+    }
+
+    private void loop(int thread, Random random) {
+        while (System.nanoTime() - deadline < 0) {
+            String name = NAMES.get(random.nextInt(NAMES.size()));
+            char role = switch (name.charAt(0)) {
+                case 'x' -> 'X';
+                case 'f' -> 'F';
+                default -> random.nextInt(3) == 0 ? 'W' : 'R';
+            };
+            RLock lock = switch (role) {
+                case 'X' -> holdfast.getLock(name);
+                case 'F' -> holdfast.getFairLock(name);
+                case 'W' -> holdfast.getReadWriteLock(name).writeLock();
+                default -> holdfast.getReadWriteLock(name).readLock();
+            };
+            try {
+                if (random.nextInt(5) == 0) {
+                    new AsyncCycle(this, lock, role, 1_000_000L + thread, random).run();
+                } else {
+                    new BlockingCycle(this, lock, role, "t" + thread, random).run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                error("t" + thread, "loop", e);
+            }
+        }
+    }
+
+    // --- recording, shared by the cycles ---
+
+    void recordWait(String owner, RLock lock, char role, long start, String outcome) {
+        history.write(new Wait(pid, owner, lock.getName(), role, start, System.nanoTime(), outcome).line());
+    }
+
+    void recordHold(String owner, Lease lease, char role, long start, long end, long believedUntil, String outcome,
+                    AtomicLong lostAt) {
+        holds.incrementAndGet();
+        history.write(new Hold(pid, owner, lease.lockName(), role, lease.fencingToken(), start, end, believedUntil,
+                outcome, lostAt.get()).line());
+    }
+
+    void error(String owner, String where, Throwable e) {
+        history.write("ERR " + pid + " " + owner + " " + where + " " + e.getClass().getName());
+        System.out.println("E " + where + " " + e.getClass().getName());
+        System.err.println("unexpected in " + where + ": " + e);
+        e.printStackTrace();
+    }
+
+    /** Whether {@code e} is one of the failures the API documents for an unreachable or slow Redis. */
+    static boolean expected(Throwable e) {
+        return e instanceof RedisUnavailableException || e instanceof HoldfastTimeoutException
+                || e instanceof ReplicationException;
+    }
+
+    /** Records the first {@code whenLost} completion of {@code lease} into a fresh cell. */
+    static AtomicLong watchLoss(Lease lease) {
+        AtomicLong lostAt = new AtomicLong(-1);
+        lease.whenLost().whenComplete((e, t) -> lostAt.compareAndSet(-1, System.nanoTime()));
+        return lostAt;
+    }
+
+    /** A critical section: mostly short, sometimes a few hundred ms, sometimes past an explicit lease. */
+    static long sectionMillis(Random random, long leaseMs) {
+        int r = random.nextInt(100);
+        if (leaseMs > 0 && r < 4) {
+            return leaseMs + 100 + random.nextInt(300);
+        }
+        return r < 70 ? random.nextInt(5) : r < 95 ? 5 + random.nextInt(45) : 100 + random.nextInt(300);
+    }
+
+    /** Paces a retry after Redis was unreachable: 200 ms. */
+    static void backOff() {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+    }
+}

@@ -1,0 +1,61 @@
+package io.holdfast.chaos.run;
+
+import io.holdfast.chaos.history.CheckResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one chaos run.
+ *
+ * @param rawHistory where the merged raw history was kept (only on a finding), or {@code null}
+ */
+public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult result, Map<FaultType, Integer> faults,
+                         List<String> leakedKeys, List<String> toleratedKeys, Path rawHistory) {
+
+    /** Whether anything was found: a safety violation, an unexpected exception, or a leaked key. */
+    public boolean hasFindings() {
+        return result.hasFindings() || !leakedKeys.isEmpty();
+    }
+
+    /** The report, as markdown. */
+    public String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Chaos run\n\n");
+        md.append("Command: `").append(config.command()).append("`\n\n");
+        md.append("| | |\n| --- | --- |\n");
+        row(md, "seed", config.seed());
+        row(md, "duration", elapsedSeconds + " s (workload " + config.seconds() + " s)");
+        row(md, "processes × threads", config.processes() + " × " + config.threads());
+        row(md, "holds per role (X default, F fair, R read, W write)", result.holdsByRole());
+        row(md, "faults injected", faults);
+        row(md, "overlaps", result.overlaps().size());
+        row(md, "token violations", result.tokenViolations().size());
+        row(md, "unreported losses (overtaken holds never told)", result.unreportedLosses().size());
+        row(md, "unexpected exceptions", result.unexpectedErrors());
+        row(md, "leaked keys", leakedKeys.size());
+        row(md, "keys left but tolerated (bounded: one rw turn key per name, with a TTL)", toleratedKeys.size());
+        row(md, "holds exempt (spanned a Redis restart)", result.exemptHolds());
+        row(md, "longest free-lock-unclaimed gap (outside faults)",
+                String.format("%.1f ms (%s)", result.longestUnclaimedGapNanos() / 1e6, result.longestGap()));
+        row(md, "raw history", rawHistory == null ? "not kept (no finding)" : rawHistory.toString());
+        section(md, "Overlaps", result.overlaps());
+        section(md, "Token violations", result.tokenViolations());
+        section(md, "Unreported losses", result.unreportedLosses());
+        section(md, "Leaked keys", leakedKeys);
+        section(md, "Tolerated keys", toleratedKeys);
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String name, Object value) {
+        md.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private static void section(StringBuilder md, String title, List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        md.append("\n## ").append(title).append(" (").append(lines.size()).append(", first 20)\n\n");
+        lines.stream().limit(20).forEach(l -> md.append("- ").append(l).append('\n'));
+    }
+}
