@@ -48,8 +48,8 @@ public final class Link {
         this.client = client;
         this.loop = client.eventLoop();
         this.onClosed = onClosed;
-        this.toServer = new Pipe(loop, this::toServer);
-        this.toClient = new Pipe(loop, this::toClient);
+        this.toServer = new Pipe(loop, this::toServer, this::close);
+        this.toClient = new Pipe(loop, this::toClient, this::close);
     }
 
     /** This link's number: 1 for the first connection the proxy accepted, then 2, 3... */
@@ -72,7 +72,12 @@ public final class Link {
         run(() -> pipe(d).hold(false));
     }
 
-    /** While on, bytes arriving in direction {@code d} are silently dropped. */
+    /**
+     * While on, bytes arriving in direction {@code d} are silently dropped. Turned off after it
+     * dropped any, the link is closed: a TCP stream never goes on with bytes missing from its
+     * middle (a partition ends in the bytes being sent again, or in a reset), and a client that
+     * read on would take one command's reply for another's.
+     */
     public void blackhole(Direction d, boolean on) {
         run(() -> pipe(d).blackhole(on));
     }

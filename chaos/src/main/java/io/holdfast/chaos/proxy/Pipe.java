@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * One direction of one link: the chunks that arrived and are not forwarded yet, in arrival order,
  * and the faults in force on that direction.
  *
- * <p>Flow: a chunk that arrives while black-holed is dropped; any other chunk gets a due time
+ * <p>Flow: a chunk that arrives while black-holed is dropped (and the link closed when the black
+ * hole ends, see {@link Link#blackhole}); any other chunk gets a due time
  * (arrival, or arrival plus a seeded random latency, never earlier than the chunk before it, so
  * order is kept) and waits in the queue. The head of the queue is forwarded once it is due and the
  * direction is not held back. Not thread-safe: every method runs on the link's event loop.
@@ -33,6 +34,9 @@ final class Pipe {
 
     private final EventLoop loop;
     private final Consumer<Chunk> forward;
+    private final Runnable broken;
+    /** Bytes were dropped by the black hole: the stream cannot go on once it ends. */
+    private boolean lostBytes;
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     private boolean open;
     private boolean held;
@@ -43,14 +47,17 @@ final class Pipe {
     private long lastDue;
     private boolean pumpScheduled;
 
-    Pipe(EventLoop loop, Consumer<Chunk> forward) {
+    /** @param broken closes the link: run when a black hole that dropped bytes ends */
+    Pipe(EventLoop loop, Consumer<Chunk> forward, Runnable broken) {
         this.loop = loop;
         this.forward = forward;
+        this.broken = broken;
     }
 
     void accept(ByteBuf bytes, boolean dropsReply) {
         if (blackholed) {
             bytes.release();
+            lostBytes = true;
             return;
         }
         long now = System.nanoTime();
@@ -77,6 +84,16 @@ final class Pipe {
 
     void blackhole(boolean on) {
         blackholed = on;
+        if (!on) {
+            breakIfBytesWereLost();
+        }
+    }
+
+    private void breakIfBytesWereLost() {
+        if (lostBytes) {
+            lostBytes = false;
+            broken.run();
+        }
     }
 
     void latency(long minMillis, long maxMillis, long seed) {
@@ -90,6 +107,10 @@ final class Pipe {
         latency = null;
         blackholed = false;
         held = false;
+        if (lostBytes) {
+            breakIfBytesWereLost();
+            return;
+        }
         for (Chunk chunk : queue) {
             chunk.due = 0;
         }
