@@ -15,14 +15,24 @@ import java.util.List;
  * @param command the command line to print in the report
  */
 public record ChaosConfig(long seconds, long seed, int processes, int threads, Path out, List<FaultType> faults,
-                          String command) {
+                          String command, int names) {
 
-    /** Reads {@code --minutes N | --seconds N, --seed S, --processes N, --threads N, --out FILE}. */
+    /** The run's default: the few names of ChaosWorker#NAMES, so that threads contend. */
+    public ChaosConfig(long seconds, long seed, int processes, int threads, Path out, List<FaultType> faults,
+            String command) {
+        this(seconds, seed, processes, threads, out, faults, command, 0);
+    }
+
+    /**
+     * Reads {@code --minutes N | --seconds N, --seed S, --processes N, --threads N, --out FILE, --names N}
+     * ({@code --names N}: N lock names per kind instead of the default few; more throughput, less contention).
+     */
     public static ChaosConfig parse(String[] args, String command) {
         long seconds = 120;
         long seed = System.nanoTime() % 1_000_000;
         int processes = 3;
         int threads = 4;
+        int names = 0;
         Path out = Path.of("chaos", "RESULTS.md");
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -33,8 +43,9 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
                 case "--processes" -> processes = Integer.parseInt(value);
                 case "--threads" -> threads = Integer.parseInt(value);
                 case "--out" -> out = Path.of(value);
+                case "--names" -> names = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --minutes N | --seconds N, --seed S, --processes N, --threads N, --out FILE");
+                        + "; use --minutes N | --seconds N, --seed S, --processes N, --threads N, --names N, --out FILE");
             }
             i++;
         }
@@ -44,6 +55,9 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
         StringBuilder exact = new StringBuilder(command);
         exact.append(" --seconds ").append(seconds).append(" --seed ").append(seed).append(" --processes ")
                 .append(processes).append(" --threads ").append(threads);
-        return new ChaosConfig(seconds, seed, processes, threads, out, List.of(FaultType.values()), exact.toString());
+        if (names > 0) {
+            exact.append(" --names ").append(names);
+        }
+        return new ChaosConfig(seconds, seed, processes, threads, out, List.of(FaultType.values()), exact.toString(), names);
     }
 }

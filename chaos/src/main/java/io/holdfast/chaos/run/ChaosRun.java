@@ -98,10 +98,12 @@ public final class ChaosRun {
 
     /**
      * Keys allowed to outlive the run's holds, a bounded set: one {@code {name}:turn} hash per
-     * read-write lock (the writer's turn, kept with its own TTL of tens of seconds).
+     * read-write lock (the writer's turn, kept with its own TTL of tens of seconds), and one fencing-token
+     * key per Cluster slot that held a lock (no TTL; at most 16,384, never one per name).
      */
     static boolean tolerated(String keyDescription) {
-        return keyDescription.matches(".*\\}:turn \\(hash, pttl \\d+\\)");
+        return keyDescription.matches(".*\\}:turn \\(hash, pttl \\d+\\)")
+                || keyDescription.matches(".*\\{[0-9a-z]+}:token \\(string, pttl -1\\)");
     }
 
     private static List<String> scan(RedisServer server, String prefix) {

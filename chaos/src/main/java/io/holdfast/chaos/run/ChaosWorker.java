@@ -46,8 +46,10 @@ public final class ChaosWorker {
     private final long pid = ProcessHandle.current().pid();
     private final long deadline;
     private final AtomicLong holds = new AtomicLong();
+    private final List<String> names;
 
-    private ChaosWorker(Holdfast holdfast, HistoryWriter history, long deadline) {
+    private ChaosWorker(Holdfast holdfast, HistoryWriter history, long deadline, List<String> names) {
+        this.names = names;
         this.holdfast = holdfast;
         this.history = history;
         this.deadline = deadline;
@@ -60,11 +62,13 @@ public final class ChaosWorker {
         int threads = Integer.parseInt(args[3]);
         long seed = Long.parseLong(args[4]);
         String prefix = args[5];
+        int perKind = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).keyPrefix(prefix)
                 .watchdogLease(WATCHDOG_LEASE).fairWaiterTimeout(Duration.ofSeconds(2))
                 .commandTimeout(Duration.ofSeconds(2)).build());
         try (HistoryWriter history = new HistoryWriter(file)) {
-            ChaosWorker worker = new ChaosWorker(holdfast, history, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
+            ChaosWorker worker = new ChaosWorker(holdfast, history, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds),
+                    names(perKind));
             System.out.println("ready");
             List<Thread> all = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -90,7 +94,7 @@ public final class ChaosWorker {
 
     private void loop(int thread, Random random) {
         while (System.nanoTime() - deadline < 0) {
-            String name = NAMES.get(random.nextInt(NAMES.size()));
+            String name = names.get(random.nextInt(names.size()));
             char role = switch (name.charAt(0)) {
                 case 'x' -> 'X';
                 case 'f' -> 'F';
@@ -115,6 +119,20 @@ public final class ChaosWorker {
                 error("t" + thread, "loop", e);
             }
         }
+    }
+
+    /** {@link #NAMES}, or {@code perKind} names of each kind (x, f, rw) when it is above 0. */
+    static List<String> names(int perKind) {
+        if (perKind <= 0) {
+            return NAMES;
+        }
+        List<String> all = new ArrayList<>();
+        for (String kind : List.of("x", "f", "rw")) {
+            for (int i = 0; i < perKind; i++) {
+                all.add(kind + i);
+            }
+        }
+        return List.copyOf(all);
     }
 
     // --- recording, shared by the cycles ---

@@ -84,8 +84,14 @@ final class FaultScheduler {
         counts.merge(type, 1, Integer::sum);
         // a restart's window is the time the server was gone: holds spanning it are exempt from the overlap check
         long effect = type == FaultType.REDIS_RESTART ? 0 : EFFECT;
-        windows.add(new FaultWindow(type.name(), start, System.nanoTime() + effect, detail));
+        // and it starts when the server is dead, not when the kill was asked for: a holder that called
+        // unlock() before that had finished its critical section while the server still had its hold
+        long from = type == FaultType.REDIS_RESTART ? killedAt : start;
+        windows.add(new FaultWindow(type.name(), from, System.nanoTime() + effect, detail));
     }
+
+    /** When the last Redis kill had finished (the server process was gone). */
+    private long killedAt;
 
     /** Causes the fault and lifts it; returns what it did, or {@code null} if it had no target. */
     private String inject(FaultType type, WorkerSlot slot, long ms) {
@@ -151,6 +157,7 @@ final class FaultScheduler {
             }
             case REDIS_RESTART -> {
                 server.kill();
+                killedAt = System.nanoTime();
                 pause(random.nextInt(500));
                 server.restart();
                 return "pid now " + server.pid();

@@ -34,7 +34,7 @@ public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult re
         row(md, "unreported losses (overtaken holds never told)", result.unreportedLosses().size());
         row(md, "unexpected exceptions", result.unexpectedErrors());
         row(md, "leaked keys", leakedKeys.size());
-        row(md, "keys left but tolerated (bounded: one rw turn key per name, with a TTL)", toleratedKeys.size());
+        row(md, "keys left but tolerated (bounded: rw turn keys with a TTL, per-slot fencing-token keys)", toleratedKeys.size());
         row(md, "holds exempt (spanned a Redis restart)", result.exemptHolds());
         row(md, "longest free-lock-unclaimed gap (outside faults)",
                 String.format("%.1f ms (%s)", result.longestUnclaimedGapNanos() / 1e6, result.longestGap()));

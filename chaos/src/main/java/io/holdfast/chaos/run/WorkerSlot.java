@@ -52,7 +52,7 @@ final class WorkerSlot implements AutoCloseable {
         long seconds = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
         child = ChildJvm.builder(ChaosWorker.class).jvmArg("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
                 .arg(proxy.uri(), file.toString(), Long.toString(seconds), Integer.toString(config.threads()),
-                        Long.toString(config.seed() * 7919 + index * 131 + generation), prefix)
+                        Long.toString(config.seed() * 7919 + index * 131 + generation), prefix, Integer.toString(config.names()))
                 .start();
         child.awaitLine("ready"::equals, Duration.ofSeconds(60));
     }
