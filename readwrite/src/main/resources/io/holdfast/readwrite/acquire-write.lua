@@ -19,16 +19,6 @@
 -- exclusive or fair lock, see held_by_other_kind in lib.lua): busy, never granted, never modified.
 --@include lib.lua
 
--- Busy reply if L is held by another kind of lock of the same name (the exclusive or fair lock:
--- a hash without our 'mode' field), which this script never grants nor modifies; else nil.
--- A key of another type fails with WRONGTYPE at the HMGET below, as before.
-local function held_by_other_kind(L, now)
-  if redis.call('TYPE', L)['ok'] == 'hash' and redis.call('HEXISTS', L, 'mode') == 0 then
-    local pttl = redis.call('PTTL', L)
-    return {0, pttl > 0 and pttl or 1000, now}
-  end
-  return nil
-end
 local L, leases, intents = KEYS[1], KEYS[2], KEYS[3]
 local holder, lease, intent_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
 local member = 'w:' .. holder

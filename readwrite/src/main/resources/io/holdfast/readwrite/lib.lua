@@ -70,6 +70,17 @@ local function drop(L, leases, members)
   return true
 end
 
+-- Busy reply if L is held by another kind of lock of the same name (the exclusive or fair lock:
+-- a hash without our 'mode' field), which this script never grants nor modifies; else nil.
+-- A key of another type fails with WRONGTYPE at the caller's HMGET.
+local function held_by_other_kind(L, now)
+  if redis.call('TYPE', L)['ok'] == 'hash' and redis.call('HEXISTS', L, 'mode') == 0 then
+    local pttl = redis.call('PTTL', L)
+    return {0, pttl > 0 and pttl or 1000, now}
+  end
+  return nil
+end
+
 -- Removes the holds whose lease ran out.
 local function purge(L, leases, now)
   local dead = redis.call('ZRANGEBYSCORE', leases, '-inf', now)
