@@ -19,7 +19,9 @@ import java.util.concurrent.locks.Lock;
  * {@link HoldfastOptions.Builder#watchdogLease}); with one, the hold simply expires after it. A
  * hold whose lease ended without {@code unlock()} is <em>lost</em>: {@link Lease#whenLost()}
  * completes, the client's {@link LeaseListener} fires, and {@code unlock()} throws
- * {@link LockLostException}.
+ * {@link LockLostException}. Re-entering a lost hold ({@code lock()}, {@code tryLock(...)} or
+ * {@code lockAsync(...)} by its holder, at any level) throws (or completes with) that same
+ * {@link LockLostException} and takes no level: the holder still unlocks the levels it has.
  *
  * <p><b>Lease and wait bounds.</b> An explicit lease is at least {@link #MIN_LEASE_MILLIS} ms (a
  * shorter one could run out before the reply that grants it arrives) and at most

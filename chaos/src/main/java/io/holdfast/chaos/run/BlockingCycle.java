@@ -71,6 +71,8 @@ final class BlockingCycle {
             try {
                 lock.lock();
                 levels++;
+            } catch (LockLostException e) {
+                // documented: re-entering a hold that was lost reports the loss (the outer unlock will too)
             } catch (RuntimeException e) {
                 record("re-enter", e);
             }
