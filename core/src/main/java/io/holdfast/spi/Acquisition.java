@@ -120,7 +120,7 @@ public final class Acquisition {
             if (e != null) {
                 failed(e);
             } else {
-                onReply(r, sent + lease * 1_000_000L);
+                onReply(r, LeasedItem.validUntil(sent, lease));
             }
         });
     }

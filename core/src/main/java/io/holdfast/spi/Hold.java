@@ -133,7 +133,7 @@ public final class Hold extends LeasedItem implements Lease {
      * server never shortens it), so the hold is valid at least that long from then.
      */
     void extended(long sentNanos, long lease) {
-        extendTo(sentNanos + lease * 1_000_000L);
+        extendTo(validUntil(sentNanos, lease));
     }
 
     /** ACTIVE → RELEASING; false if the hold is no longer ACTIVE (lost meanwhile). */

@@ -19,7 +19,7 @@ final class QueuePlace extends LeasedItem {
 
     /** @param placement the waiter key's value, {@code "<lease>:<acquisition>.<n>"} (see queue.lua) */
     QueuePlace(QueuePlaces owner, HoldKey id, LockKeys keys, String placement, long leaseMillis, long sentNanos) {
-        super(leaseMillis, sentNanos + leaseMillis * 1_000_000L);
+        super(leaseMillis, validUntil(sentNanos, leaseMillis));
         this.owner = owner;
         this.id = id;
         this.keys = keys;

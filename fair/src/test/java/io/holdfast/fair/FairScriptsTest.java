@@ -87,6 +87,31 @@ class FairScriptsTest {
     }
 
     @Test
+    void aReleaseThatFindsMoreThan100DeadWaiters_freesTheLock_andWakesTheWaitersToLookAgain() {
+        // issue 12, item 4: a killed process with many queued threads leaves this queue behind;
+        // the release used to publish nothing here, and the live waiter slept until its timer
+        RedisCommands<String, String> r = redis.commands();
+        holdBy("holder:1");
+        for (int i = 0; i < 150; i++) {
+            r.rpush(QUEUE, "dead:" + i);
+        }
+        r.rpush(QUEUE, "live:1");
+        r.psetex(waiter("live:1"), 60_000, "7000:1");
+
+        List<Object> released = release("holder:1");
+        assertThat(released.get(0)).isEqualTo(0L);
+        assertThat(released.get(1)).as("a wake-up for every waiter: look again at once").isEqualTo("1");
+        assertThat(r.exists(KEYS.key())).as("the lock is free, not handed to anyone yet").isZero();
+        assertThat(r.lrange(QUEUE, 0, -1)).as("100 dead dropped by the release").hasSize(51).endsWith("live:1");
+
+        // the woken live waiter's attempt drops the rest and, at the head, takes the lock
+        List<Long> first = attempt("live:1", "wait", 7_000, 7_000);
+        List<Long> result = first.get(0) == 1L ? first : attempt("live:1", "wait", 7_000, 7_000);
+        assertThat(result.get(0)).isEqualTo(1L);
+        assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1");
+    }
+
+    @Test
     void aWaiterWhoseQueueEntryVanished_isQueuedAgainByItsNextAttempt() {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");

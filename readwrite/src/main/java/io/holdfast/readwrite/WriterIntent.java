@@ -22,7 +22,7 @@ final class WriterIntent extends LeasedItem {
     private final Consumer<WriterIntent> onGone;
 
     WriterIntent(String intentsKey, String holderId, long leaseMillis, long sentNanos, Consumer<WriterIntent> onGone) {
-        super(leaseMillis, sentNanos + leaseMillis * 1_000_000L);
+        super(leaseMillis, validUntil(sentNanos, leaseMillis));
         this.intentsKey = intentsKey;
         this.holderId = holderId;
         this.onGone = onGone;

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * <li><b>overlap</b>: two conflicting holds (X/F against any hold of the same name; W against any
  *     hold of the rw name) whose believed-valid intervals {@code [start, believedEnd]} intersect.
  *     Holds that span a {@link FaultWindow#REDIS_RESTART} are exempt (the server forgot them; the
- *     failure model does not cover it) but must be reported lost.
+ *     failure model does not cover it) but must be reported lost if they still ran once the new
+ *     server had begun (the window's end).
  * <li><b>token order</b>: a hold that was believed valid when it started has a fencing token
  *     greater than every conflicting hold of the name that ended before it started (for exclusive
  *     locks: strictly increasing in grant order; for rw: a write above every earlier hold, a read
@@ -52,7 +53,7 @@ public final class HistoryChecker {
             for (Hold h : holds) {
                 if (spansRestart(h, restarts)) {
                     exempt[0]++;
-                    if (!h.lossReported()) {
+                    if (!h.lossReported() && ranOnAfterRestart(h, restarts)) {
                         add(unreported, "held across a Redis restart, never told: " + h.who() + span(h));
                     }
                 }
@@ -74,6 +75,15 @@ public final class HistoryChecker {
 
     private static boolean spansRestart(Hold h, List<FaultWindow> restarts) {
         return restarts.stream().anyMatch(r -> r.overlaps(h.start(), h.end()));
+    }
+
+    /**
+     * Whether {@code h} spans a restart and was still running when the new server began: only then
+     * could someone else be granted the lock while {@code h} believed it held it. A hold whose holder
+     * called {@code unlock()} while no server was there finished its critical section unharmed.
+     */
+    private static boolean ranOnAfterRestart(Hold h, List<FaultWindow> restarts) {
+        return restarts.stream().anyMatch(r -> r.overlaps(h.start(), h.end()) && h.end() > r.end());
     }
 
     /** Overlap and unreported-loss checks over every pair whose real intervals intersect (sorted by start). */

@@ -82,16 +82,20 @@ final class FaultScheduler {
             return;
         }
         counts.merge(type, 1, Integer::sum);
-        // a restart's window is the time the server was gone: holds spanning it are exempt from the overlap check
-        long effect = type == FaultType.REDIS_RESTART ? 0 : EFFECT;
-        // and it starts when the server is dead, not when the kill was asked for: a holder that called
-        // unlock() before that had finished its critical section while the server still had its hold
-        long from = type == FaultType.REDIS_RESTART ? killedAt : start;
-        windows.add(new FaultWindow(type.name(), from, System.nanoTime() + effect, detail));
+        // a restart's window is the time no server was there: from when the old one was dead (a holder
+        // that called unlock() before had finished its critical section while the server still had its
+        // hold) to when the new one was started (before that, nobody could be granted anything). Holds
+        // spanning it are exempt from the overlap check; those still running after it must be told.
+        FaultWindow window = type == FaultType.REDIS_RESTART
+                ? new FaultWindow(type.name(), killedAt, restartingAt, detail)
+                : new FaultWindow(type.name(), start, System.nanoTime() + EFFECT, detail);
+        windows.add(window);
     }
 
     /** When the last Redis kill had finished (the server process was gone). */
     private long killedAt;
+    /** When the last Redis restart began: no new server process existed before. */
+    private long restartingAt;
 
     /** Causes the fault and lifts it; returns what it did, or {@code null} if it had no target. */
     private String inject(FaultType type, WorkerSlot slot, long ms) {
@@ -159,6 +163,7 @@ final class FaultScheduler {
                 server.kill();
                 killedAt = System.nanoTime();
                 pause(random.nextInt(500));
+                restartingAt = System.nanoTime();
                 server.restart();
                 return "pid now " + server.pid();
             }
