@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns what Lettuce reports into Holdfast's exceptions, each naming the lock and the server. */
 public final class Errors {
@@ -48,11 +50,11 @@ public final class Errors {
             return new HoldfastTimeoutException(what + ": Redis at " + endpoint + " did not answer in time (" + message + ")", e);
         }
         if (e instanceof RedisCommandExecutionException) {
-            if (message.startsWith("WRONGTYPE")) {
+            if (serverError(message).startsWith("WRONGTYPE")) {
                 return new WrongKeyTypeException(what + ": key '" + (keys == null ? "?" : keys.key())
                         + "' holds a value of another type, written by someone else; Holdfast changed nothing", e);
             }
-            return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + message, e);
+            return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + serverError(message), e);
         }
         String setup = setupFailure(e);
         if (setup != null) {
@@ -70,6 +72,20 @@ public final class Errors {
         }
         return new HoldfastException(what + ": " + message, e);
     }
+
+    /**
+     * The server's error reply as a command outside a script would get it. Redis 7 passes an error
+     * raised by {@code redis.call} inside a script through unchanged ({@code WRONGTYPE Operation
+     * against ...}); Redis 6.2 wraps it ({@code ERR Error running script (call to f_<sha>):
+     * @user_script:12: WRONGTYPE Operation against ...}), so the same fault reads the same on both.
+     */
+    static String serverError(String message) {
+        Matcher m = SCRIPT_ERROR_6_2.matcher(message);
+        return m.matches() ? m.group(1) : message;
+    }
+
+    private static final Pattern SCRIPT_ERROR_6_2 = Pattern.compile(
+            "ERR Error running script \\(call to f_[0-9a-f]+\\): @\\w+:\\d+: (.*)", Pattern.DOTALL);
 
     /**
      * Why a connection to a reachable server could not be set up, found in {@code e}'s cause chain

@@ -14,7 +14,11 @@ import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 
-/** The connection settings of a real server: an ACL user with a password, a database, a key prefix. */
+/**
+ * The connection settings of a real server: an ACL user with a password, a database, a key prefix.
+ * Users are set up with {@code resetchannels} before their channel patterns: Redis 6.2 gives a new user
+ * every channel ({@code acl-pubsub-default allchannels}) and refuses a pattern after it; 7.x starts empty.
+ */
 class ConnectionOptionsTest {
 
     @Test
@@ -61,7 +65,8 @@ class ConnectionOptionsTest {
     void connect_asAnAclUserWhoMayPublishButNotSubscribe_failsNamingSubscribe() {
         try (RedisServer server = RedisServer.start()) {
             server.commands().aclSetuser("nosub", AclSetuserArgs.Builder.on().addPassword("s3cret")
-                    .allKeys().allCommands().removeCommand(CommandType.SUBSCRIBE).channelPattern("holdfast:*"));
+                    .allKeys().allCommands().removeCommand(CommandType.SUBSCRIBE)
+                    .resetChannels().channelPattern("holdfast:*"));
             String uri = "redis://nosub:s3cret@127.0.0.1:" + server.port();
             assertThatThrownBy(() -> Holdfast.connect(uri))
                     .isInstanceOf(RedisPermissionException.class)
@@ -74,7 +79,7 @@ class ConnectionOptionsTest {
     void connect_asAnAclUserWithExactlyThePrefixChannels_works_andReleasesWakeWaiters() throws Exception {
         try (RedisServer server = RedisServer.start()) {
             server.commands().aclSetuser("narrow", AclSetuserArgs.Builder.on().addPassword("s3cret")
-                    .keyPattern("app:locks:*").allCommands().channelPattern("app:locks:*"));
+                    .keyPattern("app:locks:*").allCommands().resetChannels().channelPattern("app:locks:*"));
             String uri = "redis://narrow:s3cret@127.0.0.1:" + server.port();
             HoldfastOptions options = HoldfastOptions.builder(uri).keyPrefix("app:locks:").build();
             try (Holdfast a = Holdfast.connect(options); Holdfast b = Holdfast.connect(options)) {

@@ -8,11 +8,23 @@ import java.util.Optional;
 /**
  * Finds the {@code redis-server} binary: explicit path, then environment, then {@code PATH}, then
  * the build bundled in a Maven Central artifact ({@link BundledRedisBinary}).
+ *
+ * <p>The system property {@code holdfast.redis=bundled} (or the environment variable
+ * {@code HOLDFAST_REDIS=bundled}) forces the bundled Redis 6.2 even where a {@code redis-server} is on
+ * the {@code PATH}, as on a machine with only a JDK: {@code ./mvnw -B verify -Dholdfast.redis=bundled}.
+ * An explicit {@code RedisServerBuilder.binary(...)} still wins. If the bundled build does not run
+ * on this machine, locating fails loudly instead of falling back to another server.
  */
 final class RedisBinary {
 
     /** Environment variable naming the {@code redis-server} binary to use. */
     static final String ENV = "HOLDFAST_REDIS_SERVER";
+
+    /** System property choosing the server: {@code bundled} forces {@link BundledRedisBinary}. */
+    static final String PROPERTY = "holdfast.redis";
+
+    /** Environment variable with the same meaning as {@link #PROPERTY} (the property wins). */
+    static final String CHOICE_ENV = "HOLDFAST_REDIS";
 
     private static final String NAME = "redis-server";
 
@@ -27,12 +39,31 @@ final class RedisBinary {
         if (explicit != null) {
             return Optional.of(requireExecutable(explicit, "RedisServerBuilder.binary(...)"));
         }
+        if (bundledForced()) {
+            return Optional.of(BundledRedisBinary.locate().orElseThrow(() -> new IllegalStateException(
+                    PROPERTY + "=bundled asks for the bundled Redis 6.2, but it has no build for this OS and CPU"
+                            + " or it does not run here (" + System.getProperty("os.name") + ", "
+                            + System.getProperty("os.arch") + ")")));
+        }
         String fromEnv = System.getenv(ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Optional.of(requireExecutable(Path.of(fromEnv), ENV));
         }
         Optional<Path> installed = onPath();
         return installed.isPresent() ? installed : BundledRedisBinary.locate();
+    }
+
+    /** Whether the bundled Redis 6.2 is asked for by {@link #PROPERTY} or {@link #CHOICE_ENV}. */
+    static boolean bundledForced() {
+        String choice = System.getProperty(PROPERTY, System.getenv(CHOICE_ENV));
+        if (choice == null || choice.isBlank()) {
+            return false;
+        }
+        if (!choice.equals("bundled")) {
+            throw new IllegalStateException(PROPERTY + " (or " + CHOICE_ENV + ") is '" + choice
+                    + "'; the only value it takes is 'bundled'");
+        }
+        return true;
     }
 
     /** Explains how to make a Redis server available to the tests. */
