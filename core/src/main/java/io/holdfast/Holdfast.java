@@ -12,6 +12,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -67,10 +68,12 @@ public final class Holdfast implements AutoCloseable {
         String endpoint = uri.getHost() + ":" + uri.getPort();
         this.resources = DefaultClientResources.create();
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder clientOptions = ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
-                .build());
+                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build());
+        options.trustedCertificates().ifPresent(pem -> clientOptions.sslOptions(
+                SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+        client.setOptions(clientOptions.build());
         StatefulRedisPubSubConnection<String, String> pubSub;
         java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
         try {

@@ -1,5 +1,7 @@
 package io.holdfast;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,8 +22,10 @@ public final class HoldfastOptions {
     private final LeaseListener leaseListener;
     private final ReplicaAcknowledgement replicaAcknowledgement;
     private final Executor callbackExecutor;
+    private final Path trustedCertificates;
 
     private HoldfastOptions(Builder b) {
+        this.trustedCertificates = b.trustedCertificates;
         this.callbackExecutor = b.callbackExecutor;
         this.redisUri = b.redisUri;
         this.watchdogLease = b.watchdogLease;
@@ -90,6 +94,14 @@ public final class HoldfastOptions {
         return Optional.ofNullable(callbackExecutor);
     }
 
+    /**
+     * The PEM file of CA certificates a {@code rediss://} server's certificate must chain to, if the
+     * user set one; empty: the JVM's default trust store ({@code javax.net.ssl.trustStore}).
+     */
+    public Optional<Path> trustedCertificates() {
+        return Optional.ofNullable(trustedCertificates);
+    }
+
     /** Builder of {@link HoldfastOptions}; every setter checks its argument at once. */
     public static final class Builder {
         private final String redisUri;
@@ -101,6 +113,7 @@ public final class HoldfastOptions {
         private LeaseListener leaseListener = (lease, cause) -> { };
         private ReplicaAcknowledgement replicaAcknowledgement;
         private Executor callbackExecutor;
+        private Path trustedCertificates;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -173,6 +186,25 @@ public final class HoldfastOptions {
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
+            return this;
+        }
+
+        /**
+         * Trusts, for a {@code rediss://} URI, the CA certificates in {@code pemFile} (one or more
+         * {@code -----BEGIN CERTIFICATE-----} blocks) instead of the JVM's default trust store, e.g.
+         * the private CA that signed the Redis server's certificate. The server's certificate must
+         * still name the host of the URI. Ignored for {@code redis://}. A server whose certificate
+         * does not chain to these CAs fails {@link Holdfast#connect} with a
+         * {@link RedisUnavailableException} saying the TLS handshake failed and why.
+         *
+         * @throws IllegalArgumentException if {@code pemFile} is not a readable file
+         */
+        public Builder trustedCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "trustedCertificates");
+            if (!Files.isRegularFile(pemFile) || !Files.isReadable(pemFile)) {
+                throw new IllegalArgumentException("trustedCertificates is not a readable file: " + pemFile);
+            }
+            this.trustedCertificates = pemFile;
             return this;
         }
 
