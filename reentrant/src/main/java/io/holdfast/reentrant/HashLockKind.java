@@ -1,5 +1,10 @@
-package io.holdfast.spi;
+package io.holdfast.reentrant;
 
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
+import io.holdfast.spi.Script;
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public abstract class HashLockKind implements LockKind {
 
-    private static final Script RENEW = Script.load(HashLockKind.class, "renew-hash.lua");
-    private static final Script RENEW_PLAIN = Script.load(HashLockKind.class, "renew-hash-plain.lua");
+    private static final Script RENEW = Script.load(HashLockKind.class, "/io/holdfast/spi/renew-hash.lua");
+    private static final Script RENEW_PLAIN = Script.load(HashLockKind.class, "/io/holdfast/spi/renew-hash-plain.lua");
 
     protected final ClientContext ctx;
 

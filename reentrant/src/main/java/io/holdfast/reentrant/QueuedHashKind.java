@@ -1,6 +1,12 @@
-package io.holdfast.spi;
+package io.holdfast.reentrant;
 
 import io.holdfast.spi.AttemptResult.Outcome;
+import io.holdfast.spi.AttemptRequest;
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.Script;
+
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * The exclusive reentrant locks with a queue of waiters and hand-over: the fair lock, and the
  * default lock, which differs from it only by barging (see below). Both are a hash of holder id →
  * hold count (at most one field) plus, in the same Cluster slot, a queue LIST of waiting holder
- * ids and one waiter key per waiter (see {@code queued/queue.lua}).
+ * ids and one waiter key per waiter (see {@code queue.lua}).
  *
  * <p>Waiting. An attempt that finds the lock busy and will wait joins the tail of the queue once
  * (later attempts only refresh its waiter key); a {@code tryLock()} without wait never joins.
@@ -46,16 +52,16 @@ import java.util.concurrent.CompletableFuture;
  * server without disturbing the order of the others, and a hold granted meanwhile is dropped and
  * handed over to the next live waiter.
  *
- * <p>Scripts, in {@code queued/}: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
+ * <p>Scripts, next to this class: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
  * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code queue.lua} and
  * {@code hash-hold.lua} by inclusion (see {@link Script}).
  */
 public abstract class QueuedHashKind extends HashLockKind {
 
-    private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "queued/acquire.lua");
-    private static final Script RELEASE = Script.load(QueuedHashKind.class, "queued/release.lua");
-    private static final Script ABANDON = Script.load(QueuedHashKind.class, "queued/abandon.lua");
-    private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "queued/force-unlock.lua");
+    private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
+    private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
+    private static final Script ABANDON = Script.load(QueuedHashKind.class, "abandon.lua");
+    private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "force-unlock.lua");
 
     private final QueuePlaces places;
     private final long waiterTimeoutMillis;

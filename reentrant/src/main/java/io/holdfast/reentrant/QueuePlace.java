@@ -1,5 +1,9 @@
-package io.holdfast.spi;
+package io.holdfast.reentrant;
 
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeasedItem;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.Script;
 import java.util.List;
 
 /**
@@ -10,7 +14,7 @@ import java.util.List;
  */
 final class QueuePlace extends LeasedItem {
 
-    private static final Script RENEW = Script.load(QueuePlace.class, "queued/renew-places.lua");
+    private static final Script RENEW = Script.load(QueuePlace.class, "renew-places.lua");
 
     private final QueuePlaces owner;
     private final HoldKey id;

@@ -1,5 +1,9 @@
-package io.holdfast.spi;
+package io.holdfast.reentrant;
 
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeaseKeeper;
+import io.holdfast.spi.LockKeys;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
