@@ -5,6 +5,7 @@ import io.holdfast.spi.AttemptRequest;
 import io.holdfast.spi.AttemptResult;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKeys.KeySuffix;
 import io.holdfast.spi.Script;
 
 import io.lettuce.core.ScriptOutputType;
@@ -57,6 +58,12 @@ import java.util.concurrent.CompletableFuture;
  * {@code hash-hold.lua} by inclusion (see {@link Script}).
  */
 public abstract class QueuedHashKind extends HashLockKind {
+
+    private static final KeySuffix QUEUE = new KeySuffix("queue", false);
+    private static final KeySuffix WAITER = new KeySuffix("waiter", true);
+
+    /** The suffixes of a queued lock's keys: its queue, and its waiter keys (one per holder). */
+    public static final List<KeySuffix> KEY_SUFFIXES = List.of(QUEUE, WAITER);
 
     private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
     private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
@@ -166,16 +173,21 @@ public abstract class QueuedHashKind extends HashLockKind {
 
     /** KEYS of every queued script but the renewal: lock hash, queue, waiter key prefix, channel, token key. */
     private static String[] keys(LockKeys keys) {
-        return new String[] {keys.key(), queue(keys), keys.perHolderPrefix(), keys.channel(), keys.tokenKey()};
+        return new String[] {keys.key(), queue(keys), waiterPrefix(keys), keys.channel(), keys.tokenKey()};
     }
 
     /** The queue LIST of lock {@code keys}. */
     public static String queue(LockKeys keys) {
-        return keys.derived("queue");
+        return keys.derived(QUEUE);
+    }
+
+    /** The prefix of the waiter keys of lock {@code keys}: {@code key + ":waiter:"}. */
+    public static String waiterPrefix(LockKeys keys) {
+        return keys.derived(WAITER);
     }
 
     /** The waiter key of {@code holderId} on lock {@code keys}. */
     public static String waiterKey(LockKeys keys, String holderId) {
-        return keys.perHolderPrefix() + holderId;
+        return waiterPrefix(keys) + holderId;
     }
 }

@@ -24,7 +24,7 @@ class QueueScriptsTest {
 
     private static final LockKeys KEYS = LockKeys.of("holdfast:", "scripts");
     private static final String QUEUE = QueuedHashKind.queue(KEYS);
-    private static final String[] SCRIPT_KEYS = {KEYS.key(), QUEUE, KEYS.perHolderPrefix(), KEYS.channel(), KEYS.tokenKey()};
+    private static final String[] SCRIPT_KEYS = {KEYS.key(), QUEUE, QueuedHashKind.waiterPrefix(KEYS), KEYS.channel(), KEYS.tokenKey()};
 
     @Test
     void waitingAttempt_queuesOnce_andAQueueWhoseWaitersDiedExpiresByItself() {
