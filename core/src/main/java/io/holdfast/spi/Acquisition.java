@@ -44,8 +44,8 @@ public final class Acquisition {
     private final CompletableFuture<Hold> result = new CompletableFuture<>();
     private volatile boolean cancelled;
     private boolean subscribed;
-    /** Server time of the first BUSY reply that reported one, 0 before. */
-    private long waitingSince;
+    /** The latest memo a BUSY reply carried (see {@link AttemptResult#memo()}), null before. */
+    private String memo;
     private boolean attempted;
 
     Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
@@ -113,8 +113,8 @@ public final class Acquisition {
         }
         long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
-        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait, waitingSince,
-                leaseMillis <= 0, id, !attempted, 0);
+        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), AttemptMode.fresh(!noWait, !attempted),
+                lease, memo, id, 0);
         attempted = true;
         kind.attempt(request).whenComplete((r, e) -> {
             if (e != null) {
@@ -150,8 +150,8 @@ public final class Acquisition {
         switch (r.outcome()) {
             case ACQUIRED -> acquired(r.value(), validUntil);
             case BUSY -> {
-                if (waitingSince == 0) {
-                    waitingSince = r.serverMillis();
+                if (r.memo() != null) {
+                    memo = r.memo();
                 }
                 if (r.placement() != null) {
                     waiter.placement(r.placement());

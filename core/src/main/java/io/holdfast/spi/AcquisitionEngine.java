@@ -82,8 +82,8 @@ public final class AcquisitionEngine {
         held.reentering(lease);
         long sent = System.nanoTime();
         boolean kept = leaseMillis <= 0;
-        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0, kept, 0,
-                false, held.count() + 1);
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(),
+                kept ? AttemptMode.REENTER_KEEPING_LEASE : AttemptMode.REENTER, lease, null, 0, held.count() + 1);
         held.kind().attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 acquisition.result().completeExceptionally(Errors.translate(e,

@@ -22,7 +22,7 @@ class HashRenewalScriptsTest {
     void aBatch_reportsAKeyOfAnotherTypeAndAMissingHoldAsGone_andRenewsTheRest() {
         RedisCommands<String, String> r = redis.commands();
         r.hset("held", "h:1", "1");
-        r.pexpire("held", 100);
+        r.pexpire("held", 10_000);
         r.set("not-a-hash", "x");
         for (String name : List.of("renew-hash.lua", "renew-hash-plain.lua")) {
             Script renew = Script.load(Script.class, name);
@@ -30,7 +30,7 @@ class HashRenewalScriptsTest {
                     new String[] {"not-a-hash", "held", "held"}, "60000", "1", "h:1", "h:1", "other:1");
             assertThat(out).as(name).containsExactly(0L, 1L, 0L);
             assertThat(r.pttl("held")).as(name).isGreaterThan(59_000L);
-            r.pexpire("held", 100);
+            r.pexpire("held", 10_000);
         }
         assertThat(r.get("not-a-hash")).isEqualTo("x");
     }

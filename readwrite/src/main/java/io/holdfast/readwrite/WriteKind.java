@@ -61,13 +61,13 @@ final class WriteKind extends ReadWriteKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        if (!r.reenter() && ctx.holds().containsKey(new HoldKey(r.keys().key(), READ, r.holderId()))) {
+        if (!r.mode().reentry() && ctx.holds().containsKey(new HoldKey(r.keys().key(), READ, r.holderId()))) {
             return CompletableFuture.completedFuture(new AttemptResult(Outcome.REFUSED, 0, UPGRADE_REFUSED, 0));
         }
-        long intentMillis = r.willWait() && !r.reenter() ? ctx.options().fairWaiterTimeout().toMillis() : 0;
+        long intentMillis = r.mode().willWait() ? ctx.options().fairWaiterTimeout().toMillis() : 0;
         long sent = System.nanoTime();
         return evalAttempt(ACQUIRE, stateKeys(r.keys()), r.holderId(), Long.toString(r.leaseMillis()),
-                r.reenter() ? "reenter" : "fresh", Long.toString(intentMillis), Integer.toString(r.level()))
+                r.mode().reentry() ? "reenter" : "fresh", Long.toString(intentMillis), Integer.toString(r.level()))
                 .thenApply(result -> {
                     if (intentMillis > 0) {
                         trackIntent(r, result, intentMillis, sent);

@@ -94,14 +94,11 @@ public abstract class QueuedHashKind extends HashLockKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        String mode = r.reenter() ? (r.renewed() ? "reenter-kept" : "reenter")
-                : !r.willWait() ? "try"
-                : r.first() ? "join" : "wait";
         long sent = System.nanoTime();
-        String fifth = r.reenter() ? Integer.toString(r.level()) : handOverLease(r.leaseMillis()) + ":" + r.acquisitionId();
+        String fifth = r.mode().reentry() ? Integer.toString(r.level()) : handOverLease(r.leaseMillis()) + ":" + r.acquisitionId();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
-                r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout, fifth, barging);
-        if (r.reenter() || mode.equals("try")) {
+                r.holderId(), Long.toString(r.leaseMillis()), r.mode().code(), waiterTimeout, fifth, barging);
+        if (!r.mode().willWait()) {
             return reply;
         }
         return reply.thenApply(result -> {
