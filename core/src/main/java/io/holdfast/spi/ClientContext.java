@@ -45,6 +45,15 @@ public final class ClientContext {
         this.engine = new AcquisitionEngine(this);
     }
 
+    /**
+     * The lease of a fresh acquisition that asked for {@code requestedMillis}: that lease if it is
+     * positive (an explicit lease, never renewed), otherwise ({@code -1}: renewed by the watchdog)
+     * the watchdog's lease. The one place this rule is written.
+     */
+    public long leaseMillis(long requestedMillis) {
+        return requestedMillis > 0 ? requestedMillis : options.watchdogLease().toMillis();
+    }
+
     /** The random id of this client; the first half of every holder id it uses. */
     public String clientId() {
         return clientId;

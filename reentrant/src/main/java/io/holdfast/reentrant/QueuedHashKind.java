@@ -6,6 +6,7 @@ import io.holdfast.spi.AttemptResult;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKeys.KeySuffix;
+import io.holdfast.spi.LockKind;
 import io.holdfast.spi.Script;
 
 import io.lettuce.core.ScriptOutputType;
@@ -57,7 +58,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code queue.lua} and
  * {@code hash-hold.lua} by inclusion (see {@link Script}).
  */
-public abstract class QueuedHashKind extends HashLockKind {
+public abstract class QueuedHashKind implements LockKind {
 
     private static final KeySuffix QUEUE = new KeySuffix("queue", false);
     private static final KeySuffix WAITER = new KeySuffix("waiter", true);
@@ -69,6 +70,10 @@ public abstract class QueuedHashKind extends HashLockKind {
     private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
     private static final Script ABANDON = Script.load(QueuedHashKind.class, "abandon.lua");
     private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "force-unlock.lua");
+    private static final Script RENEW = Script.load(QueuedHashKind.class, "/io/holdfast/spi/renew-hash.lua");
+    private static final Script RENEW_PLAIN = Script.load(QueuedHashKind.class, "/io/holdfast/spi/renew-hash-plain.lua");
+
+    private final ClientContext ctx;
 
     private final QueuePlaces places;
     private final long waiterTimeoutMillis;
@@ -79,7 +84,7 @@ public abstract class QueuedHashKind extends HashLockKind {
 
     /** @param barging whether a free lock goes to whoever asks, even with waiters queued (see class doc) */
     protected QueuedHashKind(ClientContext ctx, boolean barging) {
-        super(ctx);
+        this.ctx = ctx;
         this.barging = barging ? "barge" : "fair";
         this.waiterTimeoutMillis = ctx.options().fairWaiterTimeout().toMillis();
         this.places = new QueuePlaces(ctx, waiterTimeoutMillis);
@@ -126,12 +131,11 @@ public abstract class QueuedHashKind extends HashLockKind {
      * confirmations would not bound that grant).
      */
     @Override
-    public long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis) {
+    public long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
+            boolean renewed) {
         QueuePlace place = places.handedOver(keys, holderId, placement);
-        boolean renewed = leaseMillis <= 0;
-        long lease = renewed ? ctx.options().watchdogLease().toMillis() : leaseMillis;
-        long handOverLease = handOverLease(lease);
-        if (place == null || !trustHandOver || handOverLease < lease && !renewed) {
+        long handOverLease = handOverLease(leaseMillis);
+        if (place == null || !trustHandOver || handOverLease < leaseMillis && !renewed) {
             return UNKNOWN;
         }
         return place.validUntilNanos() - (waiterTimeoutMillis - handOverLease) * 1_000_000L;
@@ -166,6 +170,44 @@ public abstract class QueuedHashKind extends HashLockKind {
     @Override
     public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
         return evalHandingOver(FORCE_UNLOCK, keys).thenApply(n -> n == 1);
+    }
+
+    /** Runs the acquire script, which replies {@code {code, value[, server ms[, placement]]}}. */
+    private CompletableFuture<AttemptResult> evalAttempt(Script script, String[] keys, String... args) {
+        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args).thenApply(AttemptResult::parse);
+    }
+
+    /** Core's renewal of a hash hold ({@code renew-hash.lua}), which never shortens a lease. */
+    @Override
+    public Script renewScript() {
+        return RENEW;
+    }
+
+    /** One field per holder, so only the holder's own re-entries can lengthen the lease. */
+    @Override
+    public Script plainRenewScript() {
+        return RENEW_PLAIN;
+    }
+
+    @Override
+    public List<String> renewKeys(LockKeys keys, String holderId) {
+        return List.of(keys.key());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> isLocked(LockKeys keys) {
+        return ctx.redis().async().exists(keys.key()).toCompletableFuture().thenApply(n -> n > 0);
+    }
+
+    @Override
+    public CompletableFuture<Integer> holdCount(LockKeys keys, String holderId) {
+        return ctx.redis().async().hget(keys.key(), holderId).toCompletableFuture()
+                .thenApply(v -> v == null ? 0 : Integer.parseInt(v));
+    }
+
+    @Override
+    public CompletableFuture<Long> remainTimeToLive(LockKeys keys) {
+        return ctx.redis().async().pttl(keys.key()).toCompletableFuture();
     }
 
     /** KEYS of every queued script but the renewal: lock hash, queue, waiter key prefix, channel, token key. */
