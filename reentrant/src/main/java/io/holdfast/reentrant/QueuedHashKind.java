@@ -4,10 +4,12 @@ import io.holdfast.spi.AttemptResult.Outcome;
 import io.holdfast.spi.AttemptRequest;
 import io.holdfast.spi.AttemptResult;
 import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.HoldKey;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKeys.KeySuffix;
 import io.holdfast.spi.LockKind;
 import io.holdfast.spi.Script;
+import io.holdfast.spi.WaitMarkers;
 
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
@@ -44,9 +46,10 @@ import java.util.concurrent.CompletableFuture;
  * release hands the lock over whenever somebody waits, it is seldom free while waiters are
  * queued, so under contention it passes the lock on in arrival order as well.
  *
- * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace}: the watchdog
- * renews its waiter key (PX {@code fairWaiterTimeout}) about every half of that timeout. A waiter
- * whose key expired is skipped when it comes to the head, by whichever script frees the lock or
+ * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace}, kept by the
+ * engine's wait-marker lifecycle ({@link io.holdfast.spi.WaitMarkers}): the watchdog renews its
+ * waiter key (PX {@code fairWaiterTimeout}) about every half of that timeout. A waiter whose key
+ * expired is skipped when it comes to the head, by whichever script frees the lock or
  * finds it free; so a dead waiter costs nothing unless it died within {@code fairWaiterTimeout}
  * of its turn, and then at most that long.
  *
@@ -75,7 +78,7 @@ public abstract class QueuedHashKind implements LockKind {
 
     private final ClientContext ctx;
 
-    private final QueuePlaces places;
+    private final WaitMarkers<QueuePlace> places;
     private final long waiterTimeoutMillis;
     private final String waiterTimeout;
     /** False when holds must be acknowledged by replicas: a hand-over is then confirmed by an attempt. */
@@ -87,7 +90,7 @@ public abstract class QueuedHashKind implements LockKind {
         this.ctx = ctx;
         this.barging = barging ? "barge" : "fair";
         this.waiterTimeoutMillis = ctx.options().fairWaiterTimeout().toMillis();
-        this.places = new QueuePlaces(ctx, waiterTimeoutMillis);
+        this.places = new WaitMarkers<>(ctx);
         this.waiterTimeout = Long.toString(waiterTimeoutMillis);
         this.trustHandOver = ctx.options().replicaAcknowledgement().isEmpty();
     }
@@ -108,7 +111,9 @@ public abstract class QueuedHashKind implements LockKind {
         }
         return reply.thenApply(result -> {
             String placement = result.outcome() == Outcome.BUSY ? result.placement() : null;
-            places.afterAttempt(r.keys(), r.holderId(), placement, sent);
+            HoldKey id = placeId(r.keys(), r.holderId());
+            places.afterAttempt(id, placement, sent,
+                    () -> new QueuePlace(places, id, r.keys(), placement, waiterTimeoutMillis, sent));
             return placement == null ? result : new AttemptResult(result.outcome(), result.value(), result.reason(),
                     result.serverMillis(), QueuePlace.tag(placement));
         });
@@ -133,7 +138,7 @@ public abstract class QueuedHashKind implements LockKind {
     @Override
     public long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
             boolean renewed) {
-        QueuePlace place = places.handedOver(keys, holderId, placement);
+        QueuePlace place = places.take(placeId(keys, holderId), p -> p.tag().equals(placement));
         long handOverLease = handOverLease(leaseMillis);
         if (place == null || !trustHandOver || handOverLease < leaseMillis && !renewed) {
             return UNKNOWN;
@@ -148,7 +153,7 @@ public abstract class QueuedHashKind implements LockKind {
 
     @Override
     public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
-        places.leave(keys, holderId);
+        places.leave(placeId(keys, holderId));
         return evalHandingOver(ABANDON, keys, holderId).thenApply(n -> null);
     }
 
@@ -208,6 +213,11 @@ public abstract class QueuedHashKind implements LockKind {
     @Override
     public CompletableFuture<Long> remainTimeToLive(LockKeys keys) {
         return ctx.redis().async().pttl(keys.key()).toCompletableFuture();
+    }
+
+    /** Which waiter a queue place is of. */
+    private static HoldKey placeId(LockKeys keys, String holderId) {
+        return new HoldKey(keys.key(), "fair-waiter", holderId);
     }
 
     /** KEYS of every queued script but the renewal: lock hash, queue, waiter key prefix, channel, token key. */
