@@ -79,8 +79,10 @@ public interface LockKind {
         return renewScript();
     }
 
-    /** The keys the renewal scripts take for one hold. */
-    List<String> renewKeys(LockKeys keys, String holderId);
+    /** The keys the renewal scripts take for one hold; by default the lock's main key. */
+    default List<String> renewKeys(LockKeys keys, String holderId) {
+        return List.of(keys.key());
+    }
 
     /** Frees the lock whoever holds it and wakes waiters: whether it was held. */
     CompletableFuture<Boolean> forceUnlock(LockKeys keys);

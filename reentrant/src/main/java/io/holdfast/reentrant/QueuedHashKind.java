@@ -195,11 +195,6 @@ public abstract class QueuedHashKind implements LockKind {
     }
 
     @Override
-    public List<String> renewKeys(LockKeys keys, String holderId) {
-        return List.of(keys.key());
-    }
-
-    @Override
     public CompletableFuture<Boolean> isLocked(LockKeys keys) {
         return ctx.redis().async().exists(keys.key()).toCompletableFuture().thenApply(n -> n > 0);
     }
