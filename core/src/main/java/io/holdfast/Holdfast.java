@@ -113,6 +113,7 @@ public final class Holdfast implements AutoCloseable {
                 .create(ctx));
         this.providers = new java.util.HashMap<>();
         ServiceLoader.load(LockProvider.class).forEach(p -> providers.putIfAbsent(p.kind(), p));
+        ctx.reserveKeySuffixes(providers.values().stream().flatMap(p -> p.keySuffixes().stream()).distinct().toList());
         this.locks = Caffeine.newBuilder().maximumSize(options.lockCacheSize()).build();
         this.warnings = checkServer(endpoint);
     }

@@ -9,7 +9,7 @@ import io.holdfast.Holdfast;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
 import io.holdfast.chaos.proxy.RespCommand;
-import io.holdfast.spi.QueuedHashKind;
+import io.holdfast.reentrant.QueuedHashKind;
 import io.holdfast.spi.Script;
 import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
@@ -36,7 +36,7 @@ class ReleaseResentAfterLostReplyTest {
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
 
-    private static final String QUEUED_RELEASE = Script.load(QueuedHashKind.class, "queued/release.lua").sha();
+    private static final String QUEUED_RELEASE = Script.load(QueuedHashKind.class, "release.lua").sha();
 
     private final List<Object> lost = new CopyOnWriteArrayList<>();
     private ProxiedClients clients;

@@ -36,7 +36,10 @@ public final class Acquisition {
     private final LockKeys keys;
     private final HoldKey holdId;
     private final Thread ownerThread;
+    /** The lease the server is asked for: the explicit one, or the watchdog's ({@link ClientContext#leaseMillis}). */
     private final long leaseMillis;
+    /** The watchdog renews the hold (no explicit lease was asked for). */
+    private final boolean renewed;
     private final boolean noWait;
     private final long deadline;
     private final long id = IDS.incrementAndGet();
@@ -44,8 +47,8 @@ public final class Acquisition {
     private final CompletableFuture<Hold> result = new CompletableFuture<>();
     private volatile boolean cancelled;
     private boolean subscribed;
-    /** Server time of the first BUSY reply that reported one, 0 before. */
-    private long waitingSince;
+    /** The latest memo a BUSY reply carried (see {@link AttemptResult#memo()}), null before. */
+    private String memo;
     private boolean attempted;
 
     Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
@@ -55,7 +58,8 @@ public final class Acquisition {
         this.kind = kind;
         this.keys = keys;
         this.holdId = holdId;
-        this.leaseMillis = leaseMillis;
+        this.leaseMillis = ctx.leaseMillis(leaseMillis);
+        this.renewed = leaseMillis <= 0;
         this.noWait = waitNanos == 0;
         this.deadline = waitNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + waitNanos;
         this.waiter = new Waiter(holdId.holderId(), id, this::handedOver);
@@ -111,16 +115,15 @@ public final class Acquisition {
             giveUp(new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled"));
             return;
         }
-        long lease = leaseMillis > 0 ? leaseMillis : ctx.options().watchdogLease().toMillis();
         long sent = System.nanoTime();
-        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), lease, false, !noWait, waitingSince,
-                leaseMillis <= 0, id, !attempted, 0);
+        AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), AttemptMode.fresh(!noWait, !attempted),
+                leaseMillis, memo, id, 0);
         attempted = true;
         kind.attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 failed(e);
             } else {
-                onReply(r, LeasedItem.validUntil(sent, lease));
+                onReply(r, LeasedItem.validUntil(sent, leaseMillis));
             }
         });
     }
@@ -137,7 +140,7 @@ public final class Acquisition {
             attempt();
             return;
         }
-        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), waiter.placement(), leaseMillis);
+        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), waiter.placement(), leaseMillis, renewed);
         if (validUntil == LockKind.UNKNOWN || validUntil - System.nanoTime() < HANDOVER_MARGIN_NANOS) {
             attempt();
             return;
@@ -150,8 +153,8 @@ public final class Acquisition {
         switch (r.outcome()) {
             case ACQUIRED -> acquired(r.value(), validUntil);
             case BUSY -> {
-                if (waitingSince == 0) {
-                    waitingSince = r.serverMillis();
+                if (r.memo() != null) {
+                    memo = r.memo();
                 }
                 if (r.placement() != null) {
                     waiter.placement(r.placement());
@@ -270,8 +273,13 @@ public final class Acquisition {
         return holdId;
     }
 
+    /** The hold's lease: the explicit one, or the watchdog's. */
     long leaseMillis() {
         return leaseMillis;
+    }
+
+    boolean renewed() {
+        return renewed;
     }
 
     Thread ownerThread() {

@@ -82,8 +82,8 @@ public final class AcquisitionEngine {
         held.reentering(lease);
         long sent = System.nanoTime();
         boolean kept = leaseMillis <= 0;
-        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(), lease, true, false, 0, kept, 0,
-                false, held.count() + 1);
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(),
+                kept ? AttemptMode.REENTER_KEEPING_LEASE : AttemptMode.REENTER, lease, null, 0, held.count() + 1);
         held.kind().attempt(request).whenComplete((r, e) -> {
             if (e != null) {
                 acquisition.result().completeExceptionally(Errors.translate(e,
@@ -190,12 +190,10 @@ public final class AcquisitionEngine {
      * @param validUntilNanos until when the server surely keeps it (see {@link Hold#validUntilNanos()})
      */
     Hold granted(Acquisition a, long token, long validUntilNanos) {
-        boolean renewed = a.leaseMillis() < 0;
-        long lease = renewed ? ctx.options().watchdogLease().toMillis() : a.leaseMillis();
-        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, lease, renewed, validUntilNanos,
-                ctx::lost);
+        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, a.leaseMillis(), a.renewed(),
+                validUntilNanos, ctx::lost);
         ctx.holds().put(hold.id(), hold);
-        if (renewed) {
+        if (a.renewed()) {
             ctx.keeper().register(hold);
         }
         return hold;

@@ -10,15 +10,27 @@ import java.util.List;
  * @param value ACQUIRED: the fencing token; REENTERED: the new hold count; BUSY: how long to wait
  *     at most before trying again, in ms (the holder's remaining lease, or -1 if unknown)
  * @param reason REFUSED: why, for the exception message
- * @param serverMillis BUSY: the server time (ms) of the attempt, if the kind reports it, else 0;
- *     the engine passes the first one back as {@link AttemptRequest#waitingSinceMillis()}
+ * @param serverMillis BUSY: the server time (ms) of the attempt, if the script reports it, else 0
  * @param placement BUSY, for a kind that queues waiters on the server: the placement the waiter
  *     waits with now (a hand-over is trusted only if it names this one), else null
+ * @param memo BUSY: what the kind wants to be given back with the next attempts of this
+ *     acquisition ({@link AttemptRequest#memo()}), or null; the engine keeps the latest non-null
+ *     one and does not read it
  */
-public record AttemptResult(Outcome outcome, long value, String reason, long serverMillis, String placement) {
+public record AttemptResult(Outcome outcome, long value, String reason, long serverMillis, String placement,
+        String memo) {
+
+    public AttemptResult(Outcome outcome, long value, String reason, long serverMillis, String placement) {
+        this(outcome, value, reason, serverMillis, placement, null);
+    }
 
     public AttemptResult(Outcome outcome, long value, String reason, long serverMillis) {
-        this(outcome, value, reason, serverMillis, null);
+        this(outcome, value, reason, serverMillis, null, null);
+    }
+
+    /** This result carrying {@code memo} for the next attempts of its acquisition. */
+    public AttemptResult withMemo(String memo) {
+        return new AttemptResult(outcome, value, reason, serverMillis, placement, memo);
     }
 
     /** The outcomes, with the code a script returns for each. */

@@ -3,6 +3,8 @@ package io.holdfast.spi;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.LockLostException;
 import io.netty.util.Timer;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -30,6 +32,7 @@ public final class ClientContext {
     private final AcquisitionEngine engine;
     private volatile LeaseKeeper keeper;
     private volatile boolean closed;
+    private volatile List<LockKeys.KeySuffix> keySuffixes = List.of();
 
     public ClientContext(String clientId, HoldfastOptions options, RedisGateway redis, PubSubHub hub, Timer timer,
             Executor events) {
@@ -40,6 +43,15 @@ public final class ClientContext {
         this.timer = timer;
         this.events = events;
         this.engine = new AcquisitionEngine(this);
+    }
+
+    /**
+     * The lease of a fresh acquisition that asked for {@code requestedMillis}: that lease if it is
+     * positive (an explicit lease, never renewed), otherwise ({@code -1}: renewed by the watchdog)
+     * the watchdog's lease. The one place this rule is written.
+     */
+    public long leaseMillis(long requestedMillis) {
+        return requestedMillis > 0 ? requestedMillis : options.watchdogLease().toMillis();
     }
 
     /** The random id of this client; the first half of every holder id it uses. */
@@ -118,9 +130,19 @@ public final class ClientContext {
         return type.cast(components.computeIfAbsent(type, t -> factory.apply(this)));
     }
 
-    /** Keys of lock {@code name} under this client's prefix. */
+    /**
+     * Keys of lock {@code name} under this client's prefix.
+     *
+     * @throws IllegalArgumentException if the name is empty or would produce another lock's key
+     *     (see {@link #reserveKeySuffixes})
+     */
     public LockKeys keys(String name) {
-        return LockKeys.of(options.keyPrefix(), name);
+        return LockKeys.of(options.keyPrefix(), name, keySuffixes);
+    }
+
+    /** The key suffixes of the kinds on the class path: lock names that would produce one are refused. */
+    public void reserveKeySuffixes(Collection<LockKeys.KeySuffix> suffixes) {
+        this.keySuffixes = List.copyOf(suffixes);
     }
 
     /** Throws if the client was closed. */

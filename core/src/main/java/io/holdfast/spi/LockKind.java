@@ -55,9 +55,11 @@ public interface LockKind {
      *
      * @param placement the placement the hand-over names: only a hand-over of the placement the
      *     waiter waits with now, confirmed alive before the grant, can be bounded
-     * @param leaseMillis the acquisition's lease: {@code > 0} explicit, {@code -1} watchdog-renewed
+     * @param leaseMillis the acquisition's lease: the explicit one, or the watchdog's when renewed
+     * @param renewed the watchdog renews the hold (no explicit lease was asked for)
      */
-    default long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis) {
+    default long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
+            boolean renewed) {
         return UNKNOWN;
     }
 
@@ -77,8 +79,10 @@ public interface LockKind {
         return renewScript();
     }
 
-    /** The keys the renewal scripts take for one hold. */
-    List<String> renewKeys(LockKeys keys, String holderId);
+    /** The keys the renewal scripts take for one hold; by default the lock's main key. */
+    default List<String> renewKeys(LockKeys keys, String holderId) {
+        return List.of(keys.key());
+    }
 
     /** Frees the lock whoever holds it and wakes waiters: whether it was held. */
     CompletableFuture<Boolean> forceUnlock(LockKeys keys);

@@ -15,7 +15,7 @@ public final class WakeMessage {
     /**
      * Prefix of "the lock was handed over to this holder":
      * {@code "!<fencing token>|<acquisition id>.<placement>|<holder id>"}. The release that publishes
-     * it already granted the lock to that placement (see {@code queued/queue.lua}) of that
+     * it already granted the lock to that placement (see the reentrant module's {@code queue.lua}) of that
      * acquisition of that holder.
      */
     public static final String HANDED_OVER_PREFIX = "!";

@@ -3,6 +3,7 @@ package io.holdfast.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.cluster.SlotHash;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LockKeysTest {
@@ -31,5 +32,19 @@ class LockKeysTest {
     void aTaggedNameEndingWithTheTokenSuffix_isRefused() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> LockKeys.of("holdfast:", "{a}:token"));
+    }
+
+    @Test
+    void aTaggedNameProducingAReservedKey_isRefused_andOtherTaggedNamesAreNot() {
+        List<LockKeys.KeySuffix> reserved = List.of(new LockKeys.KeySuffix("queue", false), new LockKeys.KeySuffix("waiter", true));
+        for (String name : new String[] {"{a}:queue", "{a}:waiter", "{a}:waiter:h:1", "{a}:wake"}) {
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException().as(name)
+                    .isThrownBy(() -> LockKeys.of("holdfast:", name, reserved)).withMessageContaining("another lock's");
+        }
+        assertThat(LockKeys.of("holdfast:", "{a}:queue:x", reserved).key()).isEqualTo("holdfast:{a}:queue:x");
+        assertThat(LockKeys.of("holdfast:", "{a}:queue").key()).as("no kind reserves it").isEqualTo("holdfast:{a}:queue");
+        LockKeys keys = LockKeys.of("holdfast:", "a", reserved);
+        assertThat(keys.derived(reserved.get(0))).isEqualTo("holdfast:{a}:queue");
+        assertThat(keys.derived(reserved.get(1))).isEqualTo("holdfast:{a}:waiter:");
     }
 }

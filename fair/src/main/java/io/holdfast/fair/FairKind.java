@@ -1,7 +1,7 @@
 package io.holdfast.fair;
 
 import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.QueuedHashKind;
+import io.holdfast.reentrant.QueuedHashKind;
 
 /**
  * The fair lock: first come, first served across every thread of every client. A free lock is

@@ -1,8 +1,11 @@
 package io.holdfast.fair;
 
+import io.holdfast.reentrant.QueuedHashKind;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.EngineLock;
+import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockProvider;
+import java.util.List;
 
 /** Makes {@code Holdfast.getFairLock(name)}: an {@link EngineLock} over {@link FairKind}. */
 public final class FairLockProvider implements LockProvider {
@@ -15,5 +18,10 @@ public final class FairLockProvider implements LockProvider {
     @Override
     public Object create(ClientContext context, String name) {
         return new EngineLock(context, context.component(FairKind.class, FairKind::new), context.keys(name));
+    }
+
+    @Override
+    public List<LockKeys.KeySuffix> keySuffixes() {
+        return QueuedHashKind.KEY_SUFFIXES;
     }
 }

@@ -64,7 +64,7 @@ class BadInputTest {
     }
 
     /**
-     * Today {@code tryLock()} returns false for ever; the check belongs in queued/acquire.lua (see
+     * Today {@code tryLock()} returns false for ever; the check belongs in reentrant's acquire.lua (see
      * the report of issue 12, item 9), which is being rewritten: this test says what it must do.
      */
     @Test

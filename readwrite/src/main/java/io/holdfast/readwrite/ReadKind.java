@@ -2,6 +2,7 @@ package io.holdfast.readwrite;
 
 import io.holdfast.spi.AttemptRequest;
 import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.AttemptResult.Outcome;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.Script;
@@ -36,8 +37,21 @@ final class ReadKind extends ReadWriteKind {
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         return evalAttempt(ACQUIRE, stateKeys(r.keys()),
-                r.holderId(), Long.toString(r.leaseMillis()), r.reenter() ? "reenter" : "fresh",
-                Long.toString(r.waitingSinceMillis()), r.willWait() ? "wait" : "try", Integer.toString(r.level()));
+                r.holderId(), Long.toString(r.leaseMillis()), r.mode().reentry() ? "reenter" : "fresh",
+                r.memo() == null ? "0" : r.memo(), r.mode().willWait() ? "wait" : "try", Integer.toString(r.level()))
+                .thenApply(result -> result.outcome() == Outcome.BUSY ? result.withMemo(waitingSince(r, result)) : result);
+    }
+
+    /**
+     * The memo of a waiting reader: the server time (ms) of its acquisition's first BUSY reply that
+     * reported one, which its later attempts send back (the script's turn rule: a reader already
+     * waiting when the last write hold was released goes in ahead of the writer).
+     */
+    private static String waitingSince(AttemptRequest r, AttemptResult busy) {
+        if (r.memo() != null) {
+            return r.memo();
+        }
+        return busy.serverMillis() != 0 ? Long.toString(busy.serverMillis()) : null;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.holdfast.readwrite;
 import io.holdfast.spi.AttemptResult;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKeys.KeySuffix;
 import io.holdfast.spi.LockKind;
 import io.holdfast.spi.Script;
 import io.lettuce.core.ScriptOutputType;
@@ -27,6 +28,13 @@ abstract class ReadWriteKind implements LockKind {
     static final String READ = "read";
     static final String WRITE = "write";
 
+    private static final KeySuffix LEASES = new KeySuffix("leases", false);
+    private static final KeySuffix INTENTS = new KeySuffix("intents", false);
+    private static final KeySuffix TURN = new KeySuffix("turn", false);
+
+    /** The suffixes of a read-write lock's keys besides the lock hash: leases, intents, turn. */
+    static final List<KeySuffix> KEY_SUFFIXES = List.of(LEASES, INTENTS, TURN);
+
     private static final Script INSPECT = load("inspect.lua");
     private static final Script FORCE_UNLOCK = load("force-unlock.lua");
 
@@ -43,15 +51,15 @@ abstract class ReadWriteKind implements LockKind {
 
     /** KEYS of every script that changes the lock: hash, leases, intents, channel, turn, token key. */
     static String[] stateKeys(LockKeys keys) {
-        return new String[] {keys.key(), leases(keys), intents(keys), keys.channel(), keys.derived("turn"), keys.tokenKey()};
+        return new String[] {keys.key(), leases(keys), intents(keys), keys.channel(), keys.derived(TURN), keys.tokenKey()};
     }
 
     static String leases(LockKeys keys) {
-        return keys.derived("leases");
+        return keys.derived(LEASES);
     }
 
     static String intents(LockKeys keys) {
-        return keys.derived("intents");
+        return keys.derived(INTENTS);
     }
 
     /** The prefix of this role's holds in the lock hash and the leases set: "r" or "w". */

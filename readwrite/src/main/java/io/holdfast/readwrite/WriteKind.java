@@ -7,9 +7,8 @@ import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.HoldKey;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.Script;
-import java.util.Map;
+import io.holdfast.spi.WaitMarkers;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The write role: exclusive of every other hold, except the writer's own read holds. Scripts:
@@ -18,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Writer intents: a fresh attempt that will wait and finds the lock busy records the writer's
  * intent on the server (new readers then wait behind it) and this kind hands a
- * {@link WriterIntent} to the watchdog, which keeps it alive while the writer waits. The intent
- * ends on the server and here when the writer acquires (the acquire script drops it) or gives up
+ * {@link WriterIntent} to the watchdog, which keeps it alive while the writer waits (the engine's
+ * wait-marker lifecycle, {@link io.holdfast.spi.WaitMarkers}, as for a queued lock's places). The
+ * intent ends on the server and here when the writer acquires (the acquire script drops it) or gives up
  * ({@link #abandon}, which the engine calls on timeout, interrupt and failure because this kind is
  * {@link #queued()}); one whose writer died expires after
  * {@link io.holdfast.HoldfastOptions#fairWaiterTimeout()}.
@@ -37,10 +37,11 @@ final class WriteKind extends ReadWriteKind {
     private static final Script ABANDON = load("abandon-write.lua");
     private static final Script RENEW = load("renew-write.lua");
 
-    private final Map<HoldKey, WriterIntent> intents = new ConcurrentHashMap<>();
+    private final WaitMarkers<WriterIntent> intents;
 
     WriteKind(ClientContext ctx) {
         super(ctx);
+        this.intents = new WaitMarkers<>(ctx);
     }
 
     @Override
@@ -61,13 +62,13 @@ final class WriteKind extends ReadWriteKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        if (!r.reenter() && ctx.holds().containsKey(new HoldKey(r.keys().key(), READ, r.holderId()))) {
+        if (!r.mode().reentry() && ctx.holds().containsKey(new HoldKey(r.keys().key(), READ, r.holderId()))) {
             return CompletableFuture.completedFuture(new AttemptResult(Outcome.REFUSED, 0, UPGRADE_REFUSED, 0));
         }
-        long intentMillis = r.willWait() && !r.reenter() ? ctx.options().fairWaiterTimeout().toMillis() : 0;
+        long intentMillis = r.mode().willWait() ? ctx.options().fairWaiterTimeout().toMillis() : 0;
         long sent = System.nanoTime();
         return evalAttempt(ACQUIRE, stateKeys(r.keys()), r.holderId(), Long.toString(r.leaseMillis()),
-                r.reenter() ? "reenter" : "fresh", Long.toString(intentMillis), Integer.toString(r.level()))
+                r.mode().reentry() ? "reenter" : "fresh", Long.toString(intentMillis), Integer.toString(r.level()))
                 .thenApply(result -> {
                     if (intentMillis > 0) {
                         trackIntent(r, result, intentMillis, sent);
@@ -79,27 +80,8 @@ final class WriteKind extends ReadWriteKind {
     /** BUSY: the script recorded (or refreshed) the intent; anything else: it is gone. */
     private void trackIntent(AttemptRequest r, AttemptResult result, long intentMillis, long sentNanos) {
         HoldKey id = intentId(r.keys(), r.holderId());
-        if (result.outcome() != Outcome.BUSY) {
-            stopIntent(id);
-            return;
-        }
-        intents.compute(id, (k, intent) -> {
-            if (intent == null) {
-                intent = new WriterIntent(intents(r.keys()), r.holderId(), intentMillis, sentNanos,
-                        gone -> intents.remove(k, gone));
-                ctx.keeper().register(intent);
-            } else {
-                intent.renewed(sentNanos);
-            }
-            return intent;
-        });
-    }
-
-    private void stopIntent(HoldKey id) {
-        WriterIntent intent = intents.remove(id);
-        if (intent != null) {
-            ctx.keeper().cancel(intent);
-        }
+        intents.afterAttempt(id, result.outcome() == Outcome.BUSY ? WriterIntent.INTENT : null, sentNanos,
+                () -> new WriterIntent(intents, id, intents(r.keys()), intentMillis, sentNanos));
     }
 
     private static HoldKey intentId(LockKeys keys, String holderId) {
@@ -113,7 +95,7 @@ final class WriteKind extends ReadWriteKind {
 
     @Override
     public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
-        stopIntent(intentId(keys, holderId));
+        intents.leave(intentId(keys, holderId));
         return evalLong(ABANDON, stateKeys(keys), holderId).thenApply(n -> null);
     }
 

@@ -1,31 +1,29 @@
 package io.holdfast.readwrite;
 
-import io.holdfast.spi.LeasedItem;
+import io.holdfast.spi.HoldKey;
 import io.holdfast.spi.Script;
+import io.holdfast.spi.WaitMarker;
+import io.holdfast.spi.WaitMarkers;
 import java.util.List;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A waiting writer's intent, as the watchdog renews it: a member of the lock's intents set whose
  * deadline (server time) keeps new readers out while the writer waits. If the writer's process
- * dies, nobody renews it and it expires within its lease.
+ * dies, nobody renews it and it expires within its lease. A writer has one intent at a time, so
+ * every intent has the same identity; its lifecycle is {@link WaitMarkers}'.
  */
-final class WriterIntent extends LeasedItem {
+final class WriterIntent extends WaitMarker {
 
-    private static final Logger log = LoggerFactory.getLogger(WriterIntent.class);
+    /** The identity of every intent. */
+    static final String INTENT = "intent";
+
     private static final Script RENEW = ReadWriteKind.load("renew-intent.lua");
 
     private final String intentsKey;
-    private final String holderId;
-    private final Consumer<WriterIntent> onGone;
 
-    WriterIntent(String intentsKey, String holderId, long leaseMillis, long sentNanos, Consumer<WriterIntent> onGone) {
-        super(leaseMillis, validUntil(sentNanos, leaseMillis));
+    WriterIntent(WaitMarkers<WriterIntent> owner, HoldKey id, String intentsKey, long leaseMillis, long sentNanos) {
+        super(owner, id, INTENT, leaseMillis, sentNanos);
         this.intentsKey = intentsKey;
-        this.holderId = holderId;
-        this.onGone = onGone;
     }
 
     @Override
@@ -40,18 +38,11 @@ final class WriterIntent extends LeasedItem {
 
     @Override
     public String renewArg() {
-        return holderId;
-    }
-
-    /** The next attempt of the writer, if it still waits, records the intent again. */
-    @Override
-    public void gone(String reason) {
-        log.debug("intent of writer {} on {} is gone: {}", holderId, intentsKey, reason);
-        onGone.accept(this);
+        return id().holderId();
     }
 
     @Override
     public String toString() {
-        return "WriterIntent[" + intentsKey + " by " + holderId + "]";
+        return "WriterIntent[" + intentsKey + " by " + id().holderId() + "]";
     }
 }

@@ -1,7 +1,6 @@
 package io.holdfast.reentrant;
 
 import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.QueuedHashKind;
 
 /**
  * The reentrant exclusive lock ({@code Holdfast.getLock}): a free lock goes to whoever asks

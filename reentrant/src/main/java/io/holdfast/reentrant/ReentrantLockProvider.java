@@ -2,7 +2,9 @@ package io.holdfast.reentrant;
 
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.EngineLock;
+import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockProvider;
+import java.util.List;
 
 /** Makes {@code Holdfast.getLock(name)}: an {@link EngineLock} over {@link ReentrantKind}. */
 public final class ReentrantLockProvider implements LockProvider {
@@ -15,5 +17,10 @@ public final class ReentrantLockProvider implements LockProvider {
     @Override
     public Object create(ClientContext context, String name) {
         return new EngineLock(context, context.component(ReentrantKind.class, ReentrantKind::new), context.keys(name));
+    }
+
+    @Override
+    public List<LockKeys.KeySuffix> keySuffixes() {
+        return QueuedHashKind.KEY_SUFFIXES;
     }
 }

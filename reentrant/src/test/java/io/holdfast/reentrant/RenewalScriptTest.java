@@ -8,11 +8,7 @@ import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.LeaseState;
 import io.holdfast.RLock;
-import io.holdfast.spi.Script;
 import io.holdfast.testkit.RedisServerExtension;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,23 +23,6 @@ class RenewalScriptTest {
 
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
-
-    @Test
-    void aBatch_reportsAKeyOfAnotherTypeAndAMissingHoldAsGone_andRenewsTheRest() {
-        RedisCommands<String, String> r = redis.commands();
-        r.hset("held", "h:1", "1");
-        r.pexpire("held", 100);
-        r.set("not-a-hash", "x");
-        for (String name : List.of("renew-hash.lua", "renew-hash-plain.lua")) {
-            Script renew = Script.load(Script.class, name);
-            List<Long> out = r.eval(renew.source(), ScriptOutputType.MULTI,
-                    new String[] {"not-a-hash", "held", "held"}, "60000", "1", "h:1", "h:1", "other:1");
-            assertThat(out).as(name).containsExactly(0L, 1L, 0L);
-            assertThat(r.pttl("held")).as(name).isGreaterThan(59_000L);
-            r.pexpire("held", 100);
-        }
-        assertThat(r.get("not-a-hash")).isEqualTo("x");
-    }
 
     @Test
     void plainHold_isRenewedWithoutReadingItsLease() {

@@ -38,11 +38,6 @@ final class StubKind implements LockKind {
     }
 
     @Override
-    public List<String> renewKeys(LockKeys keys, String holderId) {
-        return List.of(keys.key());
-    }
-
-    @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest request) {
         throw new UnsupportedOperationException();
     }

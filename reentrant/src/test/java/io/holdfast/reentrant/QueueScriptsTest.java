@@ -1,10 +1,9 @@
-package io.holdfast.fair;
+package io.holdfast.reentrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.spi.LockKeys;
-import io.holdfast.spi.QueuedHashKind;
 import io.holdfast.spi.Script;
 import io.holdfast.testkit.RedisServerExtension;
 import io.lettuce.core.ScriptOutputType;
@@ -18,14 +17,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The queued locks' scripts on their own, against a real Redis: the queue's server-side rules, as
  * the fair lock uses them (and, in one test, the default lock's barging).
  */
-class FairScriptsTest {
+class QueueScriptsTest {
 
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
 
     private static final LockKeys KEYS = LockKeys.of("holdfast:", "scripts");
     private static final String QUEUE = QueuedHashKind.queue(KEYS);
-    private static final String[] SCRIPT_KEYS = {KEYS.key(), QUEUE, KEYS.perHolderPrefix(), KEYS.channel(), KEYS.tokenKey()};
+    private static final String[] SCRIPT_KEYS = {KEYS.key(), QUEUE, QueuedHashKind.waiterPrefix(KEYS), KEYS.channel(), KEYS.tokenKey()};
 
     @Test
     void waitingAttempt_queuesOnce_andAQueueWhoseWaitersDiedExpiresByItself() {
@@ -127,7 +126,7 @@ class FairScriptsTest {
         r.rpush(QUEUE, "live:1", "late:1");
         r.psetex(waiter("live:1"), 100, "5000:9.1");
 
-        Script renew = Script.load(QueuedHashKind.class, "queued/renew-places.lua");
+        Script renew = Script.load(QueuedHashKind.class, "renew-places.lua");
         List<Long> renewed = r.eval(renew.source(), ScriptOutputType.MULTI,
                 new String[] {waiter("live:1"), QUEUE, waiter("late:1"), QUEUE},
                 "5000", "2", "live:1|5000:9.1", "late:1|5000:9.2");
@@ -207,14 +206,14 @@ class FairScriptsTest {
     }
 
     private static List<Long> attempt(String holder, String mode, long waiterTimeout, long handOverLease, String policy) {
-        Script acquire = Script.load(QueuedHashKind.class, "queued/acquire.lua");
+        Script acquire = Script.load(QueuedHashKind.class, "acquire.lua");
         return redis.commands().eval(acquire.source(), ScriptOutputType.MULTI, SCRIPT_KEYS,
                 holder, "30000", mode, Long.toString(waiterTimeout), handOverLease + ":9", policy);
     }
 
     /** Releases the last level: {levels left, the message published}. */
     private static List<Object> release(String holder) {
-        Script release = Script.load(QueuedHashKind.class, "queued/release.lua");
+        Script release = Script.load(QueuedHashKind.class, "release.lua");
         return redis.commands().eval(release.source(), ScriptOutputType.MULTI, SCRIPT_KEYS, holder, "0");
     }
 }

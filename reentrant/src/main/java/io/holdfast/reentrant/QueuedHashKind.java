@@ -1,6 +1,16 @@
-package io.holdfast.spi;
+package io.holdfast.reentrant;
 
 import io.holdfast.spi.AttemptResult.Outcome;
+import io.holdfast.spi.AttemptRequest;
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.ClientContext;
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKeys.KeySuffix;
+import io.holdfast.spi.LockKind;
+import io.holdfast.spi.Script;
+import io.holdfast.spi.WaitMarkers;
+
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * The exclusive reentrant locks with a queue of waiters and hand-over: the fair lock, and the
  * default lock, which differs from it only by barging (see below). Both are a hash of holder id →
  * hold count (at most one field) plus, in the same Cluster slot, a queue LIST of waiting holder
- * ids and one waiter key per waiter (see {@code queued/queue.lua}).
+ * ids and one waiter key per waiter (see {@code queue.lua}).
  *
  * <p>Waiting. An attempt that finds the lock busy and will wait joins the tail of the queue once
  * (later attempts only refresh its waiter key); a {@code tryLock()} without wait never joins.
@@ -36,9 +46,10 @@ import java.util.concurrent.CompletableFuture;
  * release hands the lock over whenever somebody waits, it is seldom free while waiters are
  * queued, so under contention it passes the lock on in arrival order as well.
  *
- * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace}: the watchdog
- * renews its waiter key (PX {@code fairWaiterTimeout}) about every half of that timeout. A waiter
- * whose key expired is skipped when it comes to the head, by whichever script frees the lock or
+ * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace}, kept by the
+ * engine's wait-marker lifecycle ({@link io.holdfast.spi.WaitMarkers}): the watchdog renews its
+ * waiter key (PX {@code fairWaiterTimeout}) about every half of that timeout. A waiter whose key
+ * expired is skipped when it comes to the head, by whichever script frees the lock or
  * finds it free; so a dead waiter costs nothing unless it died within {@code fairWaiterTimeout}
  * of its turn, and then at most that long.
  *
@@ -46,18 +57,28 @@ import java.util.concurrent.CompletableFuture;
  * server without disturbing the order of the others, and a hold granted meanwhile is dropped and
  * handed over to the next live waiter.
  *
- * <p>Scripts, in {@code queued/}: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
+ * <p>Scripts, next to this class: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
  * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code queue.lua} and
  * {@code hash-hold.lua} by inclusion (see {@link Script}).
  */
-public abstract class QueuedHashKind extends HashLockKind {
+public abstract class QueuedHashKind implements LockKind {
 
-    private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "queued/acquire.lua");
-    private static final Script RELEASE = Script.load(QueuedHashKind.class, "queued/release.lua");
-    private static final Script ABANDON = Script.load(QueuedHashKind.class, "queued/abandon.lua");
-    private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "queued/force-unlock.lua");
+    private static final KeySuffix QUEUE = new KeySuffix("queue", false);
+    private static final KeySuffix WAITER = new KeySuffix("waiter", true);
 
-    private final QueuePlaces places;
+    /** The suffixes of a queued lock's keys: its queue, and its waiter keys (one per holder). */
+    public static final List<KeySuffix> KEY_SUFFIXES = List.of(QUEUE, WAITER);
+
+    private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
+    private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
+    private static final Script ABANDON = Script.load(QueuedHashKind.class, "abandon.lua");
+    private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "force-unlock.lua");
+    private static final Script RENEW = Script.load(QueuedHashKind.class, "/io/holdfast/spi/renew-hash.lua");
+    private static final Script RENEW_PLAIN = Script.load(QueuedHashKind.class, "/io/holdfast/spi/renew-hash-plain.lua");
+
+    private final ClientContext ctx;
+
+    private final WaitMarkers<QueuePlace> places;
     private final long waiterTimeoutMillis;
     private final String waiterTimeout;
     /** False when holds must be acknowledged by replicas: a hand-over is then confirmed by an attempt. */
@@ -66,10 +87,10 @@ public abstract class QueuedHashKind extends HashLockKind {
 
     /** @param barging whether a free lock goes to whoever asks, even with waiters queued (see class doc) */
     protected QueuedHashKind(ClientContext ctx, boolean barging) {
-        super(ctx);
+        this.ctx = ctx;
         this.barging = barging ? "barge" : "fair";
         this.waiterTimeoutMillis = ctx.options().fairWaiterTimeout().toMillis();
-        this.places = new QueuePlaces(ctx, waiterTimeoutMillis);
+        this.places = new WaitMarkers<>(ctx);
         this.waiterTimeout = Long.toString(waiterTimeoutMillis);
         this.trustHandOver = ctx.options().replicaAcknowledgement().isEmpty();
     }
@@ -81,19 +102,18 @@ public abstract class QueuedHashKind extends HashLockKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        String mode = r.reenter() ? (r.renewed() ? "reenter-kept" : "reenter")
-                : !r.willWait() ? "try"
-                : r.first() ? "join" : "wait";
         long sent = System.nanoTime();
-        String fifth = r.reenter() ? Integer.toString(r.level()) : handOverLease(r.leaseMillis()) + ":" + r.acquisitionId();
+        String fifth = r.mode().reentry() ? Integer.toString(r.level()) : handOverLease(r.leaseMillis()) + ":" + r.acquisitionId();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
-                r.holderId(), Long.toString(r.leaseMillis()), mode, waiterTimeout, fifth, barging);
-        if (r.reenter() || mode.equals("try")) {
+                r.holderId(), Long.toString(r.leaseMillis()), r.mode().code(), waiterTimeout, fifth, barging);
+        if (!r.mode().willWait()) {
             return reply;
         }
         return reply.thenApply(result -> {
             String placement = result.outcome() == Outcome.BUSY ? result.placement() : null;
-            places.afterAttempt(r.keys(), r.holderId(), placement, sent);
+            HoldKey id = placeId(r.keys(), r.holderId());
+            places.afterAttempt(id, placement, sent,
+                    () -> new QueuePlace(places, id, r.keys(), placement, waiterTimeoutMillis, sent));
             return placement == null ? result : new AttemptResult(result.outcome(), result.value(), result.reason(),
                     result.serverMillis(), QueuePlace.tag(placement));
         });
@@ -116,12 +136,11 @@ public abstract class QueuedHashKind extends HashLockKind {
      * confirmations would not bound that grant).
      */
     @Override
-    public long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis) {
-        QueuePlace place = places.handedOver(keys, holderId, placement);
-        boolean renewed = leaseMillis <= 0;
-        long lease = renewed ? ctx.options().watchdogLease().toMillis() : leaseMillis;
-        long handOverLease = handOverLease(lease);
-        if (place == null || !trustHandOver || handOverLease < lease && !renewed) {
+    public long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
+            boolean renewed) {
+        QueuePlace place = places.take(placeId(keys, holderId), p -> p.tag().equals(placement));
+        long handOverLease = handOverLease(leaseMillis);
+        if (place == null || !trustHandOver || handOverLease < leaseMillis && !renewed) {
             return UNKNOWN;
         }
         return place.validUntilNanos() - (waiterTimeoutMillis - handOverLease) * 1_000_000L;
@@ -134,7 +153,7 @@ public abstract class QueuedHashKind extends HashLockKind {
 
     @Override
     public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
-        places.leave(keys, holderId);
+        places.leave(placeId(keys, holderId));
         return evalHandingOver(ABANDON, keys, holderId).thenApply(n -> null);
     }
 
@@ -158,18 +177,61 @@ public abstract class QueuedHashKind extends HashLockKind {
         return evalHandingOver(FORCE_UNLOCK, keys).thenApply(n -> n == 1);
     }
 
+    /** Runs the acquire script, which replies {@code {code, value[, server ms[, placement]]}}. */
+    private CompletableFuture<AttemptResult> evalAttempt(Script script, String[] keys, String... args) {
+        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args).thenApply(AttemptResult::parse);
+    }
+
+    /** Core's renewal of a hash hold ({@code renew-hash.lua}), which never shortens a lease. */
+    @Override
+    public Script renewScript() {
+        return RENEW;
+    }
+
+    /** One field per holder, so only the holder's own re-entries can lengthen the lease. */
+    @Override
+    public Script plainRenewScript() {
+        return RENEW_PLAIN;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> isLocked(LockKeys keys) {
+        return ctx.redis().async().exists(keys.key()).toCompletableFuture().thenApply(n -> n > 0);
+    }
+
+    @Override
+    public CompletableFuture<Integer> holdCount(LockKeys keys, String holderId) {
+        return ctx.redis().async().hget(keys.key(), holderId).toCompletableFuture()
+                .thenApply(v -> v == null ? 0 : Integer.parseInt(v));
+    }
+
+    @Override
+    public CompletableFuture<Long> remainTimeToLive(LockKeys keys) {
+        return ctx.redis().async().pttl(keys.key()).toCompletableFuture();
+    }
+
+    /** Which waiter a queue place is of. */
+    private static HoldKey placeId(LockKeys keys, String holderId) {
+        return new HoldKey(keys.key(), "fair-waiter", holderId);
+    }
+
     /** KEYS of every queued script but the renewal: lock hash, queue, waiter key prefix, channel, token key. */
     private static String[] keys(LockKeys keys) {
-        return new String[] {keys.key(), queue(keys), keys.perHolderPrefix(), keys.channel(), keys.tokenKey()};
+        return new String[] {keys.key(), queue(keys), waiterPrefix(keys), keys.channel(), keys.tokenKey()};
     }
 
     /** The queue LIST of lock {@code keys}. */
     public static String queue(LockKeys keys) {
-        return keys.derived("queue");
+        return keys.derived(QUEUE);
+    }
+
+    /** The prefix of the waiter keys of lock {@code keys}: {@code key + ":waiter:"}. */
+    public static String waiterPrefix(LockKeys keys) {
+        return keys.derived(WAITER);
     }
 
     /** The waiter key of {@code holderId} on lock {@code keys}. */
     public static String waiterKey(LockKeys keys, String holderId) {
-        return keys.perHolderPrefix() + holderId;
+        return waiterPrefix(keys) + holderId;
     }
 }

@@ -1,0 +1,97 @@
+package io.holdfast.spi;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wait markers of one client's waiting acquisitions of one kind (see {@link WaitMarker}), each
+ * handed to the watchdog while its acquisition waits.
+ *
+ * <p>Lifecycle of a marker: created (and registered with the watchdog) by the first waiting
+ * attempt whose reply says the server keeps one, refreshed by each later one that replies with the
+ * same identity; replaced when an attempt replies with another identity (the server made a new
+ * one, e.g. queued the waiter again after its waiter key had gone); cancelled when an attempt
+ * replies without one (granted, or no longer waiting), when the acquisition gives up
+ * ({@link #leave}), when the kind takes it for a hand-over ({@link #take}), or when the watchdog
+ * reports it gone. Attempts of one acquisition run one at a time and replies come back in the
+ * order they were sent, so a marker is never resurrected by a stale reply; and an identity, once
+ * gone, never comes back if the server picks a new one for every marker it creates.
+ *
+ * <p>Redis unreachable: nothing here talks to Redis; the watchdog's renewals fail, and a marker
+ * not renewed before its deadline is reported gone.
+ */
+public final class WaitMarkers<M extends WaitMarker> {
+
+    private static final Logger log = LoggerFactory.getLogger(WaitMarkers.class);
+
+    private final ClientContext ctx;
+    private final Map<HoldKey, M> markers = new ConcurrentHashMap<>();
+
+    public WaitMarkers(ClientContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * After a waiting attempt of {@code id} sent at {@code sentNanos}: if {@code identity} is null,
+     * the server keeps no marker for it any more; if it is the known marker's, that marker was
+     * alive when the attempt was sent; otherwise the server has a new marker, made by
+     * {@code fresh}, which replaces the known one.
+     */
+    public void afterAttempt(HoldKey id, String identity, long sentNanos, Supplier<M> fresh) {
+        if (identity == null) {
+            cancel(markers.remove(id));
+            return;
+        }
+        M known = markers.get(id);
+        if (known != null && known.identity().equals(identity)) {
+            known.renewed(sentNanos);
+            return;
+        }
+        M created = fresh.get();
+        markers.put(id, created);
+        cancel(known);
+        LeaseKeeper keeper = ctx.keeper();
+        if (keeper != null) {
+            keeper.register(created);
+        }
+    }
+
+    /**
+     * Stops keeping the marker of {@code id} if it {@code matches} (e.g. a hand-over names it).
+     *
+     * @return the marker as it was last confirmed alive, or null if {@code id} has none that matches
+     */
+    public M take(HoldKey id, Predicate<M> matches) {
+        M marker = markers.get(id);
+        if (marker == null || !matches.test(marker) || !markers.remove(id, marker)) {
+            return null;
+        }
+        cancel(marker);
+        return marker;
+    }
+
+    /** The acquisition gives up: stop keeping its marker (the kind then removes it on the server). */
+    public void leave(HoldKey id) {
+        cancel(markers.remove(id));
+    }
+
+    /** The watchdog found {@code marker} gone; it already stopped renewing it. */
+    void gone(WaitMarker marker, String reason) {
+        if (markers.remove(marker.id(), marker)) {
+            // often a hand-over or a grant whose reply is on its way (it deleted the marker): the
+            // message, or the waiter's next attempt, completes the acquisition
+            log.debug("{} is gone ({}); the waiter's next attempt asks the server", marker, reason);
+        }
+    }
+
+    private void cancel(M marker) {
+        LeaseKeeper keeper = ctx.keeper();
+        if (marker != null && keeper != null) {
+            keeper.cancel(marker);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.holdfast.reentrant;
+
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.Script;
+import io.holdfast.spi.WaitMarker;
+import io.holdfast.spi.WaitMarkers;
+import java.util.List;
+
+/**
+ * One waiter's placement in a queued lock's queue, as the watchdog renews it:
+ * {@code renew-places.lua} makes the waiter key live the waiter timeout again while it still holds
+ * this placement. Its identity is the placement, {@code "<lease>:<acquisition>.<n>"} (see
+ * queue.lua), which the server picks anew for every waiter key it creates; its lifecycle is
+ * {@link WaitMarkers}'.
+ */
+final class QueuePlace extends WaitMarker {
+
+    private static final Script RENEW = Script.load(QueuePlace.class, "renew-places.lua");
+
+    private final LockKeys keys;
+
+    /** @param placement the waiter key's value, {@code "<lease>:<acquisition>.<n>"} (see queue.lua) */
+    QueuePlace(WaitMarkers<QueuePlace> owner, HoldKey id, LockKeys keys, String placement, long leaseMillis,
+            long sentNanos) {
+        super(owner, id, placement, leaseMillis, sentNanos);
+        this.keys = keys;
+    }
+
+    /** The part a hand-over message names: {@code "<acquisition>.<n>"}. */
+    String tag() {
+        return tag(identity());
+    }
+
+    /** {@code "<acquisition>.<n>"} of a waiter key's value {@code "<lease>:<acquisition>.<n>"}. */
+    static String tag(String placement) {
+        return placement.substring(placement.indexOf(':') + 1);
+    }
+
+    @Override
+    public Script renewScript() {
+        return RENEW;
+    }
+
+    @Override
+    public List<String> renewKeys() {
+        return List.of(QueuedHashKind.waiterKey(keys, id().holderId()), QueuedHashKind.queue(keys));
+    }
+
+    @Override
+    public String renewArg() {
+        return id().holderId() + "|" + identity();
+    }
+
+    @Override
+    public String toString() {
+        return "QueuePlace[" + keys.name() + " " + id().holderId() + " " + identity() + "]";
+    }
+}
