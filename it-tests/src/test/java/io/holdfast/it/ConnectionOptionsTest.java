@@ -12,9 +12,11 @@ import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The connection settings of a real server: an ACL user with a password, a database, a key prefix. */
+@Tag("integration")
 class ConnectionOptionsTest {
 
     @Test

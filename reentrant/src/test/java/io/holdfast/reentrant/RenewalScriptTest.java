@@ -15,6 +15,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * renewed by HEXISTS + PEXPIRE; a hold a re-entry may have given a longer lease by the guarded
  * script, which never shortens that lease.
  */
+@Tag("integration")
 class RenewalScriptTest {
 
     @RegisterExtension

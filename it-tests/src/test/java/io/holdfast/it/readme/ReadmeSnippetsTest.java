@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@link CatalogCache} (compared after removing common indentation), and each runs here against
  * a real {@code redis-server}, its claims asserted.
  */
+@Tag("integration")
 class ReadmeSnippetsTest {
 
     /** Surefire runs in the module's directory; the README is in its parent. */
