@@ -118,7 +118,12 @@ public final class Holdfast implements AutoCloseable {
         this.warnings = checkServer(endpoint);
     }
 
-    /** Connects with default options; see {@link #connect(HoldfastOptions)}. */
+    /**
+     * Connects with default options; see {@link #connect(HoldfastOptions)}.
+     *
+     * @param redisUri the Redis URI, as for {@link HoldfastOptions#builder(String)}
+     * @return a connected client; close it when done
+     */
     public static Holdfast connect(String redisUri) {
         return connect(HoldfastOptions.builder(redisUri).build());
     }
@@ -126,6 +131,8 @@ public final class Holdfast implements AutoCloseable {
     /**
      * Connects to Redis and checks it, failing fast.
      *
+     * @param options the connection and lock options
+     * @return a connected client; close it when done
      * @throws RedisUnavailableException if Redis cannot be reached or refuses the credentials; the
      *     message names host and port, and the real cause when the server was reached but the
      *     connection could not be set up (e.g. a database index out of range, a TLS certificate
@@ -142,6 +149,8 @@ public final class Holdfast implements AutoCloseable {
     /**
      * The reentrant exclusive lock called {@code name}.
      *
+     * @param name the lock's name; locks of one name exclude each other across clients
+     * @return the lock (cached by name); obtaining it does not talk to Redis
      * @throws NullPointerException if name is null
      * @throws IllegalArgumentException if name is empty
      */
@@ -157,6 +166,8 @@ public final class Holdfast implements AutoCloseable {
      * {@link HoldfastOptions#fairWaiterTimeout()}, measured by the server's clock. Obtaining the lock
      * does not talk to Redis.
      *
+     * @param name the lock's name
+     * @return the fair lock (cached by name)
      * @throws NullPointerException if name is null
      * @throws IllegalArgumentException if name is empty
      * @throws IllegalStateException if the client is closed, or holdfast-fair is not on the class path
@@ -165,7 +176,12 @@ public final class Holdfast implements AutoCloseable {
         return (RLock) lock("fair", name);
     }
 
-    /** The read-write lock called {@code name}. */
+    /**
+     * The read-write lock called {@code name}.
+     *
+     * @param name the lock's name
+     * @return the read-write lock (cached by name); obtaining it does not talk to Redis
+     */
     public RReadWriteLock getReadWriteLock(String name) {
         return (RReadWriteLock) lock("readwrite", name);
     }
@@ -180,28 +196,48 @@ public final class Holdfast implements AutoCloseable {
         return locks.get(kind + "\u0000" + name, k -> provider.create(ctx, name));
     }
 
-    /** This client's random id, the first part of every holder id it writes. */
+    /**
+     * This client's random id, the first part of every holder id it writes.
+     *
+     * @return the client id, a random UUID
+     */
     public String clientId() {
         return ctx.clientId();
     }
 
-    /** Problems found in the server's configuration at connect (also logged at WARN). */
+    /**
+     * Problems found in the server's configuration at connect (also logged at WARN).
+     *
+     * @return the warnings, empty if none
+     */
     public List<String> warnings() {
         return warnings;
     }
 
-    /** How many holds this client tracks now (live, or lost and not yet unlocked). */
+    /**
+     * How many holds this client tracks now (live, or lost and not yet unlocked).
+     *
+     * @return the number of holds tracked
+     */
     public int holdCount() {
         return ctx.holds().size();
     }
 
-    /** How many lock objects the client keeps cached now (at most {@code lockCacheSize}). */
+    /**
+     * How many lock objects the client keeps cached now (at most {@code lockCacheSize}).
+     *
+     * @return the number of cached lock objects
+     */
     public long cachedLocks() {
         locks.cleanUp();
         return locks.estimatedSize();
     }
 
-    /** How many leases (holds and queue places) the watchdog renews now. */
+    /**
+     * How many leases (holds and queue places) the watchdog renews now.
+     *
+     * @return the number of leases renewed
+     */
     public int renewalCount() {
         return ctx.keeper().size();
     }
@@ -209,6 +245,8 @@ public final class Holdfast implements AutoCloseable {
     /**
      * How many pub/sub channels this client is subscribed to now: those of locks it waits for,
      * and for about a second more each, those it waited for last.
+     *
+     * @return the number of subscribed channels
      */
     public int subscribedChannels() {
         return ctx.hub().channelCount();

@@ -40,46 +40,82 @@ public final class HoldfastOptions {
     /**
      * Starts options for the Redis at {@code redisUri}: {@code redis://[user:password@]host[:port][/database]}
      * or {@code rediss://...} for TLS.
+     *
+     * @param redisUri the Redis URI
+     * @return a builder with every other option at its default
      */
     public static Builder builder(String redisUri) {
         return new Builder(redisUri);
     }
 
+    /**
+     * The Redis URI these options connect to.
+     *
+     * @return the URI given to {@link #builder(String)}
+     */
     public String redisUri() {
         return redisUri;
     }
 
-    /** Lease of holds renewed by the watchdog; each is renewed once between 1/2 and 7/12 of it. */
+    /**
+     * Lease of holds renewed by the watchdog; each is renewed once between 1/2 and 7/12 of it.
+     *
+     * @return the watchdog lease
+     */
     public Duration watchdogLease() {
         return watchdogLease;
     }
 
-    /** How long one Redis command may take before it fails with {@link HoldfastTimeoutException}. */
+    /**
+     * How long one Redis command may take before it fails with {@link HoldfastTimeoutException}.
+     *
+     * @return the command timeout
+     */
     public Duration commandTimeout() {
         return commandTimeout;
     }
 
-    /** Prefix of every key and channel Holdfast writes. */
+    /**
+     * Prefix of every key and channel Holdfast writes.
+     *
+     * @return the key prefix
+     */
     public String keyPrefix() {
         return keyPrefix;
     }
 
-    /** How long a fair-lock waiter keeps its place in the queue without renewing it. */
+    /**
+     * How long a fair-lock waiter keeps its place in the queue without renewing it.
+     *
+     * @return the fair waiter timeout
+     */
     public Duration fairWaiterTimeout() {
         return fairWaiterTimeout;
     }
 
-    /** How many lock objects the client keeps cached by name. */
+    /**
+     * How many lock objects the client keeps cached by name.
+     *
+     * @return the cache size
+     */
     public int lockCacheSize() {
         return lockCacheSize;
     }
 
-    /** Told when any hold of this client is lost; never null. */
+    /**
+     * Told when any hold of this client is lost; never null.
+     *
+     * @return the listener (a no-op by default)
+     */
     public LeaseListener leaseListener() {
         return leaseListener;
     }
 
-    /** Replica acknowledgement after each fresh acquisition, if configured (default: none). */
+    /**
+     * Replica acknowledgement after each fresh acquisition, if configured (default: none).
+     *
+     * @return the acknowledgement asked for, or empty
+     */
     public Optional<ReplicaAcknowledgement> replicaAcknowledgement() {
         return Optional.ofNullable(replicaAcknowledgement);
     }
@@ -89,6 +125,8 @@ public final class HoldfastOptions {
      * API returns ({@code lockAsync}, {@code tryLockAsync}, {@code unlockAsync}), the
      * {@link Lease#whenLost()} stages and the {@link LeaseListener}. Empty: the client's own pool
      * of daemon threads named {@code holdfast-callbacks-N}, shut down at {@link Holdfast#close()}.
+     *
+     * @return the executor the user set, or empty
      */
     public Optional<Executor> callbackExecutor() {
         return Optional.ofNullable(callbackExecutor);
@@ -127,6 +165,8 @@ public final class HoldfastOptions {
          * Lease of watchdog-renewed holds (default 30 s; at least 300 ms, at most
          * {@link RLock#MAX_LEASE_MILLIS}).
          *
+         * @param lease the lease
+         * @return this builder
          * @throws IllegalArgumentException if the lease is out of these bounds (the message names the limit)
          */
         public Builder watchdogLease(Duration lease) {
@@ -137,13 +177,23 @@ public final class HoldfastOptions {
             return this;
         }
 
-        /** Timeout of one Redis command (default 5 s). */
+        /**
+         * Timeout of one Redis command (default 5 s).
+         *
+         * @param timeout the timeout, at least 1 ms
+         * @return this builder
+         */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = atLeast("commandTimeout", timeout, Duration.ofMillis(1));
             return this;
         }
 
-        /** Prefix of every key and channel (default {@code holdfast:}). */
+        /**
+         * Prefix of every key and channel (default {@code holdfast:}).
+         *
+         * @param prefix the prefix; it must not contain '{' or '}'
+         * @return this builder
+         */
         public Builder keyPrefix(String prefix) {
             Objects.requireNonNull(prefix, "keyPrefix");
             if (prefix.contains("{") || prefix.contains("}")) {
@@ -153,13 +203,23 @@ public final class HoldfastOptions {
             return this;
         }
 
-        /** How long a fair-lock waiter keeps its place without renewing it (default 5 s). */
+        /**
+         * How long a fair-lock waiter keeps its place without renewing it (default 5 s).
+         *
+         * @param timeout the timeout, at least 300 ms
+         * @return this builder
+         */
         public Builder fairWaiterTimeout(Duration timeout) {
             this.fairWaiterTimeout = atLeast("fairWaiterTimeout", timeout, Duration.ofMillis(300));
             return this;
         }
 
-        /** How many lock objects to keep cached by name (default 10 000). */
+        /**
+         * How many lock objects to keep cached by name (default 10 000).
+         *
+         * @param size the number of lock objects, at least 1
+         * @return this builder
+         */
         public Builder lockCacheSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("lockCacheSize must be positive: " + size);
@@ -168,7 +228,12 @@ public final class HoldfastOptions {
             return this;
         }
 
-        /** Told when any hold of this client is lost. */
+        /**
+         * Told when any hold of this client is lost.
+         *
+         * @param listener the listener, called once per lost hold
+         * @return this builder
+         */
         public Builder leaseListener(LeaseListener listener) {
             this.leaseListener = Objects.requireNonNull(listener, "leaseListener");
             return this;
@@ -183,6 +248,9 @@ public final class HoldfastOptions {
          * by Holdfast; it must not run tasks on the calling thread (a direct executor would run user
          * code on the I/O thread again), and should not reject them (a rejected completion fails the
          * future with {@link java.util.concurrent.RejectedExecutionException}).
+         *
+         * @param executor the executor
+         * @return this builder
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
@@ -212,6 +280,11 @@ public final class HoldfastOptions {
          * After every fresh acquisition, wait up to {@code timeout} for {@code replicas} replicas to
          * acknowledge the hold, and apply {@code policy} if fewer do (default: no waiting). See
          * {@link ReplicaAcknowledgement} for what this does and does not guarantee, and its cost.
+         *
+         * @param replicas how many replicas must acknowledge
+         * @param timeout how long to wait for them; shorter than the command timeout
+         * @param policy what to do when fewer acknowledge in time
+         * @return this builder
          */
         public Builder replicaAcknowledgement(int replicas, Duration timeout, ReplicaAcknowledgement.Policy policy) {
             this.replicaAcknowledgement = new ReplicaAcknowledgement(replicas, timeout, policy);
@@ -219,6 +292,9 @@ public final class HoldfastOptions {
         }
 
         /**
+         * Builds the options.
+         *
+         * @return the options, immutable
          * @throws IllegalArgumentException if the replica acknowledgement timeout is not shorter
          *     than the command timeout (the {@code WAIT} command itself would time out first)
          */

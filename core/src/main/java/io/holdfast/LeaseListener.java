@@ -7,5 +7,11 @@ package io.holdfast;
 @FunctionalInterface
 public interface LeaseListener {
 
+    /**
+     * Called once when {@code lease} is lost.
+     *
+     * @param lease the hold that was lost (its state is no longer active)
+     * @param cause why it was lost, the exception {@code unlock()} will throw
+     */
     void leaseLost(Lease lease, LockLostException cause);
 }

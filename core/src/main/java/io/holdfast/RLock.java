@@ -60,7 +60,12 @@ public interface RLock extends Lock {
     /** Wait times at or above this many nanoseconds (2^62, about 146 years) mean "no time limit". */
     long MAX_WAIT_NANOS = 1L << 62;
 
-    /** The name this lock was obtained with. */
+    /**
+     * The name this lock was obtained with. No round trip.
+     *
+     * @return the lock's name, as given to {@code getLock}, {@code getFairLock} or
+     *     {@code getReadWriteLock}
+     */
     String getName();
 
     /**
@@ -75,6 +80,8 @@ public interface RLock extends Lock {
      * Like {@link #lock()}, but the hold expires after {@code leaseTime} unless released earlier;
      * the watchdog does not renew it.
      *
+     * @param leaseTime how long the hold lasts unless released earlier
+     * @param unit the unit of {@code leaseTime}
      * @throws IllegalArgumentException if {@code leaseTime} is shorter than
      *     {@link #MIN_LEASE_MILLIS} or longer than {@link #MAX_LEASE_MILLIS} (the message names the
      *     limit)
@@ -91,6 +98,9 @@ public interface RLock extends Lock {
     /**
      * {@link #lockInterruptibly()} with a lease that expires after {@code leaseTime}.
      *
+     * @param leaseTime how long the hold lasts unless released earlier
+     * @param unit the unit of {@code leaseTime}
+     * @throws InterruptedException if interrupted while waiting; nothing is held or renewed then
      * @throws IllegalArgumentException if {@code leaseTime} is outside
      *     [{@link #MIN_LEASE_MILLIS}, {@link #MAX_LEASE_MILLIS}] ms
      */
@@ -104,8 +114,10 @@ public interface RLock extends Lock {
     boolean tryLock();
 
     /**
-     * Waits up to {@code waitTime} for the lock. Wakes on the release message, or when the
-     * current holder's lease runs out, whichever is first.
+     * Waits up to {@code waitTime} for the lock. A waiter queues on the server; a release hands
+     * the lock to the longest-waiting live waiter and tells only that one, whose call then returns
+     * without another round trip. A waiter that hears nothing tries again when the holder's lease
+     * runs out, so a missed message costs at most one bounded wait.
      *
      * @return {@code true} if acquired, {@code false} if the time elapsed first (nothing held)
      * @throws InterruptedException if interrupted while waiting (nothing held)
@@ -117,14 +129,20 @@ public interface RLock extends Lock {
      * {@link #tryLock(long, TimeUnit)} with a lease: {@code leaseTime > 0} makes the hold expire
      * after it (no renewal); {@code leaseTime < 0} means "watchdog renews it".
      *
+     * @param waitTime the longest time to wait; negative means "do not wait"
+     * @param leaseTime {@code > 0} for a lease that expires, {@code < 0} for a watchdog-renewed one
+     * @param unit the unit of {@code waitTime} and {@code leaseTime}
+     * @return {@code true} if acquired, {@code false} if the time elapsed first (nothing held)
+     * @throws InterruptedException if interrupted while waiting (nothing held)
      * @throws IllegalArgumentException if {@code leaseTime == 0}, or {@code leaseTime > 0} is outside
      *     [{@link #MIN_LEASE_MILLIS}, {@link #MAX_LEASE_MILLIS}] ms
      */
     boolean tryLock(long waitTime, long leaseTime, TimeUnit unit) throws InterruptedException;
 
     /**
-     * Releases one level of the calling thread's hold. At the last level the lock is freed and one
-     * waiter in each process is woken (for a fair lock, only the head of the queue).
+     * Releases one level of the calling thread's hold. At the last level the lock is handed over,
+     * in the same script, to the longest-waiting live waiter in the server's queue, and only that
+     * waiter is told; with nobody waiting the lock is freed and nothing is published.
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      * @throws LockLostException if the thread's hold was lost (lease expired, force-unlocked, or
@@ -134,8 +152,10 @@ public interface RLock extends Lock {
     void unlock();
 
     /**
-     * Frees the lock whoever holds it, and wakes waiters. Holders lose their hold (their
-     * {@code unlock()} throws {@link LockLostException}).
+     * Frees the lock whoever holds it, and hands it over to the longest-waiting live waiter as
+     * {@link #unlock()} does. Holders lose their hold (their {@code unlock()} throws
+     * {@link LockLostException}). Not idempotent: a second call may free the lock again after it
+     * was handed over.
      *
      * @return {@code true} if the lock was held
      * @throws WrongKeyTypeException if the lock's key holds a value of another type (not written by
@@ -143,27 +163,47 @@ public interface RLock extends Lock {
      */
     boolean forceUnlock();
 
-    /** Whether any client holds the lock now (one round trip). */
+    /**
+     * Whether any client holds the lock now (one round trip).
+     *
+     * @return {@code true} if some holder, in any process, holds the lock on the server
+     */
     boolean isLocked();
 
-    /** Whether the calling thread holds the lock according to the server (one round trip). */
+    /**
+     * Whether the calling thread holds the lock according to the server (one round trip).
+     *
+     * @return {@code true} if the server has a hold of the calling thread in this client
+     */
     boolean isHeldByCurrentThread();
 
-    /** Whether the thread with this id, in this client, holds the lock (one round trip). */
+    /**
+     * Whether the thread with this id, in this client, holds the lock (one round trip).
+     *
+     * @param threadId a thread's {@link Thread#getId()} in this process
+     * @return {@code true} if the server has a hold of that thread in this client
+     */
     boolean isHeldByThread(long threadId);
 
-    /** The calling thread's hold count according to the server, 0 if it does not hold it. */
+    /**
+     * The calling thread's hold count according to the server (one round trip).
+     *
+     * @return the number of levels the calling thread holds, 0 if it does not hold the lock
+     */
     int getHoldCount();
 
     /**
-     * Remaining time to live of the lock key in milliseconds: -2 if the lock is not held, -1 if it
-     * has no expiry.
+     * Remaining time to live of the lock key (one round trip).
+     *
+     * @return milliseconds: -2 if the lock is not held, -1 if it has no expiry
      */
     long remainTimeToLive();
 
     /**
      * The calling thread's current hold, if it has one in this client, including a hold that was
      * lost and not yet unlocked. No round trip.
+     *
+     * @return the hold, or empty if the calling thread has none in this client
      */
     Optional<Lease> currentLease();
 
@@ -172,6 +212,7 @@ public interface RLock extends Lock {
      * issued before it for this lock name (see README, "Fencing tokens", for when it is not). No
      * round trip.
      *
+     * @return the token issued when the hold was first acquired
      * @throws IllegalMonitorStateException if the thread does not hold the lock
      */
     default long getFencingToken() {
@@ -192,7 +233,10 @@ public interface RLock extends Lock {
      * and leaves nothing held. An owner acquires one lock at a time: while an acquisition for
      * {@code owner} is still in progress, another fails at once with {@link IllegalStateException}.
      *
+     * @param owner the owner token the hold belongs to
      * @param leaseTime {@code > 0} for a lease that expires, {@code < 0} for a watchdog-renewed one
+     * @param unit the unit of {@code leaseTime}
+     * @return a future completed with the hold once acquired
      * @throws IllegalArgumentException if {@code leaseTime == 0}, or {@code leaseTime > 0} is outside
      *     [{@link #MIN_LEASE_MILLIS}, {@link #MAX_LEASE_MILLIS}] ms
      */
@@ -201,11 +245,22 @@ public interface RLock extends Lock {
     /**
      * Like {@link #lockAsync} but gives up after {@code waitTime}: completes with the hold, or with
      * an empty optional if the time elapsed (nothing held).
+     *
+     * @param owner the owner token the hold belongs to
+     * @param waitTime the longest time to wait; negative means "do not wait"
+     * @param leaseTime {@code > 0} for a lease that expires, {@code < 0} for a watchdog-renewed one
+     * @param unit the unit of {@code waitTime} and {@code leaseTime}
+     * @return a future completed with the hold, or with an empty optional if the time elapsed first
+     * @throws IllegalArgumentException as {@link #lockAsync} does for {@code leaseTime}
      */
     CompletableFuture<Optional<Lease>> tryLockAsync(long owner, long waitTime, long leaseTime, TimeUnit unit);
 
     /**
      * Releases one level of {@code owner}'s hold; fails as {@link #unlock()} would throw.
+     *
+     * @param owner the owner token the hold belongs to
+     * @return a future completed once the level is released, or failed with
+     *     {@link IllegalMonitorStateException} (not held) or {@link LockLostException} (lost)
      */
     CompletableFuture<Void> unlockAsync(long owner);
 

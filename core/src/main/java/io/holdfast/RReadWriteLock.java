@@ -28,7 +28,11 @@ import java.util.concurrent.locks.ReadWriteLock;
  */
 public interface RReadWriteLock extends ReadWriteLock {
 
-    /** The name this lock pair was obtained with. */
+    /**
+     * The name this lock pair was obtained with.
+     *
+     * @return the name given to {@code getReadWriteLock}
+     */
     String getName();
 
     @Override

@@ -11,6 +11,12 @@ public class RedisPermissionException extends HoldfastException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception for a missing permission.
+     *
+     * @param message what went wrong, naming the lock or the server
+     * @param cause the underlying failure
+     */
     public RedisPermissionException(String message, Throwable cause) {
         super(message, cause);
     }

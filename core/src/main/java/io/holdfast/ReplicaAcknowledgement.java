@@ -32,7 +32,14 @@ public record ReplicaAcknowledgement(int replicas, Duration timeout, Policy poli
         WARN
     }
 
-    /** Checks the arguments at once. */
+    /**
+     * Checks the arguments at once.
+     *
+     * @param replicas how many replicas must acknowledge, at least 1
+     * @param timeout how long to wait for them, at least 1 ms
+     * @param policy what to do when fewer acknowledge in time
+     * @throws IllegalArgumentException if {@code replicas} or {@code timeout} is out of bounds
+     */
     public ReplicaAcknowledgement {
         if (replicas < 1) {
             throw new IllegalArgumentException("replicas must be at least 1: " + replicas);

@@ -8,6 +8,12 @@ public class WrongKeyTypeException extends HoldfastException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception for a key of another type.
+     *
+     * @param message what went wrong, naming the lock or the server
+     * @param cause the underlying failure
+     */
     public WrongKeyTypeException(String message, Throwable cause) {
         super(message, cause);
     }

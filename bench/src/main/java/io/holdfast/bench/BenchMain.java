@@ -11,7 +11,19 @@ import java.util.List;
  */
 public final class BenchMain {
 
+    private static final String USAGE = "usage: ./holdfast bench [--quick] [--only ID[,ID...]] [--out DIR]";
+
     private BenchMain() {
+    }
+
+    /** The option value at {@code i}, or the usage and exit 2 when the option is the last argument. */
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            System.err.println("holdfast bench: " + args[i - 1] + " needs a value");
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        return args[i];
     }
 
     public static void main(String[] args) throws Exception {
@@ -24,10 +36,11 @@ public final class BenchMain {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> settings = Settings.quickMode();
-                case "--out" -> out = Path.of(args[++i]);
-                case "--only" -> only.addAll(Arrays.asList(args[++i].split(",")));
+                case "--out" -> out = Path.of(value(args, ++i));
+                case "--only" -> only.addAll(Arrays.asList(value(args, ++i).split(",")));
                 default -> {
-                    System.err.println("usage: holdfast bench [--quick] [--only ID[,ID...]] [--out DIR]");
+                    System.err.println("holdfast bench: unknown option " + args[i]);
+                    System.err.println(USAGE);
                     System.exit(2);
                 }
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * produces its rows. It checks what must hold whatever the timing (no failed round, counters
  * exact, files written) and never a speed or a ratio: this is not a benchmark.
  */
+@Tag("integration")
 class BenchHarnessSmokeTest {
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>On {@code 4c02a12} (before the fix), 3 of 3 runs, default and fair lock: H's tryLock returns
  * true while X holds the lock.
  */
+@Tag("integration")
 class LateHandOverAfterRequeueTest {
 
     @RegisterExtension

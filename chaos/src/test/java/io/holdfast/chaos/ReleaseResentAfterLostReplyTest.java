@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * another client's {@code tryLock()} succeeds while H holds its outermost level; a last-level
  * unlock whose reply was lost throws {@code LockLostException} ("not held on the server at unlock").
  */
+@Tag("integration")
 class ReleaseResentAfterLostReplyTest {
 
     @RegisterExtension

@@ -6,6 +6,7 @@ import io.holdfast.testkit.RedisServerExtension;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The batched renewal scripts of the shared hash hold model ({@code renew-hash.lua},
  * {@code renew-hash-plain.lua}) on their own, against a real Redis.
  */
+@Tag("integration")
 class HashRenewalScriptsTest {
 
     @RegisterExtension

@@ -20,6 +20,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import javax.net.ssl.SSLSocket;
 /**
  * Issue 12, item 9: bad input gets a clear, typed error and changes nothing.
  */
+@Tag("integration")
 class BadInputTest {
 
     @RegisterExtension

@@ -12,6 +12,7 @@ import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * Users are set up with {@code resetchannels} before their channel patterns: Redis 6.2 gives a new user
  * every channel ({@code acl-pubsub-default allchannels}) and refuses a pattern after it; 7.x starts empty.
  */
+@Tag("integration")
 class ConnectionOptionsTest {
 
     @Test

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** First come, first served: the order of a fair lock's queue, across threads and clients. */
+@Tag("integration")
 class FairLockOrderTest extends FairFixture {
 
     @Test

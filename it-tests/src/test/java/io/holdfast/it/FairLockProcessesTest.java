@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The fair lock across processes: real child JVMs ({@link FairWaiterMain}) queue on it. */
+@Tag("integration")
 class FairLockProcessesTest extends FairFixture {
 
     private static final Duration STARTUP = Duration.ofSeconds(60);

@@ -13,9 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Many waiters on one fair lock: all served, in queue order, and nothing left behind. */
+@Tag("integration")
 class FairLockScaleTest extends FairFixture {
 
     private static final int WAITERS = 500;

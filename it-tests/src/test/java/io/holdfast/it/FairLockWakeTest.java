@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A fair release hands the lock over to the head of the queue and tells it, nobody else. */
+@Tag("integration")
 class FairLockWakeTest extends FairFixture {
 
     @Test

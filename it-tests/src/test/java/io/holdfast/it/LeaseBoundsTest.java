@@ -14,10 +14,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 12, item 7: leases are bounded, waits cannot overflow, nested levels keep the hold's lease. */
+@Tag("integration")
 class LeaseBoundsTest {
 
     @RegisterExtension

@@ -6,6 +6,7 @@ import io.holdfast.RLock;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * {@code holdfast:{n}}; they are one resource and exclude each other both ways, and a waiter of
  * one kind gets the lock within a bounded time after the other kind releases it.
  */
+@Tag("integration")
 class OneNameOneResourceTest extends ReadWriteFixture {
 
     /** Cross-kind waiters are not woken by message; they look again within the engine's bounded park (5 s). */

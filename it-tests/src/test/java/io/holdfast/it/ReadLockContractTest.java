@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.Holdfast;
 import io.holdfast.LeaseState;
 import io.holdfast.RLock;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * same name is what keeps readers waiting. The exclusive-only tests of {@link LockContract} have
  * their read-lock counterparts here.
  */
+@Tag("integration")
 class ReadLockContractTest extends RLockContract {
 
     @Override

@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * What one read acquire and release cost on the server, counted with INFO commandstats deltas:
  * the same whether one or a hundred other readers hold the lock (no script scans the holds).
  */
+@Tag("integration")
 class ReadWriteCommandCountTest extends ReadWriteFixture {
 
     @Test

@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The read-write lock across real processes: crashed readers and writers, and an interval check. */
+@Tag("integration")
 class ReadWriteCrossProcessTest extends ReadWriteFixture {
 
     private static final Duration START = Duration.ofSeconds(60);

@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The read-write lock's own semantics: sharing, exclusion, reentrancy, downgrade, upgrade. */
+@Tag("integration")
 class ReadWriteLockTest extends ReadWriteFixture {
 
     @Test

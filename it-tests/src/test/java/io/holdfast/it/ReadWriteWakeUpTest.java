@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Wake-ups and writer preference under load: no reader misses the end of a write, and no writer
  * starves behind readers that keep coming.
  */
+@Tag("integration")
 class ReadWriteWakeUpTest extends ReadWriteFixture {
 
     /**

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * eviction policy that may drop lock keys. Each gives a clear error that names what went wrong,
  * and leaves nothing held.
  */
+@Tag("integration")
 class RedisFaultsTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(700);

@@ -12,6 +12,7 @@ import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The reentrant lock across real processes: mutual exclusion between child JVMs, and what a
  * holder that is killed or paused leaves behind.
  */
+@Tag("integration")
 class ReentrantLockProcessesTest {
 
     @RegisterExtension

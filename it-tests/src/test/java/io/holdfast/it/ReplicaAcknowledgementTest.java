@@ -14,12 +14,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Replica acknowledgement ({@code WAIT}) after a fresh acquisition, on a real master and replica;
  * a lagging replica is made by freezing it ({@code SIGSTOP}).
  */
+@Tag("integration")
 class ReplicaAcknowledgementTest {
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(1);

@@ -3,6 +3,7 @@ package io.holdfast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.testkit.RedisServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dholdfast.redis=bundled} / {@code HOLDFAST_REDIS=bundled} asks for it, so that a CI step run
  * that way proves it ran on 6.2.
  */
+@Tag("integration")
 class SupportedRedisVersionTest {
 
     @Test

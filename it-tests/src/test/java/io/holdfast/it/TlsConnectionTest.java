@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * speaks nothing but TLS. Needs a {@code redis-server} built with TLS (Debian's and the bundled 6.2
  * are): one without it fails to start and the test fails saying so, never skips.
  */
+@Tag("integration")
 class TlsConnectionTest {
 
     @TempDir

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Issue 12, item 3: user code (the continuations of the futures the API returns, {@code whenLost()}
  * stages) runs off Lettuce's I/O threads, so that it may call the blocking API.
  */
+@Tag("integration")
 class UserCodeThreadsTest {
 
     @RegisterExtension

@@ -2,8 +2,10 @@ package io.holdfast.it;
 
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
+import org.junit.jupiter.api.Tag;
 
 /** The exclusive-lock contract, unchanged, for the write lock of {@link Holdfast#getReadWriteLock}. */
+@Tag("integration")
 class WriteLockContractTest extends LockContract {
 
     @Override

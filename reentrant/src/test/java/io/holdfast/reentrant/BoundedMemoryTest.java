@@ -6,10 +6,12 @@ import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.testkit.RedisServerExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many distinct lock names must not grow the client's memory without bound. */
+@Tag("integration")
 class BoundedMemoryTest {
 
     @RegisterExtension

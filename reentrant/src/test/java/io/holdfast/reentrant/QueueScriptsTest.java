@@ -10,6 +10,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The queued locks' scripts on their own, against a real Redis: the queue's server-side rules, as
  * the fair lock uses them (and, in one test, the default lock's barging).
  */
+@Tag("integration")
 class QueueScriptsTest {
 
     @RegisterExtension

@@ -8,6 +8,7 @@ import io.holdfast.RLock;
 import io.holdfast.testkit.RedisServerExtension;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Pins the cost of the hot path in Redis work (not time): what the client sends and what runs
  * inside the scripts, read from {@code INFO commandstats} deltas.
  */
+@Tag("integration")
 class ReentrantLockCostTest {
 
     @RegisterExtension

@@ -11,6 +11,7 @@ import io.holdfast.RLock;
 import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * renewed by HEXISTS + PEXPIRE; a hold a re-entry may have given a longer lease by the guarded
  * script, which never shortens that lease.
  */
+@Tag("integration")
 class RenewalScriptTest {
 
     @RegisterExtension

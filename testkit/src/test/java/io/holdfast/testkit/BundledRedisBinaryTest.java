@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The fallback for machines with only a JDK: the redis-server bundled in a Maven Central artifact
  * must start and run what Holdfast needs (scripts with TIME, hashes, pub/sub).
  */
+@Tag("integration")
 class BundledRedisBinaryTest {
 
     @Test

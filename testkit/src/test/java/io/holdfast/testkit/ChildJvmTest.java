@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises {@link ChildJvm} with the {@link EchoMain} program. */
+@Tag("integration")
 class ChildJvmTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -11,9 +11,11 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exercises {@link RedisServer} against real redis-server processes. */
+@Tag("integration")
 class RedisServerTest {
 
     @Test

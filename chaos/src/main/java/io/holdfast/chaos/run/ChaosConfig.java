@@ -36,6 +36,9 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
         Path out = Path.of("chaos", "RESULTS.md");
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
+            if (value == null && args[i].startsWith("--")) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
             switch (args[i]) {
                 case "--minutes" -> seconds = 60 * Long.parseLong(value);
                 case "--seconds" -> seconds = Long.parseLong(value);

@@ -23,7 +23,14 @@ public final class ChaosMain {
         if (args.length == 2 && args[0].equals("--check")) {
             System.exit(recheck(Path.of(args[1])) ? 1 : 0);
         }
-        ChaosConfig config = ChaosConfig.parse(args, System.getProperty("holdfast.chaos.command", "./holdfast chaos"));
+        ChaosConfig config;
+        try {
+            config = ChaosConfig.parse(args, System.getProperty("holdfast.chaos.command", "./holdfast chaos"));
+        } catch (IllegalArgumentException e) { // NumberFormatException too: a missing or bad value
+            System.err.println("holdfast chaos: " + e.getMessage() + " (see ./holdfast chaos --help)");
+            System.exit(2);
+            return;
+        }
         System.out.println("chaos: " + config.command());
         RunOutcome outcome = ChaosRun.run(config);
         String md = outcome.markdown();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * {@code chaos/target/chaos-quick-run.md}. Reproduce it with
  * {@code ./holdfast chaos --seconds 40 --seed 20261205 --processes 3 --threads 3}.
  */
+@Tag("integration")
 class ChaosQuickRunTest {
 
     static final long SEED = 20261205L;
