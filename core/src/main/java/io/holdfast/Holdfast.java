@@ -76,9 +76,12 @@ public final class Holdfast implements AutoCloseable {
         client.setOptions(clientOptions.build());
         StatefulRedisPubSubConnection<String, String> pubSub;
         java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
+        RedisGateway gateway;
         try {
             this.connection = client.connect(StringCodec.UTF8);
             StatefulRedisConnection<String, String> commands = connection;
+            gateway = new RedisGateway(connection.async(), endpoint, disconnects);
+            RedisGateway connected = gateway;
             client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
                 @Override
                 public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> lost) {
@@ -86,7 +89,15 @@ public final class Holdfast implements AutoCloseable {
                         disconnects.incrementAndGet();
                     }
                 }
+
+                @Override
+                public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> back, java.net.SocketAddress at) {
+                    if (back == commands) {
+                        connected.refreshServerId(); // the server may be a restarted one
+                    }
+                }
             });
+            gateway.refreshServerId().join();
             pubSub = client.connectPubSub(StringCodec.UTF8);
         } catch (RuntimeException e) {
             shutdownQuietly();
@@ -107,7 +118,7 @@ public final class Holdfast implements AutoCloseable {
         this.events = options.callbackExecutor().orElse(ownEvents);
         PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
         this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
-                new RedisGateway(connection.async(), endpoint, disconnects), hub, timer, events);
+                gateway, hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no watchdog on the class path: add holdfast-watchdog"))
                 .create(ctx));

@@ -135,6 +135,8 @@ public final class HoldfastOptions {
     /**
      * The PEM file of CA certificates a {@code rediss://} server's certificate must chain to, if the
      * user set one; empty: the JVM's default trust store ({@code javax.net.ssl.trustStore}).
+     *
+     * @return the PEM file, or empty for the JVM's default trust store
      */
     public Optional<Path> trustedCertificates() {
         return Optional.ofNullable(trustedCertificates);
@@ -265,6 +267,8 @@ public final class HoldfastOptions {
          * does not chain to these CAs fails {@link Holdfast#connect} with a
          * {@link RedisUnavailableException} saying the TLS handshake failed and why.
          *
+         * @param pemFile a PEM file of one or more CA certificates
+         * @return this builder
          * @throws IllegalArgumentException if {@code pemFile} is not a readable file
          */
         public Builder trustedCertificates(Path pemFile) {

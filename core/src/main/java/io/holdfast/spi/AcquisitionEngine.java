@@ -127,9 +127,13 @@ public final class AcquisitionEngine {
                     "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
         }
         long disconnects = ctx.redis().disconnects();
+        String server = ctx.redis().serverId();
         boolean validWhenSent = hold.validUntilNanos() - System.nanoTime() > 0;
         return kind.release(keys, holderId, hold.count() - 1)
-                .thenCompose(left -> released(hold, last, left, validWhenSent && ctx.redis().disconnects() != disconnects))
+                .thenCompose(left -> left < 0 && last && validWhenSent && ctx.redis().disconnects() != disconnects
+                        ? ctx.redis().refreshServerId().thenCompose(now -> released(hold, true, left,
+                                !server.isEmpty() && server.equals(now)))
+                        : released(hold, last, left, false))
                 .handle((v, e) -> {
                     if (e == null) {
                         return null;
@@ -146,9 +150,11 @@ public final class AcquisitionEngine {
      * the script sets the client's count (see {@link LockKind#release}), or -1 if the hold was not
      * there. A last level that was not there is lost, unless {@code maybeRunTwice}: the connection
      * was lost while the release was in flight, so its first run (whose reply was lost, then
-     * re-sent) may have released it, and the hold was still valid when it was sent, so nothing but
-     * a release (this one, or a force-unlock in the same moment) could have removed it; it then
-     * counts as released.
+     * re-sent) may have released it; the hold was still valid when it was sent; and the server that
+     * answered is the same process as before the release was sent (same {@code run_id}: not a
+     * restarted server that forgot the hold), so nothing but a release (this one, or a force-unlock
+     * in the same moment) could have removed it; it then counts as released. If the server's
+     * identity is not known, it counts as lost: a loss reported too often, never one hidden.
      */
     private CompletableFuture<Void> released(Hold hold, boolean last, long left, boolean maybeRunTwice) {
         if (left < 0 && !(last && maybeRunTwice)) {

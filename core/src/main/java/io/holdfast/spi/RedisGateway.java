@@ -16,6 +16,8 @@ public final class RedisGateway {
     private final RedisAsyncCommands<String, String> async;
     private final String endpoint;
     private final java.util.concurrent.atomic.AtomicLong disconnects;
+    private final java.util.concurrent.atomic.AtomicReference<String> serverId =
+            new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** A gateway whose connection loss nobody counts (tests of parts that never release). */
     public RedisGateway(RedisAsyncCommands<String, String> async, String endpoint) {
@@ -42,6 +44,38 @@ public final class RedisGateway {
      */
     public long disconnects() {
         return disconnects.get();
+    }
+
+    /**
+     * The {@code run_id} of the server process last seen on the command connection (read at connect
+     * and after every reconnect, see {@link #refreshServerId()}); empty if not known (e.g. an ACL
+     * user without {@code INFO}). A restarted server has a new one and none of the old one's keys
+     * unless it persisted them.
+     */
+    public String serverId() {
+        return serverId.get();
+    }
+
+    /**
+     * Asks the server for its {@code run_id} ({@code INFO server}) and records it as
+     * {@link #serverId()}. Completes with the id, or with an empty string if the server would not
+     * say (never fails).
+     */
+    public CompletableFuture<String> refreshServerId() {
+        return async.info("server").toCompletableFuture().handle((info, e) -> {
+            String id = e == null ? runId(info) : "";
+            serverId.set(id);
+            return id;
+        });
+    }
+
+    private static String runId(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring("run_id:".length()).trim();
+            }
+        }
+        return "";
     }
 
     /** Lettuce's asynchronous commands on the shared connection. */
