@@ -99,11 +99,7 @@ class HistoryCheckerTest {
 
     @Test
     void holdsAcrossARedisRestart_areExemptFromOverlap_butMustBeReportedLost() {
-        History history = new History();
-        history.add(Event.parse(hold(1, "x", 'X', 10, 0, 500, 2000, Hold.OK, -1).line()));
-        history.add(Event.parse(hold(2, "x", 'X', 11, 300, 400, 2300, Hold.OK, -1).line()));
-        history.add(Event.parse(new FaultWindow(FaultWindow.REDIS_RESTART, 200 * MS, 250 * MS, "kill and restart").line()));
-        CheckResult r = HistoryChecker.check(history);
+        CheckResult r = acrossARestartFrom200To250(hold(1, "x", 'X', 10, 0, 500, 2000, Hold.OK, -1));
         assertThat(r.overlaps()).isEmpty();
         assertThat(r.exemptHolds()).isEqualTo(1);
         assertThat(r.unreportedLosses()).singleElement().asString().contains("Redis restart").contains("1/t1");
@@ -111,14 +107,19 @@ class HistoryCheckerTest {
 
     @Test
     void aHoldEndedBeforeTheNewServerBegan_needNotBeReportedLost() {
-        History history = new History();
         // unlock() called while no server was there: nobody could be granted during the critical section
-        history.add(Event.parse(hold(3, "y", 'X', 10, 0, 240, 2000, Hold.OK, -1).line()));
-        history.add(Event.parse(hold(4, "y", 'X', 11, 300, 400, 2300, Hold.OK, -1).line()));
-        history.add(Event.parse(new FaultWindow(FaultWindow.REDIS_RESTART, 200 * MS, 250 * MS, "kill and restart").line()));
-        CheckResult r = HistoryChecker.check(history);
+        CheckResult r = acrossARestartFrom200To250(hold(3, "x", 'X', 10, 0, 240, 2000, Hold.OK, -1));
         assertThat(r.exemptHolds()).isEqualTo(1);
         assertThat(r.unreportedLosses()).isEmpty();
+    }
+
+    /** {@code first}, then another client's hold of {@code x} from 300 to 400 ms, and a restart window 200–250 ms. */
+    private static CheckResult acrossARestartFrom200To250(Hold first) {
+        History history = new History();
+        history.add(Event.parse(first.line()));
+        history.add(Event.parse(hold(2, "x", 'X', 11, 300, 400, 2300, Hold.OK, -1).line()));
+        history.add(Event.parse(new FaultWindow(FaultWindow.REDIS_RESTART, 200 * MS, 250 * MS, "kill and restart").line()));
+        return HistoryChecker.check(history);
     }
 
     @Test
