@@ -7,6 +7,7 @@ import io.holdfast.LockLostException;
 import io.holdfast.RLock;
 import io.holdfast.ReplicaAcknowledgement;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -208,5 +209,14 @@ class ReadmeSnippets {
         Holdfast holdfast = Holdfast.connect(options);
         // readme:end
         return holdfast;
+    }
+
+    HoldfastOptions trusting(String uri, Path caFile) {
+        // readme:begin
+        HoldfastOptions options = HoldfastOptions.builder(uri) // e.g. "rediss://redis.example:6380"
+                .trustedCertificates(caFile)    // PEM, e.g. Path.of("/etc/redis/ca.crt"); instead of the JVM's trust store
+                .build();
+        // readme:end
+        return options;
     }
 }

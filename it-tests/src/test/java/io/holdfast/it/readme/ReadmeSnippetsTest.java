@@ -59,7 +59,15 @@ class ReadmeSnippetsTest {
             quoted.addAll(regions(Files.readAllLines(SOURCES.resolve(file))));
         }
         List<String> inReadme = javaBlocks(Files.readAllLines(ROOT.resolve("README.md")));
-        assertThat(inReadme).hasSize(8).containsExactlyInAnyOrderElementsOf(quoted);
+        assertThat(inReadme).hasSize(9).containsExactlyInAnyOrderElementsOf(quoted);
+    }
+
+    @Test
+    void tlsTrust_takesTheCaFileGiven_insteadOfTheJvmTrustStore(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        // the handshake itself, against a redis-server with a TLS port, is TlsConnectionTest's
+        Path caFile = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+        assertThat(snippets.trusting("rediss://127.0.0.1:6380", caFile).trustedCertificates()).contains(caFile);
     }
 
     @Test
