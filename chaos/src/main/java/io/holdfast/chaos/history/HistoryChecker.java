@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  *     above every earlier write). A hold that was never believed valid (its reply came after its
  *     lease) is only checked as the earlier side.
  * <li><b>unreported loss</b>: a hold during whose real interval {@code [start, end]} a conflicting
- *     hold started must have been told (whenLost, or unlock threw LockLostException); listed once
+ *     hold started, granted after it (a higher fencing token: the server's grant order, where the
+ *     clients' receipt times may invert it), must have been told (whenLost, or unlock threw LockLostException); listed once
  *     per overtaken hold, saying whether the other grant came past the holder's own deadline.
  * <li><b>liveness</b>: the longest gap, outside every fault window, between the end of all holds
  *     of a name and its next grant while some waiter of the name waited through the whole gap.
@@ -103,7 +104,9 @@ public final class HistoryChecker {
                     add(overlaps, "overlap of " + ms(Math.min(a.believedEnd(), b.believedEnd()) - b.start()) + ": "
                             + a.who() + span(a) + " and " + b.who() + span(b));
                 }
-                if (!silent && !a.lossReported() && !spansRestart(a, restarts)) {
+                // b overtook a only if the server granted b after a (a higher token): a reply that
+                // reached b late can make an earlier grant look like a later one on the clients' clock
+                if (!silent && !a.lossReported() && b.token() > a.token() && !spansRestart(a, restarts)) {
                     silent = true;
                     add(unreported, a.who() + span(a) + " was never told it lost the lock, but " + b.who()
                             + " got it " + ms(b.start() - a.start()) + " after its start ("

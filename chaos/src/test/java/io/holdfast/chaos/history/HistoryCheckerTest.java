@@ -98,6 +98,17 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void anEarlierGrantWhoseReplyCameLate_didNotOvertakeTheHoldItSeemsToStartIn() {
+        // seed 20261206: token 10 was granted first, but its reply was delayed past its lease (reported
+        // lost to its holder); meanwhile the lock went to token 11, recorded as starting before it
+        CheckResult r = check(hold(1, "x", 'X', 11, 100, 160, 2000, Hold.OK, -1),
+                hold(2, "x", 'X', 10, 109, 118, 70, Hold.LOST, 600));
+        assertThat(r.overlaps()).isEmpty();
+        assertThat(r.unreportedLosses()).isEmpty();
+        assertThat(r.tokenViolations()).isEmpty();
+    }
+
+    @Test
     void holdsAcrossARedisRestart_areExemptFromOverlap_butMustBeReportedLost() {
         CheckResult r = acrossARestartFrom200To250(hold(1, "x", 'X', 10, 0, 500, 2000, Hold.OK, -1));
         assertThat(r.overlaps()).isEmpty();
