@@ -97,7 +97,7 @@ public final class Holdfast implements AutoCloseable {
                     }
                 }
             });
-            gateway.refreshServerId().join();
+            gateway.refreshServerId(); // not awaited: replies come in order, so it is known before any later reply
             pubSub = client.connectPubSub(StringCodec.UTF8);
         } catch (RuntimeException e) {
             shutdownQuietly();

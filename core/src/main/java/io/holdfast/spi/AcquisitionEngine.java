@@ -148,7 +148,8 @@ public final class AcquisitionEngine {
     /**
      * The server released one level and has {@code left} levels: what the client asked for, since
      * the script sets the client's count (see {@link LockKind#release}), or -1 if the hold was not
-     * there. A last level that was not there is lost, unless {@code maybeRunTwice}: the connection
+     * there. A last level that was not there is lost, unless {@code maybeRunTwice} (only ever true
+     * for a last level): the connection
      * was lost while the release was in flight, so its first run (whose reply was lost, then
      * re-sent) may have released it; the hold was still valid when it was sent; and the server that
      * answered is the same process as before the release was sent (same {@code run_id}: not a
@@ -157,7 +158,7 @@ public final class AcquisitionEngine {
      * identity is not known, it counts as lost: a loss reported too often, never one hidden.
      */
     private CompletableFuture<Void> released(Hold hold, boolean last, long left, boolean maybeRunTwice) {
-        if (left < 0 && !(last && maybeRunTwice)) {
+        if (left < 0 && !maybeRunTwice) {
             hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
             return CompletableFuture.failedFuture(dropLostLevel(hold));
         }
