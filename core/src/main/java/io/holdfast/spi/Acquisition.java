@@ -83,11 +83,23 @@ public final class Acquisition {
     }
 
     /**
-     * The first step. If the client is already subscribed to the lock's channel (other local
+     * The first step, once any undo of this owner's earlier acquisition of this lock is done (see
+     * {@link Undos}). If the client is already subscribed to the lock's channel (other local
      * waiters), this waiter is counted in before its first attempt, so a failed attempt parks at
      * once: no SUBSCRIBE, no second attempt.
      */
     void start() {
+        ctx.undos().settled(keys, holdId.holderId()).whenComplete((v, e) -> {
+            if (e == null) {
+                firstAttempt();
+            } else {
+                finish(null, Errors.translate(e, "acquiring lock '" + keys.name() + "' (an earlier acquisition of this"
+                        + " owner whose reply was lost is not undone yet)", keys, ctx.redis().endpoint()));
+            }
+        });
+    }
+
+    private void firstAttempt() {
         if (!noWait && ctx.hub().joinIfSubscribed(keys.channel(), waiter) >= 0) {
             subscribed = true;
         }
@@ -171,7 +183,7 @@ public final class Acquisition {
             if (e == null) {
                 keep(token, validUntil);
             } else if (Errors.unwrap(e) instanceof ReplicationException refused) {
-                kind.abandon(keys, holdId.holderId()).whenComplete((x, y) -> finish(null, refused));
+                undo().whenComplete((x, y) -> finish(null, refused));
             } else {
                 failed(e);
             }
@@ -180,7 +192,7 @@ public final class Acquisition {
 
     private void keep(long token, long validUntil) {
         if (cancelled) {
-            kind.abandon(keys, holdId.holderId()).whenComplete((v, e) -> finish(null,
+            undo().whenComplete((v, e) -> finish(null,
                     new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled")));
             return;
         }
@@ -228,18 +240,28 @@ public final class Acquisition {
             finish(null, failure);
             return;
         }
-        kind.abandon(keys, holdId.holderId()).whenComplete((v, e) -> finish(null, failure));
+        undo().whenComplete((v, e) -> finish(null, failure));
     }
 
     /**
      * A command failed. Its reply may be what was lost, so undo whatever it may have done: the
      * undo goes out on the same connection after it, so it runs after it whenever it runs. The
-     * caller is not kept waiting for the undo (Redis may be down).
+     * caller is not kept waiting for the undo (Redis may be down); it is retried until it succeeds,
+     * and this owner's next acquisition of this lock waits for it ({@link Undos}).
      */
     private void failed(Throwable e) {
         RuntimeException failure = Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
-        kind.abandon(keys, holdId.holderId());
+        undo();
         finish(null, failure);
+    }
+
+    /**
+     * Gives back whatever this acquisition may hold or occupy on the server (a hold, a queue
+     * place, a writer intent), retried until done; completes with the first try.
+     */
+    private CompletableFuture<Void> undo() {
+        long lifetime = Math.max(leaseMillis, ctx.options().fairWaiterTimeout().toMillis());
+        return ctx.undos().undo(kind, keys, holdId.holderId(), lifetime);
     }
 
     private void finish(Hold hold, RuntimeException failure) {

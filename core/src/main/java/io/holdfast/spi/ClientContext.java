@@ -30,6 +30,7 @@ public final class ClientContext {
     private final Map<HoldKey, Acquisition> acquiring = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
     private final AcquisitionEngine engine;
+    private final Undos undos = new Undos(this);
     private volatile LeaseKeeper keeper;
     private volatile boolean closed;
     private volatile List<LockKeys.KeySuffix> keySuffixes = List.of();
@@ -109,6 +110,11 @@ public final class ClientContext {
     /** The holds this client has now (live, or lost and not yet unlocked). */
     public Map<HoldKey, Hold> holds() {
         return holds;
+    }
+
+    /** The undos of acquisitions whose outcome is not known, until they succeed. */
+    Undos undos() {
+        return undos;
     }
 
     /** The fresh acquisitions in progress, one per holder and role at most. */
