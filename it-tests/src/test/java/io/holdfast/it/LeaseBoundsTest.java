@@ -8,6 +8,7 @@ import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
+import io.holdfast.testkit.OwnerThread;
 import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
 import java.util.concurrent.Future;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.Holdfast;
 import io.holdfast.LeaseState;
 import io.holdfast.RLock;
+import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,8 @@ package io.holdfast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.RLock;
+import io.holdfast.readwrite.ReadWriteFixture;
+import io.holdfast.testkit.OwnerThread;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;

@@ -10,6 +10,7 @@ import io.holdfast.HoldfastTimeoutException;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
+import io.holdfast.testkit.OwnerThread;
 import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.Holdfast;
 import io.holdfast.LeaseState;
 import io.holdfast.RLock;
+import io.holdfast.testkit.OwnerThread;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

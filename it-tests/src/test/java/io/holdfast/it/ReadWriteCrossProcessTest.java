@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
 import io.holdfast.testkit.ChildJvm;
+import io.holdfast.readwrite.ReadWriteFixture;
+import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Future;

@@ -1,4 +1,4 @@
-package io.holdfast.it;
+package io.holdfast.readwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,8 @@
-package io.holdfast.it;
+package io.holdfast.fair;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
+import io.holdfast.testkit.OwnerThread;
 import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.holdfast.it;
+package io.holdfast.fair;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;

@@ -1,4 +1,4 @@
-package io.holdfast.it;
+package io.holdfast.testkit;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A thread of its own, to be a second lock owner in a test: calls run on it one at a time.
  */
-final class OwnerThread implements AutoCloseable {
+public final class OwnerThread implements AutoCloseable {
 
     private final ExecutorService executor;
     private volatile long threadId;
 
-    OwnerThread(String name) {
+    public OwnerThread(String name) {
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -25,12 +25,12 @@ final class OwnerThread implements AutoCloseable {
         call(() -> null); // start the thread so that its id is known
     }
 
-    long threadId() {
+    public long threadId() {
         return threadId;
     }
 
     /** Runs {@code task} on the thread and waits (10 s at most) for its result. */
-    <T> T call(Callable<T> task) {
+    public <T> T call(Callable<T> task) {
         try {
             return executor.submit(task).get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -43,7 +43,7 @@ final class OwnerThread implements AutoCloseable {
         }
     }
 
-    void run(ThrowingRunnable task) {
+    public void run(ThrowingRunnable task) {
         call(() -> {
             task.run();
             return null;
@@ -51,7 +51,7 @@ final class OwnerThread implements AutoCloseable {
     }
 
     /** Starts {@code task} on the thread without waiting. */
-    <T> Future<T> submit(Callable<T> task) {
+    public <T> Future<T> submit(Callable<T> task) {
         return executor.submit(task);
     }
 
@@ -61,12 +61,12 @@ final class OwnerThread implements AutoCloseable {
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    static Duration seconds(long s) {
+    public static Duration seconds(long s) {
         return Duration.ofSeconds(s);
     }
 
     @FunctionalInterface
-    interface ThrowingRunnable {
+    public interface ThrowingRunnable {
         void run() throws Exception;
     }
 }

@@ -1,10 +1,12 @@
-package io.holdfast.it;
+package io.holdfast.fair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
+import io.holdfast.testkit.CommandStats;
+import io.holdfast.testkit.OwnerThread;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;

@@ -1,8 +1,9 @@
-package io.holdfast.it;
+package io.holdfast.readwrite;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RReadWriteLock;
+import io.holdfast.testkit.OwnerThread;
 import io.holdfast.testkit.RedisServerExtension;
 import io.lettuce.core.Range;
 import java.time.Duration;
@@ -15,15 +16,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shared setup of the read-write lock tests: a real Redis, three clients with a short watchdog
- * lease, owner threads, and raw looks at the lock's keys.
+ * lease, owner threads, and raw looks at the lock's keys. Published in this module's test jar
+ * for the cross-module tests in {@code it-tests}.
  */
-abstract class ReadWriteFixture {
+public abstract class ReadWriteFixture {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
+    protected static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
 
     /** Short watchdog lease so that renewal and expiry happen within a test. */
-    static final Duration LEASE = Duration.ofMillis(900);
+    protected static final Duration LEASE = Duration.ofMillis(900);
 
     protected Holdfast a;
     protected Holdfast b;

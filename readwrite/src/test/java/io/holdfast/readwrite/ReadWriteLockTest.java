@@ -1,4 +1,4 @@
-package io.holdfast.it;
+package io.holdfast.readwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
 import io.holdfast.RReadWriteLock;
+import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,17 +1,17 @@
-package io.holdfast.it;
+package io.holdfast.testkit;
 
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Calls per command from {@code INFO commandstats}, to count what an operation cost. */
-final class CommandStats {
+public final class CommandStats {
 
     private CommandStats() {
     }
 
     /** Command name (lower case, e.g. "evalsha") → calls since the server started. */
-    static Map<String, Long> read(RedisCommands<String, String> redis) {
+    public static Map<String, Long> read(RedisCommands<String, String> redis) {
         Map<String, Long> calls = new HashMap<>();
         for (String line : redis.info("commandstats").split("\r?\n")) {
             // cmdstat_evalsha:calls=12,usec=...,...
@@ -25,7 +25,7 @@ final class CommandStats {
     }
 
     /** after − before, per command, leaving out commands that were not called in between. */
-    static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+    public static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> d = new HashMap<>();
         after.forEach((k, v) -> {
             long n = v - before.getOrDefault(k, 0L);

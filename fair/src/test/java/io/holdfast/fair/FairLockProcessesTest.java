@@ -1,4 +1,4 @@
-package io.holdfast.it;
+package io.holdfast.fair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
 import io.holdfast.testkit.ChildJvm;
+import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

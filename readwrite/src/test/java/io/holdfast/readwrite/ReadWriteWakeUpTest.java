@@ -1,10 +1,11 @@
-package io.holdfast.it;
+package io.holdfast.readwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
+import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.holdfast.it;
+package io.holdfast.fair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
