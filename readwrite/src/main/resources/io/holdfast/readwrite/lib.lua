@@ -22,10 +22,10 @@
 
 --@include /io/holdfast/spi/renew-each.lua
 --@include /io/holdfast/spi/fencing-token.lua
+--@include /io/holdfast/spi/hold-count.lua
 
--- Delivery: a script may run twice (re-sent after a reconnect), so a level change carries the count
--- the client's holder has after it and sets that, never counting from what the server has (see
--- hash-hold.lua); it never writes a hold that is gone.
+-- Holds: a field per hold of L, counted as every kind counts (hold-count.lua, delivery included);
+-- each hold's lease is its own deadline in L:leases, since many readers hold at once.
 
 -- Server time in ms (deadlines) and in us (fencing tokens).
 local function clock()
@@ -174,10 +174,9 @@ end
 -- at least `lease` ms from now. Replies REENTERED with the count, or GONE (after purge, a present
 -- member is alive).
 local function reenter(L, leases, member, level, lease, now)
-  if redis.call('HEXISTS', L, member) == 0 then
+  if not set_count(L, member, level) then
     return {-1, 0}
   end
-  redis.call('HSET', L, member, level)
   redis.call('ZADD', leases, 'GT', int(now + lease), member)
   keep_alive(lease, L, leases)
   return {2, tonumber(level)}
@@ -186,12 +185,9 @@ end
 -- Releases one level of `member`: `left` levels stay (the client's count - 1). Returns the levels
 -- left (-1: no such hold) and, at 0, whether the lock is still held by others.
 local function release_one(L, leases, member, left)
-  if redis.call('HEXISTS', L, member) == 0 then
-    return -1, true
-  end
-  if left ~= '0' then
-    redis.call('HSET', L, member, left)
-    return tonumber(left), true
+  local n = count_down(L, member, left)
+  if n ~= 0 then
+    return n, true
   end
   return 0, drop(L, leases, {member})
 end

@@ -11,10 +11,10 @@
 -- waiter (or that waiter woken), nobody else; -1 = the holder has no hold here (lease expired,
 -- force-unlocked, or a first run of this same command already released the last level), nothing
 -- was changed. The message is what was published ("" if nothing), so the releasing client can act
--- on it for its own waiters at once. Run twice, it does what one run would (see hash-hold.lua).
+-- on it for its own waiters at once. Run twice, it does what one run would (see hold-count.lua).
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
-local left = release_level(KEYS[1], ARGV[1], ARGV[2])
+local left = count_down(KEYS[1], ARGV[1], ARGV[2])
 local message
 if left == 0 then
   local _
