@@ -59,7 +59,10 @@ public final class Waiter {
         this.onHandOver = onHandOver;
     }
 
-    /** The holder this waiter acquires for; fair releases wake a waiter by it. */
+    /**
+     * The holder this waiter acquires for: a {@link WakeMessage#HOLDER_PREFIX} message (a
+     * read-write release waking the first waiting writer) and a hand-over name the waiter by it.
+     */
     public String holderId() {
         return holderId;
     }

@@ -10,7 +10,10 @@ public final class WakeMessage {
     public static final String ONE = "1";
     /** Wake every local waiter (e.g. readers after a write release). */
     public static final String ALL = "*";
-    /** Prefix of "wake the waiter of this holder id only" (a fair release wakes the queue head). */
+    /**
+     * Prefix of "wake the waiter of this holder id only": {@code "=<holder id>"} (a read-write release
+     * that frees the lock wakes only the first waiting writer).
+     */
     public static final String HOLDER_PREFIX = "=";
     /**
      * Prefix of "the lock was handed over to this holder":

@@ -212,7 +212,7 @@ public abstract class QueuedHashKind implements LockKind {
 
     /** Which waiter a queue place is of. */
     private static HoldKey placeId(LockKeys keys, String holderId) {
-        return new HoldKey(keys.key(), "fair-waiter", holderId);
+        return new HoldKey(keys.key(), "queue-place", holderId);
     }
 
     /** KEYS of every queued script but the renewal: lock hash, queue, waiter key prefix, channel, token key. */
