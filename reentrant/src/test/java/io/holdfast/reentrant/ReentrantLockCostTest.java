@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
+import io.holdfast.testkit.CommandStats;
 import io.holdfast.testkit.RedisServerExtension;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -73,25 +73,10 @@ class ReentrantLockCostTest {
     }
 
     private static Map<String, Long> commandCalls() {
-        Map<String, Long> calls = new HashMap<>();
-        for (String line : redis.commands().info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                String v = line.substring(line.indexOf("calls=") + 6);
-                calls.put(name, Long.parseLong(v.substring(0, v.indexOf(','))));
-            }
-        }
-        return calls;
+        return CommandStats.read(redis.commands());
     }
 
     private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> d = new HashMap<>();
-        after.forEach((k, v) -> {
-            long n = v - before.getOrDefault(k, 0L);
-            if (n != 0) {
-                d.put(k, n);
-            }
-        });
-        return d;
+        return CommandStats.delta(before, after);
     }
 }
