@@ -38,6 +38,7 @@ final class ProcessRedisServer implements RedisServer {
     private static final int LOG_TAIL_LINES = 40;
 
     private final Path binary;
+    private final Path configFile;
     private final List<String> extraArgs;
     private final String password;
     private final Path dir;
@@ -49,9 +50,10 @@ final class ProcessRedisServer implements RedisServer {
     private boolean paused;
     private boolean closed;
 
-    private ProcessRedisServer(Path binary, List<String> extraArgs, String password, Path dir,
-                               int port) {
+    private ProcessRedisServer(Path binary, Path configFile, List<String> extraArgs,
+                               String password, Path dir, int port) {
         this.binary = binary;
+        this.configFile = configFile;
         this.extraArgs = List.copyOf(extraArgs);
         this.password = password;
         this.dir = dir;
@@ -62,12 +64,23 @@ final class ProcessRedisServer implements RedisServer {
 
     /** Starts a server on a free port; see {@link RedisServer#start()}. */
     static ProcessRedisServer start(Path binary, List<String> extraArgs, String password) {
+        return start(binary, null, extraArgs, password);
+    }
+
+    /**
+     * Starts a server on a free port with {@code configFile} (an absolute path, or null) as
+     * its first argument, before the fixture's own options; a sentinel needs one
+     * ({@code redis-server <conf> --sentinel}) because it rewrites it.
+     */
+    static ProcessRedisServer start(Path binary, Path configFile, List<String> extraArgs,
+                                    String password) {
         Path dir = TempFiles.createDir("holdfast-redis-");
         PortInUseException lastClash = null;
         try {
             for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
                 ProcessRedisServer server =
-                        new ProcessRedisServer(binary, extraArgs, password, dir, freePort());
+                        new ProcessRedisServer(binary, configFile, extraArgs, password, dir,
+                                freePort());
                 try {
                     server.launch();
                     return server;
@@ -198,6 +211,11 @@ final class ProcessRedisServer implements RedisServer {
         TempFiles.deleteRecursively(dir);
     }
 
+    /** The last {@code maxLines} lines of this server's log (all its runs), for failure messages. */
+    String logTail(int maxLines) {
+        return TempFiles.tail(logFile, 0, maxLines);
+    }
+
     @Override
     public synchronized String toString() {
         String pid = process == null ? "-" : Long.toString(process.pid());
@@ -223,7 +241,11 @@ final class ProcessRedisServer implements RedisServer {
     }
 
     private List<String> command() {
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        if (configFile != null) {
+            command.add(configFile.toString());
+        }
+        command.addAll(List.of(
                 "--port", Integer.toString(port), "--bind", HOST,
                 "--save", "", "--appendonly", "no", "--daemonize", "no",
                 "--dir", dir.toString(),
