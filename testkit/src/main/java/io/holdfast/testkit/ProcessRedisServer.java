@@ -36,6 +36,7 @@ final class ProcessRedisServer implements RedisServer {
     private static final long POLL_MILLIS = 10;
     private static final int PORT_ATTEMPTS = 5;
     private static final int LOG_TAIL_LINES = 40;
+    private static final int CLUSTER_BUS_OFFSET = 10000;
 
     private final Path binary;
     private final Path configFile;
@@ -74,13 +75,26 @@ final class ProcessRedisServer implements RedisServer {
      */
     static ProcessRedisServer start(Path binary, Path configFile, List<String> extraArgs,
                                     String password) {
+        return start(binary, configFile, extraArgs, password, false);
+    }
+
+    /**
+     * Starts a cluster node ({@code extraArgs} should enable cluster mode) on a free port whose
+     * cluster bus port, 10000 higher, is free as well.
+     */
+    static ProcessRedisServer startClusterNode(Path binary, List<String> extraArgs) {
+        return start(binary, null, extraArgs, null, true);
+    }
+
+    private static ProcessRedisServer start(Path binary, Path configFile, List<String> extraArgs,
+                                            String password, boolean clusterBus) {
         Path dir = TempFiles.createDir("holdfast-redis-");
         PortInUseException lastClash = null;
         try {
             for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
                 ProcessRedisServer server =
                         new ProcessRedisServer(binary, configFile, extraArgs, password, dir,
-                                freePort());
+                                clusterBus ? freePortWithBus() : freePort());
                 try {
                     server.launch();
                     return server;
@@ -304,6 +318,26 @@ final class ProcessRedisServer implements RedisServer {
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    /** A free port at most 55535 whose cluster bus port (+10000) is free too. */
+    private static int freePortWithBus() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port + CLUSTER_BUS_OFFSET <= 65535 && isFree(port + CLUSTER_BUS_OFFSET)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port pair (port, port + " + CLUSTER_BUS_OFFSET
+                + ") on " + HOST);
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
