@@ -36,7 +36,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * is up), then each sentinel as {@code redis-server <conf> --sentinel}, where {@code <conf>} is a
  * file written to a temporary directory of the group (sentinels rewrite their configuration) with
  * fast failover settings: {@code down-after-milliseconds} 1000 and {@code failover-timeout} 3000
- * unless changed on the {@link Builder}. It then waits (at most 30 s) until every sentinel sees the
+ * unless changed on the {@link Builder}, which can also set a password for the data servers. It then waits (at most 30 s) until every sentinel sees the
  * master, all replicas and all other sentinels, so a failover can start at once.
  *
  * <pre>{@code
@@ -64,6 +64,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 15;
 
     private final String masterName;
+    private final String password;
     private final Path confDir;
     private final List<ProcessRedisServer> dataServers = new ArrayList<>();
     private final List<ProcessRedisServer> sentinels = new ArrayList<>();
@@ -72,8 +73,9 @@ public final class RedisSentinelGroup implements AutoCloseable {
     private RedisClient sentinelClient;
     private boolean closed;
 
-    private RedisSentinelGroup(String masterName, Path confDir) {
+    private RedisSentinelGroup(String masterName, String password, Path confDir) {
         this.masterName = masterName;
+        this.password = password;
         this.confDir = confDir;
     }
 
@@ -102,10 +104,13 @@ public final class RedisSentinelGroup implements AutoCloseable {
      * A Lettuce sentinel URI naming every sentinel:
      * {@code redis-sentinel://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3?sentinelMasterId=holdfast}.
      * {@code RedisClient.create(uri).connect()} asks the sentinels for the master and connects to
-     * it; on reconnect it asks again, so it follows a failover.
+     * it; on reconnect it asks again, so it follows a failover. With
+     * {@link Builder#requirePass(String)} the URI starts {@code redis-sentinel://:PASSWORD@}:
+     * Lettuce sends the password to the master, not to the sentinels (which need none).
      */
     public synchronized String uri() {
-        return "redis-sentinel://" + sentinels.stream()
+        return "redis-sentinel://" + (password == null ? "" : ":" + password + "@")
+                + sentinels.stream()
                 .map(s -> s.host() + ":" + s.port())
                 .collect(Collectors.joining(","))
                 + "?" + RedisURI.PARAMETER_NAME_SENTINEL_MASTER_ID + "=" + masterName;
@@ -119,7 +124,11 @@ public final class RedisSentinelGroup implements AutoCloseable {
                     ? RedisURI.Builder.sentinel(sentinel.host(), sentinel.port(), masterName)
                     : builder.withSentinel(sentinel.host(), sentinel.port());
         }
-        return Objects.requireNonNull(builder, "no sentinels").build();
+        Objects.requireNonNull(builder, "no sentinels");
+        if (password != null) {
+            builder.withPassword(password.toCharArray());
+        }
+        return builder.build();
     }
 
     /**
@@ -271,11 +280,16 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     private void launch(Path binary, int replicas, int sentinelCount, int quorum,
                         Duration downAfter, Duration failoverTimeout) {
-        ProcessRedisServer master = ProcessRedisServer.start(binary, List.of(), null);
+        // every data server may become a replica, so each knows the password of the others
+        List<String> auth = password == null ? List.of() : List.of("--masterauth", password);
+        ProcessRedisServer master = ProcessRedisServer.start(binary, auth, password);
         dataServers.add(master);
         for (int i = 0; i < replicas; i++) {
-            dataServers.add((ProcessRedisServer) RedisServer.builder()
-                    .binary(binary).replicaOf(master).start());
+            RedisServerBuilder replica = RedisServer.builder().binary(binary).replicaOf(master);
+            if (password != null) {
+                replica.requirePass(password);
+            }
+            dataServers.add((ProcessRedisServer) replica.start());
         }
         for (int i = 0; i < sentinelCount; i++) {
             Path conf = confDir.resolve("sentinel-" + i + ".conf");
@@ -294,6 +308,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
                 "sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis(),
                 "sentinel failover-timeout " + masterName + " " + failoverTimeout.toMillis(),
                 "sentinel parallel-syncs " + masterName + " 1",
+                password == null ? "" : "sentinel auth-pass " + masterName + " " + password,
                 "");
         try {
             Files.writeString(conf, text);
@@ -406,8 +421,20 @@ public final class RedisSentinelGroup implements AutoCloseable {
         private Duration downAfter = Duration.ofMillis(1000);
         private Duration failoverTimeout = Duration.ofMillis(3000);
         private Path binary;
+        private String password;
 
         private Builder() {}
+
+        /**
+         * Makes the master and replicas require {@code password} ({@code --requirepass}, and
+         * {@code --masterauth} so any of them can replicate from another; the sentinels get
+         * {@code sentinel auth-pass}). The sentinels themselves need no password. It appears in
+         * {@link RedisSentinelGroup#uri()}, so it should be URI-safe.
+         */
+        public Builder requirePass(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
 
         /** The number of replicas of the master (default 2; 0 allowed, but then no failover). */
         public Builder replicas(int replicas) {
@@ -473,7 +500,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
                         + RedisBinary.noRedisMessage());
             }
             RedisSentinelGroup group =
-                    new RedisSentinelGroup(masterName, TempFiles.createDir("holdfast-sentinel-"));
+                    new RedisSentinelGroup(masterName, password,
+                            TempFiles.createDir("holdfast-sentinel-"));
             try {
                 group.launch(redisServer.get(), replicas, sentinels, quorum, downAfter,
                         failoverTimeout);

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import org.awaitility.core.ConditionTimeoutException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -103,12 +103,6 @@ class RedisClusterGroupTest {
     void killMaster_itsReplicaTakesOver_andWritesSucceed() {
         try (RedisClusterGroup cluster = RedisClusterGroup.start()) {
             RedisClusterClient client = RedisClusterClient.create(cluster.seedUris());
-            client.setOptions(ClusterClientOptions.builder()
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enablePeriodicRefresh(Duration.ofMillis(500))
-                            .enableAllAdaptiveRefreshTriggers()
-                            .build())
-                    .build());
             try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
                 connection.setTimeout(Duration.ofSeconds(2));
                 RedisAdvancedClusterCommands<String, String> redis = connection.sync();
@@ -123,11 +117,30 @@ class RedisClusterGroupTest {
                 assertThat(promoted).isSameAs(replica);
                 assertThat(cluster.nodeFor("victim")).isSameAs(promoted);
                 assertThat(cluster.masters()).hasSize(3).contains(promoted).doesNotContain(master);
-                await("writes to the promoted replica succeed")
-                        .atMost(Duration.ofSeconds(15))
-                        .pollInterval(Duration.ofMillis(100))
-                        .ignoreExceptions()
-                        .until(() -> "OK".equals(redis.set("victim", "2")));
+                // How a client learns of the failover is the client's business, not the
+                // fixture's: with periodic (500 ms) and all adaptive refresh triggers enabled,
+                // Lettuce 7.7 still kept the old slot map for 15 s in 2 runs out of 4 here, so
+                // the test asks for a refresh. The Cluster support must look into this.
+                client.refreshPartitions();
+                AtomicReference<RuntimeException> lastFailure = new AtomicReference<>();
+                try {
+                    await("writes to the promoted replica succeed")
+                            .atMost(Duration.ofSeconds(15))
+                            .pollInterval(Duration.ofMillis(100))
+                            .until(() -> {
+                                try {
+                                    return "OK".equals(redis.set("victim", "2"));
+                                } catch (RuntimeException e) {
+                                    lastFailure.set(e);
+                                    return false;
+                                }
+                            });
+                } catch (ConditionTimeoutException e) {
+                    throw new AssertionError("writes still fail; the last failure: "
+                            + lastFailure.get() + "\nclient's view: " + connection.getPartitions()
+                            + "\nnode 1's view:\n"
+                            + promoted.commands().clusterNodes(), e);
+                }
                 assertThat(promoted.commands().get("victim")).isEqualTo("2");
                 for (int i = 0; i < KEYS; i++) {
                     redis.set("after-" + i, "x");

@@ -94,4 +94,35 @@ class RedisSentinelGroupTest {
             }
         }
     }
+
+    @Test
+    @Timeout(60)
+    void requirePass_clientsAuthenticateThroughTheUri_andFailoverStillWorks() {
+        try (RedisSentinelGroup group = RedisSentinelGroup.builder()
+                .replicas(1).requirePass("s3cret").start()) {
+            assertThat(group.uri()).startsWith("redis-sentinel://:s3cret@");
+            assertThat(group.currentMaster().password()).contains("s3cret");
+            RedisClient client = RedisClient.create(group.uri());
+            RedisClient fromRedisUri = RedisClient.create(group.redisUri());
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.setTimeout(Duration.ofSeconds(2));
+                connection.sync().set("k", "1");
+
+                RedisServer oldMaster = group.killMaster();
+                group.awaitNewMaster(oldMaster, FAILOVER_TIMEOUT);
+
+                await("the client writes through the new master")
+                        .atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(100))
+                        .ignoreExceptions()
+                        .until(() -> "OK".equals(connection.sync().set("k", "2")));
+                try (StatefulRedisConnection<String, String> second = fromRedisUri.connect()) {
+                    assertThat(second.sync().get("k")).isEqualTo("2");
+                }
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                fromRedisUri.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
 }
