@@ -335,7 +335,7 @@ final class ProcessRedisServer implements RedisServer {
 
     private static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
-            return true;
+            return socket.isBound();
         } catch (IOException e) {
             return false;
         }

@@ -36,8 +36,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * is up), then each sentinel as {@code redis-server <conf> --sentinel}, where {@code <conf>} is a
  * file written to a temporary directory of the group (sentinels rewrite their configuration) with
  * fast failover settings: {@code down-after-milliseconds} 1000 and {@code failover-timeout} 3000
- * unless changed on the {@link Builder}, which can also set a password for the data servers. It then waits (at most 30 s) until every sentinel sees the
- * master, all replicas and all other sentinels, so a failover can start at once.
+ * unless changed on the {@link Builder}, which can also set a password for the data servers.
+ * It then waits (at most 30 s) until every sentinel sees the master, all replicas and all other
+ * sentinels, so a failover can start at once.
  *
  * <pre>{@code
  * try (RedisSentinelGroup group = RedisSentinelGroup.start()) {
@@ -55,7 +56,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class RedisSentinelGroup implements AutoCloseable {
 
-    /** The master name sentinels monitor unless {@link Builder#masterName(String)} says otherwise. */
+    /** The master name the sentinels monitor unless {@link Builder#masterName(String)} is set. */
     public static final String DEFAULT_MASTER_NAME = "holdfast";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -355,7 +356,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
     private RedisServer serverAt(int port) {
         return dataServers.stream().filter(s -> s.port() == port).findFirst()
                 .orElseThrow(() -> new IllegalStateException(
-                        "the sentinels report a master on port " + port + ", not in " + dataServers));
+                        "the sentinels report a master on port " + port + ", not in "
+                                + dataServers));
     }
 
     private RedisSentinelCommands<String, String> sentinel(ProcessRedisServer sentinel) {
@@ -386,7 +388,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
         for (ProcessRedisServer sentinel : sentinels) {
             text.append("sentinel ").append(sentinel).append(" reports: ");
             try {
-                text.append(sentinel.isRunning() ? sentinel(sentinel).master(masterName) : "(dead)");
+                text.append(sentinel.isRunning()
+                        ? sentinel(sentinel).master(masterName) : "(dead)");
             } catch (RuntimeException e) {
                 text.append(e);
             }
@@ -445,7 +448,10 @@ public final class RedisSentinelGroup implements AutoCloseable {
             return this;
         }
 
-        /** The number of sentinels (default 3) and the quorum to agree the master is down (default 2). */
+        /**
+         * The number of sentinels (default 3) and how many must agree that the master is down
+         * before one fails over (the quorum, default 2).
+         */
         public Builder sentinels(int sentinels, int quorum) {
             if (sentinels < 1 || quorum < 1 || quorum > sentinels) {
                 throw new IllegalArgumentException(

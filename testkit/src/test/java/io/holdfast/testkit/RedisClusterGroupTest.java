@@ -32,7 +32,8 @@ class RedisClusterGroupTest {
         try (RedisClusterGroup cluster = RedisClusterGroup.start()) {
             cluster.servers().forEach(node -> pids.add(node.pid()));
             assertThat(cluster.servers()).hasSize(6);
-            assertThat(cluster.masters()).containsExactlyElementsOf(cluster.servers().subList(0, 3));
+            assertThat(cluster.masters())
+                    .containsExactlyElementsOf(cluster.servers().subList(0, 3));
             assertThat(cluster.replicas()).containsExactlyInAnyOrderElementsOf(
                     cluster.servers().subList(3, 6));
             for (RedisServer master : cluster.masters()) {

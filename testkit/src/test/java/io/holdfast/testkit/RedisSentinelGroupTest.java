@@ -28,7 +28,8 @@ class RedisSentinelGroupTest {
 
             assertThat(parsed.getSentinelMasterId()).isEqualTo("holdfast");
             assertThat(parsed.getSentinels()).extracting(RedisURI::getPort)
-                    .containsExactlyElementsOf(group.sentinels().stream().map(RedisServer::port).toList());
+                    .containsExactlyElementsOf(
+                            group.sentinels().stream().map(RedisServer::port).toList());
             assertThat(group.redisUri().getSentinels()).hasSize(3);
             assertThat(group.servers()).hasSize(3);
             assertThat(group.currentMaster()).isSameAs(group.servers().get(0));
