@@ -36,8 +36,10 @@ final class ProcessRedisServer implements RedisServer {
     private static final long POLL_MILLIS = 10;
     private static final int PORT_ATTEMPTS = 5;
     private static final int LOG_TAIL_LINES = 40;
+    private static final int CLUSTER_BUS_OFFSET = 10000;
 
     private final Path binary;
+    private final Path configFile;
     private final List<String> extraArgs;
     private final String password;
     private final Path dir;
@@ -49,9 +51,10 @@ final class ProcessRedisServer implements RedisServer {
     private boolean paused;
     private boolean closed;
 
-    private ProcessRedisServer(Path binary, List<String> extraArgs, String password, Path dir,
-                               int port) {
+    private ProcessRedisServer(Path binary, Path configFile, List<String> extraArgs,
+                               String password, Path dir, int port) {
         this.binary = binary;
+        this.configFile = configFile;
         this.extraArgs = List.copyOf(extraArgs);
         this.password = password;
         this.dir = dir;
@@ -62,12 +65,36 @@ final class ProcessRedisServer implements RedisServer {
 
     /** Starts a server on a free port; see {@link RedisServer#start()}. */
     static ProcessRedisServer start(Path binary, List<String> extraArgs, String password) {
+        return start(binary, null, extraArgs, password);
+    }
+
+    /**
+     * Starts a server on a free port with {@code configFile} (an absolute path, or null) as
+     * its first argument, before the fixture's own options; a sentinel needs one
+     * ({@code redis-server <conf> --sentinel}) because it rewrites it.
+     */
+    static ProcessRedisServer start(Path binary, Path configFile, List<String> extraArgs,
+                                    String password) {
+        return start(binary, configFile, extraArgs, password, false);
+    }
+
+    /**
+     * Starts a cluster node ({@code extraArgs} should enable cluster mode) on a free port whose
+     * cluster bus port, 10000 higher, is free as well.
+     */
+    static ProcessRedisServer startClusterNode(Path binary, List<String> extraArgs) {
+        return start(binary, null, extraArgs, null, true);
+    }
+
+    private static ProcessRedisServer start(Path binary, Path configFile, List<String> extraArgs,
+                                            String password, boolean clusterBus) {
         Path dir = TempFiles.createDir("holdfast-redis-");
         PortInUseException lastClash = null;
         try {
             for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
                 ProcessRedisServer server =
-                        new ProcessRedisServer(binary, extraArgs, password, dir, freePort());
+                        new ProcessRedisServer(binary, configFile, extraArgs, password, dir,
+                                clusterBus ? freePortWithBus() : freePort());
                 try {
                     server.launch();
                     return server;
@@ -198,6 +225,11 @@ final class ProcessRedisServer implements RedisServer {
         TempFiles.deleteRecursively(dir);
     }
 
+    /** The last {@code maxLines} lines of this server's log (all its runs), for failure messages. */
+    String logTail(int maxLines) {
+        return TempFiles.tail(logFile, 0, maxLines);
+    }
+
     @Override
     public synchronized String toString() {
         String pid = process == null ? "-" : Long.toString(process.pid());
@@ -223,7 +255,11 @@ final class ProcessRedisServer implements RedisServer {
     }
 
     private List<String> command() {
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        if (configFile != null) {
+            command.add(configFile.toString());
+        }
+        command.addAll(List.of(
                 "--port", Integer.toString(port), "--bind", HOST,
                 "--save", "", "--appendonly", "no", "--daemonize", "no",
                 "--dir", dir.toString(),
@@ -282,6 +318,26 @@ final class ProcessRedisServer implements RedisServer {
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    /** A free port at most 55535 whose cluster bus port (+10000) is free too. */
+    private static int freePortWithBus() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port + CLUSTER_BUS_OFFSET <= 65535 && isFree(port + CLUSTER_BUS_OFFSET)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port pair (port, port + " + CLUSTER_BUS_OFFSET
+                + ") on " + HOST);
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+            return socket.isBound();
+        } catch (IOException e) {
+            return false;
         }
     }
 
