@@ -18,15 +18,15 @@ public interface LockKind {
     CompletableFuture<AttemptResult> attempt(AttemptRequest request);
 
     /**
-     * Releases one level: the levels left ({@code levelsLeft}), or -1 if the holder has no hold on
-     * the server. The script sets the count to {@code levelsLeft} rather than counting one down, so
+     * Releases one level: whether the holder had a hold on the server (false: nothing was
+     * released). The script sets the count to {@code levelsLeft} rather than counting one down, so
      * that a release that runs twice (re-sent after a reconnect) releases one level, not two.
      *
      * @param levelsLeft the client's count after this release; 0: its last level, the whole hold
      *     goes at once, whatever the server counted (a re-entry whose reply was lost may have
      *     counted one more)
      */
-    CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft);
+    CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft);
 
     /**
      * Undoes a fresh acquisition nobody will use (the caller was interrupted or timed out while

@@ -148,8 +148,8 @@ public abstract class QueuedHashKind implements LockKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
-        return evalHandingOver(RELEASE, keys, holderId, Integer.toString(levelsLeft));
+    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalHandingOver(RELEASE, keys, holderId, Integer.toString(levelsLeft)).thenApply(left -> left >= 0);
     }
 
     @Override
