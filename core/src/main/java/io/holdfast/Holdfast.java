@@ -6,6 +6,7 @@ import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.Errors;
 import io.holdfast.spi.LeaseKeeperFactory;
 import io.holdfast.spi.LockProvider;
+import io.holdfast.spi.LockType;
 import io.holdfast.spi.PubSubHub;
 import io.holdfast.spi.RedisGateway;
 import io.lettuce.core.ClientOptions;
@@ -58,7 +59,7 @@ public final class Holdfast implements AutoCloseable {
     private final HashedWheelTimer timer;
     private final java.util.concurrent.Executor events;
     private final ExecutorService ownEvents;
-    private final Map<String, LockProvider> providers;
+    private final Map<LockType<?>, LockProvider<?>> providers;
     private final Cache<String, Object> locks;
     private final List<String> warnings;
 
@@ -123,7 +124,9 @@ public final class Holdfast implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no watchdog on the class path: add holdfast-watchdog"))
                 .create(ctx));
         this.providers = new java.util.HashMap<>();
-        ServiceLoader.load(LockProvider.class).forEach(p -> providers.putIfAbsent(p.kind(), p));
+        for (LockProvider<?> p : ServiceLoader.load(LockProvider.class)) {
+            providers.putIfAbsent(p.type(), p);
+        }
         ctx.reserveKeySuffixes(providers.values().stream().flatMap(p -> p.keySuffixes().stream()).distinct().toList());
         this.locks = Caffeine.newBuilder().maximumSize(options.lockCacheSize()).build();
         this.warnings = checkServer(endpoint);
@@ -166,7 +169,7 @@ public final class Holdfast implements AutoCloseable {
      * @throws IllegalArgumentException if name is empty
      */
     public RLock getLock(String name) {
-        return (RLock) lock("reentrant", name);
+        return lock(LockType.REENTRANT, name);
     }
 
     /**
@@ -184,7 +187,7 @@ public final class Holdfast implements AutoCloseable {
      * @throws IllegalStateException if the client is closed, or holdfast-fair is not on the class path
      */
     public RLock getFairLock(String name) {
-        return (RLock) lock("fair", name);
+        return lock(LockType.FAIR, name);
     }
 
     /**
@@ -194,17 +197,21 @@ public final class Holdfast implements AutoCloseable {
      * @return the read-write lock (cached by name); obtaining it does not talk to Redis
      */
     public RReadWriteLock getReadWriteLock(String name) {
-        return (RReadWriteLock) lock("readwrite", name);
+        return lock(LockType.READ_WRITE, name);
     }
 
-    private Object lock(String kind, String name) {
+    /**
+     * The cached lock of {@code type} called {@code name}. The providers are kept by their type, so
+     * the one found makes {@code L}s; the cache holds locks of every type, hence the checked cast.
+     */
+    private <L> L lock(LockType<L> type, String name) {
         ctx.checkOpen();
         ctx.keys(name); // validates the name
-        LockProvider provider = providers.get(kind);
+        LockProvider<?> provider = providers.get(type);
         if (provider == null) {
-            throw new IllegalStateException("no " + kind + " lock on the class path: add holdfast-" + kind);
+            throw new IllegalStateException("no " + type + " lock on the class path: add holdfast-" + type);
         }
-        return locks.get(kind + "\u0000" + name, k -> provider.create(ctx, name));
+        return type.cast(locks.get(type + "\u0000" + name, k -> provider.create(ctx, name)));
     }
 
     /**

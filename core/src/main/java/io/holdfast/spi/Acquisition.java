@@ -1,6 +1,7 @@
 package io.holdfast.spi;
 
 import io.holdfast.ReplicationException;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -152,12 +153,12 @@ public final class Acquisition {
             attempt();
             return;
         }
-        long validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), waiter.placement(), leaseMillis, renewed);
-        if (validUntil == LockKind.UNKNOWN || validUntil - System.nanoTime() < HANDOVER_MARGIN_NANOS) {
+        OptionalLong validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), waiter.placement(), leaseMillis, renewed);
+        if (validUntil.isEmpty() || validUntil.getAsLong() - System.nanoTime() < HANDOVER_MARGIN_NANOS) {
             attempt();
             return;
         }
-        acquired(token, validUntil);
+        acquired(token, validUntil.getAsLong());
     }
 
     /** @param validUntil until when the server surely keeps a hold this reply granted */

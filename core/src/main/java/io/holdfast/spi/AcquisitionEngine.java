@@ -130,10 +130,10 @@ public final class AcquisitionEngine {
         String server = ctx.redis().serverId();
         boolean validWhenSent = hold.validUntilNanos() - System.nanoTime() > 0;
         return kind.release(keys, holderId, hold.count() - 1)
-                .thenCompose(left -> left < 0 && last && validWhenSent && ctx.redis().disconnects() != disconnects
-                        ? ctx.redis().refreshServerId().thenCompose(now -> released(hold, true, left,
+                .thenCompose(held -> !held && last && validWhenSent && ctx.redis().disconnects() != disconnects
+                        ? ctx.redis().refreshServerId().thenCompose(now -> released(hold, true, false,
                                 !server.isEmpty() && server.equals(now)))
-                        : released(hold, last, left, false))
+                        : released(hold, last, held, false))
                 .handle((v, e) -> {
                     if (e == null) {
                         return null;
@@ -146,9 +146,9 @@ public final class AcquisitionEngine {
     }
 
     /**
-     * The server released one level and has {@code left} levels: what the client asked for, since
-     * the script sets the client's count (see {@link LockKind#release}), or -1 if the hold was not
-     * there. A last level that was not there is lost, unless {@code maybeRunTwice} (only ever true
+     * The server released one level ({@code held}: it has the levels the client asked for, since
+     * the script sets the client's count, see {@link LockKind#release}) or found no hold to release
+     * ({@code !held}). A last level that was not there is lost, unless {@code maybeRunTwice} (only ever true
      * for a last level): the connection
      * was lost while the release was in flight, so its first run (whose reply was lost, then
      * re-sent) may have released it; the hold was still valid when it was sent; and the server that
@@ -157,8 +157,8 @@ public final class AcquisitionEngine {
      * in the same moment) could have removed it; it then counts as released. If the server's
      * identity is not known, it counts as lost: a loss reported too often, never one hidden.
      */
-    private CompletableFuture<Void> released(Hold hold, boolean last, long left, boolean maybeRunTwice) {
-        if (left < 0 && !maybeRunTwice) {
+    private CompletableFuture<Void> released(Hold hold, boolean last, boolean held, boolean maybeRunTwice) {
+        if (!held && !maybeRunTwice) {
             hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
             return CompletableFuture.failedFuture(dropLostLevel(hold));
         }

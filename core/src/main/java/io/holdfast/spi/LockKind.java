@@ -1,6 +1,7 @@
 package io.holdfast.spi;
 
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,15 +18,15 @@ public interface LockKind {
     CompletableFuture<AttemptResult> attempt(AttemptRequest request);
 
     /**
-     * Releases one level: the levels left ({@code levelsLeft}), or -1 if the holder has no hold on
-     * the server. The script sets the count to {@code levelsLeft} rather than counting one down, so
+     * Releases one level: whether the holder had a hold on the server (false: nothing was
+     * released). The script sets the count to {@code levelsLeft} rather than counting one down, so
      * that a release that runs twice (re-sent after a reconnect) releases one level, not two.
      *
      * @param levelsLeft the client's count after this release; 0: its last level, the whole hold
      *     goes at once, whatever the server counted (a re-entry whose reply was lost may have
      *     counted one more)
      */
-    CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft);
+    CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft);
 
     /**
      * Undoes a fresh acquisition nobody will use (the caller was interrupted or timed out while
@@ -42,25 +43,22 @@ public interface LockKind {
         return false;
     }
 
-    /** {@link #handedOverValidUntil}: this kind does not hand locks over. */
-    long UNKNOWN = Long.MIN_VALUE;
-
     /**
      * A release handed the lock over to the waiting {@code holderId} (the server granted it with
      * the lease the waiter's attempts announced): stops keeping the waiter's place and returns the
-     * {@link System#nanoTime()} instant until which the server surely keeps the hold, or
-     * {@link #UNKNOWN} if the kind cannot tell or the server's lease is shorter than the
-     * acquisition asked for (the waiter then makes an attempt, which finds the hold and grants it
-     * again in full).
+     * {@link System#nanoTime()} instant until which the server surely keeps the hold, or empty if
+     * the kind cannot tell (by default: it does not hand locks over) or the server's lease is
+     * shorter than the acquisition asked for (the waiter then makes an attempt, which finds the
+     * hold and grants it again in full).
      *
      * @param placement the placement the hand-over names: only a hand-over of the placement the
      *     waiter waits with now, confirmed alive before the grant, can be bounded
      * @param leaseMillis the acquisition's lease: the explicit one, or the watchdog's when renewed
      * @param renewed the watchdog renews the hold (no explicit lease was asked for)
      */
-    default long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
+    default OptionalLong handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
             boolean renewed) {
-        return UNKNOWN;
+        return OptionalLong.empty();
     }
 
     /**

@@ -3,15 +3,17 @@ package io.holdfast.spi;
 import java.util.List;
 
 /**
- * Found by {@link java.util.ServiceLoader}: a lock module makes its kind of lock by name.
- * {@link #kind()} is one of {@code "reentrant"}, {@code "fair"}, {@code "readwrite"}.
+ * Found by {@link java.util.ServiceLoader}: a lock module makes its kind of lock.
+ *
+ * @param <L> the API type of the locks it makes ({@link #type()}'s)
  */
-public interface LockProvider {
+public interface LockProvider<L> {
 
-    String kind();
+    /** Which kind of lock this provider makes; the client keeps the first provider of each. */
+    LockType<L> type();
 
     /** A new lock object of this kind; it keeps no hold state of its own. */
-    Object create(ClientContext context, String name);
+    L create(ClientContext context, String name);
 
     /**
      * The suffixes this kind derives a lock's further keys with ({@link LockKeys#derived}). The

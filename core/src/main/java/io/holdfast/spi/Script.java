@@ -41,7 +41,10 @@ public final class Script {
 
     /**
      * Loads the resource {@code fileName} that sits next to {@code anchor}'s class file, e.g.
-     * {@code Script.load(ReentrantKind.class, "acquire.lua")}, with its includes resolved.
+     * {@code Script.load(ReentrantKind.class, "acquire.lua")}, with its includes resolved. On the
+     * module path this class reads the file, so the anchor's module must open its package to
+     * {@code io.holdfast.core} ({@code opens io.holdfast.reentrant to io.holdfast.core;}); core's
+     * own fragments ({@code /io/holdfast/spi/...}) need nothing.
      *
      * @throws IllegalStateException if the file or a fragment it includes is missing
      */
@@ -102,7 +105,10 @@ public final class Script {
             found = Script.class.getResourceAsStream(path);
         }
         if (found == null) {
-            throw new IllegalStateException("script resource " + path + " not found (loading for " + anchor.getName() + ")");
+            Module module = anchor.getModule();
+            throw new IllegalStateException("script resource " + path + " not found (loading for " + anchor.getName()
+                    + (module.isNamed() ? " in module " + module.getName() + ", which must open its package to "
+                            + Script.class.getModule().getName() : "") + ")");
         }
         try (InputStream in = found) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -1,22 +1,24 @@
 package io.holdfast.fair;
 
+import io.holdfast.RLock;
 import io.holdfast.reentrant.QueuedHashKind;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.EngineLock;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockProvider;
+import io.holdfast.spi.LockType;
 import java.util.List;
 
 /** Makes {@code Holdfast.getFairLock(name)}: an {@link EngineLock} over {@link FairKind}. */
-public final class FairLockProvider implements LockProvider {
+public final class FairLockProvider implements LockProvider<RLock> {
 
     @Override
-    public String kind() {
-        return "fair";
+    public LockType<RLock> type() {
+        return LockType.FAIR;
     }
 
     @Override
-    public Object create(ClientContext context, String name) {
+    public RLock create(ClientContext context, String name) {
         return new EngineLock(context, context.component(FairKind.class, FairKind::new), context.keys(name));
     }
 

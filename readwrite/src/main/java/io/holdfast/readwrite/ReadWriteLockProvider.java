@@ -1,20 +1,22 @@
 package io.holdfast.readwrite;
 
+import io.holdfast.RReadWriteLock;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockProvider;
+import io.holdfast.spi.LockType;
 import java.util.List;
 
 /** Makes {@code Holdfast.getReadWriteLock(name)}: read and write {@code EngineLock}s over one name. */
-public final class ReadWriteLockProvider implements LockProvider {
+public final class ReadWriteLockProvider implements LockProvider<RReadWriteLock> {
 
     @Override
-    public String kind() {
-        return "readwrite";
+    public LockType<RReadWriteLock> type() {
+        return LockType.READ_WRITE;
     }
 
     @Override
-    public Object create(ClientContext context, String name) {
+    public RReadWriteLock create(ClientContext context, String name) {
         return new EngineReadWriteLock(context, context.keys(name));
     }
 

@@ -89,8 +89,8 @@ final class WriteKind extends ReadWriteKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
-        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft));
+    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft)).thenApply(left -> left >= 0);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.holdfast.spi.WaitMarkers;
 
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -128,7 +129,7 @@ public abstract class QueuedHashKind implements LockKind {
      * The hold was granted after the waiter key was last confirmed alive (a grant deletes the key,
      * so an attempt or renewal that found it ran before the grant), with the hand-over lease: so it
      * surely lasts until that confirmation was sent + the hand-over lease. The place's deadline is
-     * that confirmation + the waiter timeout. UNKNOWN (confirm with an attempt) if the server's
+     * that confirmation + the waiter timeout. Empty (confirm with an attempt) if the server's
      * lease is shorter than an explicit lease asked for, if the hold must be acknowledged by
      * replicas (the {@code WAIT} must follow a write of this client's connection), or if the
      * waiter has no confirmed place with the placement the hand-over names (then the message may
@@ -136,19 +137,19 @@ public abstract class QueuedHashKind implements LockKind {
      * confirmations would not bound that grant).
      */
     @Override
-    public long handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
+    public OptionalLong handedOverValidUntil(LockKeys keys, String holderId, String placement, long leaseMillis,
             boolean renewed) {
         QueuePlace place = places.take(placeId(keys, holderId), p -> p.tag().equals(placement));
         long handOverLease = handOverLease(leaseMillis);
         if (place == null || !trustHandOver || handOverLease < leaseMillis && !renewed) {
-            return UNKNOWN;
+            return OptionalLong.empty();
         }
-        return place.validUntilNanos() - (waiterTimeoutMillis - handOverLease) * 1_000_000L;
+        return OptionalLong.of(place.validUntilNanos() - (waiterTimeoutMillis - handOverLease) * 1_000_000L);
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
-        return evalHandingOver(RELEASE, keys, holderId, Integer.toString(levelsLeft));
+    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalHandingOver(RELEASE, keys, holderId, Integer.toString(levelsLeft)).thenApply(left -> left >= 0);
     }
 
     @Override

@@ -1,21 +1,23 @@
 package io.holdfast.reentrant;
 
+import io.holdfast.RLock;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.EngineLock;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockProvider;
+import io.holdfast.spi.LockType;
 import java.util.List;
 
 /** Makes {@code Holdfast.getLock(name)}: an {@link EngineLock} over {@link ReentrantKind}. */
-public final class ReentrantLockProvider implements LockProvider {
+public final class ReentrantLockProvider implements LockProvider<RLock> {
 
     @Override
-    public String kind() {
-        return "reentrant";
+    public LockType<RLock> type() {
+        return LockType.REENTRANT;
     }
 
     @Override
-    public Object create(ClientContext context, String name) {
+    public RLock create(ClientContext context, String name) {
         return new EngineLock(context, context.component(ReentrantKind.class, ReentrantKind::new), context.keys(name));
     }
 

@@ -23,8 +23,8 @@ final class StubKind implements LockKind {
     }
 
     @Override
-    public CompletableFuture<Long> release(LockKeys keys, String holderId, int levelsLeft) {
-        return CompletableFuture.completedFuture(0L);
+    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override

@@ -1,0 +1,31 @@
+/**
+ * Holdfast: distributed reentrant, fair and read-write locks over Redis.
+ *
+ * <p>The public API is {@link io.holdfast}: {@link io.holdfast.Holdfast} (the client),
+ * {@link io.holdfast.RLock}, {@link io.holdfast.RReadWriteLock}, their options, listeners and
+ * exceptions. It names no type of Lettuce, Netty or Caffeine, so a user's module needs only
+ * {@code requires io.holdfast.core;}.
+ *
+ * <p>The lock kinds and the watchdog are separate modules, found by {@link java.util.ServiceLoader}
+ * ({@code uses} below): put {@code holdfast-reentrant}, {@code -fair}, {@code -readwrite} and
+ * {@code -watchdog} on the module path (or add {@code holdfast-all}) and the resolver binds them.
+ * {@code io.holdfast.spi}, what a kind needs from the engine, is exported to those modules only;
+ * it is not a supported API.
+ */
+@SuppressWarnings({"module", "requires-automatic"}) // the qualified exports name modules built after this one; Lettuce is an automatic module
+module io.holdfast.core {
+    requires lettuce.core;
+    requires io.netty.common;
+    requires com.github.benmanes.caffeine;
+    requires org.slf4j;
+
+    exports io.holdfast;
+    exports io.holdfast.spi to
+            io.holdfast.watchdog,
+            io.holdfast.reentrant,
+            io.holdfast.fair,
+            io.holdfast.readwrite;
+
+    uses io.holdfast.spi.LeaseKeeperFactory;
+    uses io.holdfast.spi.LockProvider;
+}
