@@ -48,8 +48,8 @@ public interface LockKind {
     /**
      * A release handed the lock over to the waiting {@code holderId} (the server granted it with
      * the lease the waiter's attempts announced): stops keeping the waiter's place and returns the
-     * {@link System#nanoTime()} instant until which the server surely keeps the hold, or
-     * {@link #UNKNOWN} if the kind cannot tell or the server's lease is shorter than the
+     * instant on the client's {@link ClientContext#ticker() ticker} until which the server surely
+     * keeps the hold, or {@link #UNKNOWN} if the kind cannot tell or the server's lease is shorter than the
      * acquisition asked for (the waiter then makes an attempt, which finds the hold and grants it
      * again in full).
      *
