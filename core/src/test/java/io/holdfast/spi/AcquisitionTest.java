@@ -29,6 +29,13 @@ class AcquisitionTest {
         client.clock.advance(ms, TimeUnit.MILLISECONDS);
     }
 
+
+    /** The result of an acquisition that must have finished by now (never blocks: time only moves when the test moves it). */
+    private static <T> T done(CompletableFuture<T> result) {
+        assertThat(result).as("finished").isDone();
+        return result.join();
+    }
+
     @Test
     void busyWithRetryAfter_attemptsAgainJustAfterTheHoldersLeaseRunsOut_notBefore() {
         client.kind.onAttempt = r -> ScriptedKind.busy(300);
@@ -44,7 +51,7 @@ class AcquisitionTest {
         advanceMillis(300);
         assertThat(result).isNotDone();
         advanceMillis(1);
-        Hold hold = result.join();
+        Hold hold = done(result);
         assertThat(attemptMillis()).containsExactly(0L, 0L, 301L, 602L);
         assertThat(hold.fencingToken()).isEqualTo(42);
         assertThat(hold.validUntilNanos()).as("counted from when the granting attempt was sent")
@@ -119,7 +126,7 @@ class AcquisitionTest {
 
         handOver(77);
 
-        Hold hold = result.join();
+        Hold hold = done(result);
         assertThat(client.kind.attempts).as("no attempt to confirm it").hasSize(2);
         assertThat(hold.fencingToken()).isEqualTo(77);
         assertThat(hold.validUntilNanos()).as("the kind's bound, as is").isEqualTo(validUntil);
@@ -134,7 +141,7 @@ class AcquisitionTest {
 
         handOver(77);
 
-        Hold hold = result.join();
+        Hold hold = done(result);
         assertThat(client.kind.attempts).as("one attempt grants it again in full").hasSize(3);
         assertThat(hold.fencingToken()).as("the attempt's token").isEqualTo(78);
         assertThat(hold.validUntilNanos()).isEqualTo(LeasedItem.validUntil(sent, LEASE_MS));
@@ -147,7 +154,7 @@ class AcquisitionTest {
 
         handOver(77);
 
-        assertThat(result.join().fencingToken()).isEqualTo(79);
+        assertThat(done(result).fencingToken()).isEqualTo(79);
         assertThat(client.kind.attempts).hasSize(3);
     }
 
@@ -156,7 +163,7 @@ class AcquisitionTest {
         CompletableFuture<Hold> result = parkedWithPlacement();
         client.kind.handOverValidUntil = client.clock.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         handOver(77);
-        Hold hold = result.join();
+        Hold hold = done(result);
 
         assertThat(hold.remaining(TimeUnit.MILLISECONDS)).isEqualTo(2_000);
         advanceMillis(1_500);

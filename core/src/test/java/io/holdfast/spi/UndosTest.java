@@ -45,6 +45,13 @@ class UndosTest {
         return client.ctx.undos().isPending(client.keys, ManualClient.HOLDER);
     }
 
+
+    /** The result of an acquisition that must have finished by now (never blocks: time only moves when the test moves it). */
+    private static <T> T done(CompletableFuture<T> result) {
+        assertThat(result).as("finished").isDone();
+        return result.join();
+    }
+
     @Test
     void failedUndo_isRetriedWithDoublingBackOff_cappedAtASecond_untilItSucceeds() {
         failNextAbandons(7);
@@ -81,6 +88,19 @@ class UndosTest {
     }
 
     @Test
+    void failedUndo_atExactlyTheEndOfItsLifetime_isTriedOnceMore() {
+        kind.abandonReplies.addAll(java.util.Collections.nCopies(100, unreachable()));
+        client.ctx.undos().undo(kind, client.keys, ManualClient.HOLDER, 750);
+
+        advanceMillis(750);
+        assertThat(abandonMillis()).endsWith(750L);
+        assertThat(pending()).as("what it undoes may live until this very instant").isTrue();
+        advanceMillis(800);
+        assertThat(abandonMillis()).endsWith(750L, 1_550L);
+        assertThat(pending()).isFalse();
+    }
+
+    @Test
     void newAcquisition_waitsForTheUndoInFlight_andAttemptsOnlyAfterIt() {
         failNextAbandons(1);
         CompletableFuture<Void> retry = new CompletableFuture<>();
@@ -97,7 +117,7 @@ class UndosTest {
 
         retry.complete(null);
         assertThat(kind.attemptTimes).containsExactly(t0 + TimeUnit.MILLISECONDS.toNanos(60));
-        assertThat(acquired.join().fencingToken()).isEqualTo(9);
+        assertThat(done(acquired).fencingToken()).isEqualTo(9);
         assertThat(pending()).isFalse();
     }
 
@@ -111,7 +131,7 @@ class UndosTest {
         CompletableFuture<Hold> acquired = client.acquire(10_000, 0);
 
         assertThat(abandonMillis()).containsExactly(0L, 10L);
-        assertThat(acquired.join().fencingToken()).isEqualTo(9);
+        assertThat(done(acquired).fencingToken()).isEqualTo(9);
         advanceMillis(1_000);
         assertThat(abandonMillis()).as("the retry due at 50 ms found it done").containsExactly(0L, 10L);
     }
@@ -124,6 +144,7 @@ class UndosTest {
 
         CompletableFuture<Hold> acquired = client.acquire(10_000, 0);
 
+        assertThat(acquired).isDone();
         assertThatThrownBy(acquired::join).isInstanceOf(CompletionException.class)
                 .cause().isInstanceOf(HoldfastTimeoutException.class).hasMessageContaining("not undone yet");
         assertThat(kind.attempts).isEmpty();
