@@ -56,7 +56,8 @@ public final class Holdfast implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
-    private final HashedWheelTimer timer;
+    /** The client's own timer, stopped at close; null if the user gave one (see {@link HoldfastOptions#timer()}). */
+    private final HashedWheelTimer ownTimer;
     private final java.util.concurrent.Executor events;
     private final ExecutorService ownEvents;
     private final Map<LockType<?>, LockProvider<?>> providers;
@@ -112,7 +113,9 @@ public final class Holdfast implements AutoCloseable {
             shutdownQuietly();
             throw e;
         }
-        this.timer = new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
+        this.ownTimer = options.timer().isPresent() ? null
+                : new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
+        io.netty.util.Timer timer = options.timer().orElse(ownTimer);
         java.util.concurrent.atomic.AtomicInteger callbackThreads = new java.util.concurrent.atomic.AtomicInteger();
         this.ownEvents = options.callbackExecutor().isPresent() ? null
                 : Executors.newCachedThreadPool(r -> daemon(r, "holdfast-callbacks-" + callbackThreads.incrementAndGet()));
@@ -282,7 +285,9 @@ public final class Holdfast implements AutoCloseable {
         }
         ctx.markClosed();
         ctx.keeper().close();
-        timer.stop();
+        if (ownTimer != null) {
+            ownTimer.stop();
+        }
         ctx.hub().close();
         connection.close();
         if (ownEvents != null) {

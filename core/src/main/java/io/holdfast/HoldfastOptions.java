@@ -1,5 +1,6 @@
 package io.holdfast;
 
+import io.netty.util.Timer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +24,12 @@ public final class HoldfastOptions {
     private final ReplicaAcknowledgement replicaAcknowledgement;
     private final Executor callbackExecutor;
     private final Path trustedCertificates;
+    private final Ticker ticker;
+    private final Timer timer;
 
     private HoldfastOptions(Builder b) {
+        this.ticker = b.ticker;
+        this.timer = b.timer;
         this.trustedCertificates = b.trustedCertificates;
         this.callbackExecutor = b.callbackExecutor;
         this.redisUri = b.redisUri;
@@ -142,6 +147,25 @@ public final class HoldfastOptions {
         return Optional.ofNullable(trustedCertificates);
     }
 
+    /**
+     * The clock every wait, lease validity and renewal deadline of the client is measured with.
+     *
+     * @return the ticker the user set, or {@link Ticker#system()}
+     */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /**
+     * The timer the client schedules retries, wake-up timeouts and renewals on, if the user set one;
+     * empty: the client's own {@link io.netty.util.HashedWheelTimer}, stopped at {@link Holdfast#close()}.
+     *
+     * @return the timer the user set, or empty
+     */
+    public Optional<Timer> timer() {
+        return Optional.ofNullable(timer);
+    }
+
     /** Builder of {@link HoldfastOptions}; every setter checks its argument at once. */
     public static final class Builder {
         private final String redisUri;
@@ -154,6 +178,8 @@ public final class HoldfastOptions {
         private ReplicaAcknowledgement replicaAcknowledgement;
         private Executor callbackExecutor;
         private Path trustedCertificates;
+        private Ticker ticker = Ticker.system();
+        private Timer timer;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -277,6 +303,44 @@ public final class HoldfastOptions {
                 throw new IllegalArgumentException("trustedCertificates is not a readable file: " + pemFile);
             }
             this.trustedCertificates = pemFile;
+            return this;
+        }
+
+        /**
+         * The clock the client measures time with: how long {@code tryLock} waits, how long a hold
+         * is known to be valid ({@link Lease#validUntilNanos()}, {@link Lease#remaining}), when a
+         * waiter retries and when the watchdog renews. Default: {@link Ticker#system()}. Meant for
+         * tests, together with {@link #timer(Timer)}: a ticker moved by hand, and a timer that runs
+         * the tasks due when the test moves it, make the client's timing testable without sleeping.
+         * The ticker must be monotonic and count nanoseconds; it is read on Redis I/O and timer
+         * threads, so it must be thread-safe and must not block. The server's leases still run on
+         * the server's clock: a ticker that runs slower than real time makes the client believe
+         * holds it no longer has.
+         *
+         * @param ticker the clock, monotonic, in nanoseconds
+         * @return this builder
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * The timer the client schedules its delayed work on: a waiter's retry when its wait or the
+         * holder's lease runs out, the watchdog's renewals, the retries of an undo, and the linger
+         * of a pub/sub channel. The tasks are short and only start asynchronous Redis commands;
+         * they may be cancelled. Default: a {@link io.netty.util.HashedWheelTimer} of the client's
+         * own (10 ms ticks, one daemon thread named {@code holdfast-timer}), stopped at
+         * {@link Holdfast#close()}. A timer given here is not stopped by Holdfast; tasks the client
+         * scheduled on it may still run once after the close, and then do nothing. Meant for tests
+         * (see {@link #ticker(Ticker)}): the timer's notion of "delay" should then be measured on
+         * that same ticker, or retries and renewals drift from the deadlines the client computes.
+         *
+         * @param timer the timer; it must run each task once, when its delay has passed
+         * @return this builder
+         */
+        public Builder timer(Timer timer) {
+            this.timer = Objects.requireNonNull(timer, "timer");
             return this;
         }
 

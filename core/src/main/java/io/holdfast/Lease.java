@@ -31,32 +31,31 @@ public interface Lease {
     LeaseState state();
 
     /**
-     * The {@link System#nanoTime()} instant until which the hold is known to be valid: the send
-     * time of the last acquire or renewal that succeeded, plus the lease. After it, the server
-     * may have let the lock go.
+     * The instant until which the hold is known to be valid: the send time of the last acquire or
+     * renewal that succeeded, plus the lease (less a small margin). After it, the server may have
+     * let the lock go.
      *
-     * @return the deadline on the {@link System#nanoTime()} clock
+     * @return the deadline on the client's {@link HoldfastOptions#ticker() ticker}
+     *     ({@link System#nanoTime()} unless the client was given another one)
      */
     long validUntilNanos();
 
     /**
-     * Time left until {@link #validUntilNanos()}, never negative.
+     * Time left until {@link #validUntilNanos()}, never negative, read on the client's
+     * {@link HoldfastOptions#ticker() ticker}.
      *
      * @param unit the unit of the result
      * @return the time left, 0 once the deadline has passed
      */
-    default long remaining(TimeUnit unit) {
-        return unit.convert(Math.max(0, validUntilNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
+    long remaining(TimeUnit unit);
 
     /**
-     * Whether the hold is {@link LeaseState#ACTIVE} and its validity deadline has not passed.
+     * Whether the hold is {@link LeaseState#ACTIVE} and its validity deadline has not passed on the
+     * client's {@link HoldfastOptions#ticker() ticker}.
      *
      * @return {@code true} while the hold is active and within its deadline
      */
-    default boolean isValid() {
-        return state() == LeaseState.ACTIVE && validUntilNanos() - System.nanoTime() > 0;
-    }
+    boolean isValid();
 
     /**
      * Whether the watchdog renews this hold (no explicit lease time was given).

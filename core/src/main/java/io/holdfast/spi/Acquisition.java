@@ -62,7 +62,7 @@ public final class Acquisition {
         this.leaseMillis = ctx.leaseMillis(leaseMillis);
         this.renewed = leaseMillis <= 0;
         this.noWait = waitNanos == 0;
-        this.deadline = waitNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + waitNanos;
+        this.deadline = waitNanos < 0 ? Long.MAX_VALUE : ctx.ticker().nanoTime() + waitNanos;
         this.waiter = new Waiter(holdId.holderId(), id, this::handedOver);
     }
 
@@ -128,7 +128,7 @@ public final class Acquisition {
             giveUp(new CancellationException("acquisition of lock '" + keys.name() + "' was cancelled"));
             return;
         }
-        long sent = System.nanoTime();
+        long sent = ctx.ticker().nanoTime();
         AttemptRequest request = new AttemptRequest(keys, holdId.holderId(), AttemptMode.fresh(!noWait, !attempted),
                 leaseMillis, memo, id, 0);
         attempted = true;
@@ -154,7 +154,7 @@ public final class Acquisition {
             return;
         }
         OptionalLong validUntil = kind.handedOverValidUntil(keys, holdId.holderId(), waiter.placement(), leaseMillis, renewed);
-        if (validUntil.isEmpty() || validUntil.getAsLong() - System.nanoTime() < HANDOVER_MARGIN_NANOS) {
+        if (validUntil.isEmpty() || validUntil.getAsLong() - ctx.ticker().nanoTime() < HANDOVER_MARGIN_NANOS) {
             attempt();
             return;
         }
@@ -223,7 +223,7 @@ public final class Acquisition {
             });
             return;
         }
-        long remainingNanos = deadline - System.nanoTime();
+        long remainingNanos = deadline - ctx.ticker().nanoTime();
         if (remainingNanos <= 0) {
             giveUp(null);
             return;

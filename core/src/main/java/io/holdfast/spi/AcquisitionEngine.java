@@ -80,7 +80,7 @@ public final class AcquisitionEngine {
         // outer level's explicit one (it must not stretch an explicit lease nobody renews)
         long lease = leaseMillis > 0 ? leaseMillis : held.leaseMillis();
         held.reentering(lease);
-        long sent = System.nanoTime();
+        long sent = ctx.ticker().nanoTime();
         boolean kept = leaseMillis <= 0;
         AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(),
                 kept ? AttemptMode.REENTER_KEEPING_LEASE : AttemptMode.REENTER, lease, null, 0, held.count() + 1);
@@ -128,7 +128,7 @@ public final class AcquisitionEngine {
         }
         long disconnects = ctx.redis().disconnects();
         String server = ctx.redis().serverId();
-        boolean validWhenSent = hold.validUntilNanos() - System.nanoTime() > 0;
+        boolean validWhenSent = hold.validUntilNanos() - ctx.ticker().nanoTime() > 0;
         return kind.release(keys, holderId, hold.count() - 1)
                 .thenCompose(held -> !held && last && validWhenSent && ctx.redis().disconnects() != disconnects
                         ? ctx.redis().refreshServerId().thenCompose(now -> released(hold, true, false,
@@ -198,7 +198,7 @@ public final class AcquisitionEngine {
      */
     Hold granted(Acquisition a, long token, long validUntilNanos) {
         Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, a.leaseMillis(), a.renewed(),
-                validUntilNanos, ctx::lost);
+                validUntilNanos, ctx.ticker(), ctx::lost);
         ctx.holds().put(hold.id(), hold);
         if (a.renewed()) {
             ctx.keeper().register(hold);

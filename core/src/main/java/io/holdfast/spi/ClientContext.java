@@ -2,6 +2,7 @@ package io.holdfast.spi;
 
 import io.holdfast.HoldfastOptions;
 import io.holdfast.LockLostException;
+import io.holdfast.Ticker;
 import io.netty.util.Timer;
 import java.util.Collection;
 import java.util.List;
@@ -91,8 +92,17 @@ public final class ClientContext {
         return hub;
     }
 
+    /** The timer delayed work runs on: the user's ({@link HoldfastOptions#timer()}), or the client's own. */
     public Timer timer() {
         return timer;
+    }
+
+    /**
+     * The client's one clock ({@link HoldfastOptions#ticker()}): every deadline and validity the
+     * engine, the kinds and the watchdog compare with each other is a reading of it.
+     */
+    public Ticker ticker() {
+        return options.ticker();
     }
 
     public AcquisitionEngine engine() {

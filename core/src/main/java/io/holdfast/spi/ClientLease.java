@@ -6,6 +6,7 @@ import io.holdfast.LockLostException;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -42,6 +43,16 @@ final class ClientLease implements Lease {
     @Override
     public long validUntilNanos() {
         return hold.validUntilNanos();
+    }
+
+    @Override
+    public long remaining(TimeUnit unit) {
+        return hold.remaining(unit);
+    }
+
+    @Override
+    public boolean isValid() {
+        return hold.isValid();
     }
 
     @Override

@@ -3,10 +3,12 @@ package io.holdfast.spi;
 import io.holdfast.Lease;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
+import io.holdfast.Ticker;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
@@ -43,6 +45,7 @@ public final class Hold extends LeasedItem implements Lease {
     private final long token;
     private final boolean renewed;
     private final BiConsumer<Hold, LockLostException> onLost;
+    private final Ticker ticker;
     private final AtomicReference<Status> status = new AtomicReference<>(Status.ACTIVE);
     private final CompletableFuture<LockLostException> lost = new CompletableFuture<>();
     private volatile int count = 1;
@@ -51,12 +54,15 @@ public final class Hold extends LeasedItem implements Lease {
 
     /**
      * @param ownerThread the thread that owns the hold, or null if an owner token does; held weakly
-     * @param validUntilNanos the {@link System#nanoTime()} instant until which the server surely
-     *     keeps the hold (normally: when the granting command was sent + the lease)
+     * @param validUntilNanos the instant on {@code ticker} until which the server surely keeps the
+     *     hold (normally: when the granting command was sent + the lease)
+     * @param ticker the client's clock ({@link ClientContext#ticker()}), which {@link #remaining}
+     *     and {@link #isValid()} read
      */
     public Hold(HoldKey id, LockKeys keys, LockKind kind, Thread ownerThread, long token, long leaseMillis,
-            boolean renewed, long validUntilNanos, BiConsumer<Hold, LockLostException> onLost) {
+            boolean renewed, long validUntilNanos, Ticker ticker, BiConsumer<Hold, LockLostException> onLost) {
         super(leaseMillis, validUntilNanos);
+        this.ticker = ticker;
         this.ownerThread = ownerThread == null ? null : new WeakReference<>(ownerThread);
         this.id = id;
         this.keys = keys;
@@ -99,6 +105,16 @@ public final class Hold extends LeasedItem implements Lease {
     @Override
     public LeaseState state() {
         return status.get().state();
+    }
+
+    @Override
+    public long remaining(TimeUnit unit) {
+        return unit.convert(Math.max(0, validUntilNanos() - ticker.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public boolean isValid() {
+        return state() == LeaseState.ACTIVE && validUntilNanos() - ticker.nanoTime() > 0;
     }
 
     @Override

@@ -23,8 +23,9 @@ public abstract class LeasedItem implements Renewable {
     public static final long DRIFT_DIVISOR = 1000;
 
     /**
-     * The {@link System#nanoTime()} instant until which the server surely keeps an item whose lease
-     * of {@code leaseMillis} was set by a command sent at {@code sentNanos}: the lease, less
+     * The instant (on the client's {@link ClientContext#ticker() ticker}) until which the server
+     * surely keeps an item whose lease of {@code leaseMillis} was set by a command sent at
+     * {@code sentNanos}: the lease, less
      * {@link #SERVER_TIME_MARGIN_MILLIS} and a thousandth of the lease for drift. The one place
      * this is computed.
      */
@@ -36,7 +37,7 @@ public abstract class LeasedItem implements Renewable {
     private final long leaseMillis;
     private volatile long validUntilNanos;
 
-    /** @param validUntilNanos the {@link System#nanoTime()} instant until which the server surely keeps it */
+    /** @param validUntilNanos the instant on the client's ticker until which the server surely keeps it */
     protected LeasedItem(long leaseMillis, long validUntilNanos) {
         this.leaseMillis = leaseMillis;
         this.validUntilNanos = validUntilNanos;

@@ -46,10 +46,10 @@ public interface LockKind {
     /**
      * A release handed the lock over to the waiting {@code holderId} (the server granted it with
      * the lease the waiter's attempts announced): stops keeping the waiter's place and returns the
-     * {@link System#nanoTime()} instant until which the server surely keeps the hold, or empty if
-     * the kind cannot tell (by default: it does not hand locks over) or the server's lease is
-     * shorter than the acquisition asked for (the waiter then makes an attempt, which finds the
-     * hold and grants it again in full).
+     * instant on the client's {@link ClientContext#ticker() ticker} until which the server surely
+     * keeps the hold, or empty if the kind cannot tell (by default: it does not hand locks over)
+     * or the server's lease is shorter than the acquisition asked for (the waiter then makes an
+     * attempt, which finds the hold and grants it again in full).
      *
      * @param placement the placement the hand-over names: only a hand-over of the placement the
      *     waiter waits with now, confirmed alive before the grant, can be bounded

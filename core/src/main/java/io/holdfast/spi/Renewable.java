@@ -33,7 +33,10 @@ public interface Renewable {
      */
     long leaseMillis();
 
-    /** The {@link System#nanoTime()} instant after which the server may have dropped the item. */
+    /**
+     * The instant, on the client's {@link ClientContext#ticker() ticker}, after which the server may
+     * have dropped the item.
+     */
     long validUntilNanos();
 
     /** The script renewed it; the call was sent at {@code sentNanos}. */

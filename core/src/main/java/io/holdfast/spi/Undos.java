@@ -43,7 +43,7 @@ final class Undos {
      */
     CompletableFuture<Void> undo(LockKind kind, LockKeys keys, String holderId, long leaseMillis) {
         Key key = new Key(keys.key(), holderId);
-        Undo undo = new Undo(key, kind, keys, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
+        Undo undo = new Undo(key, kind, keys, ctx.ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
         pending.put(key, undo);
         return undo.tryNow();
     }
@@ -87,7 +87,7 @@ final class Undos {
             CompletableFuture<Void> attempt = abandon();
             current = attempt;
             attempt.whenComplete((v, e) -> {
-                if (e == null || ctx.isClosed() || System.nanoTime() - giveUpAtNanos > 0) {
+                if (e == null || ctx.isClosed() || ctx.ticker().nanoTime() - giveUpAtNanos > 0) {
                     pending.remove(key, this);
                 } else {
                     retryLater(attempt);

@@ -66,7 +66,7 @@ final class WriteKind extends ReadWriteKind {
             return CompletableFuture.completedFuture(new AttemptResult(Outcome.REFUSED, 0, UPGRADE_REFUSED, 0));
         }
         long intentMillis = r.mode().willWait() ? ctx.options().fairWaiterTimeout().toMillis() : 0;
-        long sent = System.nanoTime();
+        long sent = ctx.ticker().nanoTime();
         return evalAttempt(ACQUIRE, stateKeys(r.keys()), r.holderId(), Long.toString(r.leaseMillis()),
                 r.mode().reentry() ? "reenter" : "fresh", Long.toString(intentMillis), Integer.toString(r.level()))
                 .thenApply(result -> {

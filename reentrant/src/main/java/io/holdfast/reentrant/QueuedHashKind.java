@@ -103,7 +103,7 @@ public abstract class QueuedHashKind implements LockKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        long sent = System.nanoTime();
+        long sent = ctx.ticker().nanoTime();
         String fifth = r.mode().reentry() ? Integer.toString(r.level()) : handOverLease(r.leaseMillis()) + ":" + r.acquisitionId();
         CompletableFuture<AttemptResult> reply = evalAttempt(ACQUIRE, keys(r.keys()),
                 r.holderId(), Long.toString(r.leaseMillis()), r.mode().code(), waiterTimeout, fifth, barging);

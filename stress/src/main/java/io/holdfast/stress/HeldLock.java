@@ -27,7 +27,7 @@ final class HeldLock {
     HeldLock() {
         HoldKey id = new HoldKey(keys.key(), kind.role(), HOLDER);
         hold = new Hold(id, keys, kind, null, 1, Item.LEASE_MILLIS, true,
-                System.nanoTime() + Item.LEASE_MILLIS * 1_000_000L, (h, cause) -> {
+                client.ctx.ticker().nanoTime() + Item.LEASE_MILLIS * 1_000_000L, client.ctx.ticker(), (h, cause) -> {
             lostCalls.incrementAndGet();
             client.watchdog.cancel(h); // as ClientContext.lost does
         });

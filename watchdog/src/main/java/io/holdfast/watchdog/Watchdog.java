@@ -1,5 +1,6 @@
 package io.holdfast.watchdog;
 
+import io.holdfast.Ticker;
 import io.holdfast.spi.LeaseKeeper;
 import io.holdfast.spi.Renewable;
 import io.holdfast.spi.Script;
@@ -12,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +63,7 @@ public final class Watchdog implements LeaseKeeper {
     private final Timer timer;
     private final RenewalSender sender;
     private final ToIntFunction<String> slotOf;
-    private final LongSupplier clock;
+    private final Ticker clock;
     private final Map<Long, Group> groups = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -71,13 +71,10 @@ public final class Watchdog implements LeaseKeeper {
      * @param slotOf the Cluster slot of a key, for grouping batches; a client of one standalone
      *     server passes {@code key -> 0}, so that one call renews up to {@value #BATCH} leases of
      *     any locks (grouping by slot there would cost one call per lock name)
+     * @param clock the client's ticker: the one its items' deadlines are read on, and the one
+     *     {@code timer}'s delays should pass on
      */
-    public Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf) {
-        this(timer, sender, slotOf, System::nanoTime);
-    }
-
-    /** @param clock {@link System#nanoTime()}, or a test's clock (the one its items' deadlines use) */
-    Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf, LongSupplier clock) {
+    public Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf, Ticker clock) {
         this.timer = timer;
         this.sender = sender;
         this.slotOf = slotOf;
@@ -147,7 +144,7 @@ public final class Watchdog implements LeaseKeeper {
          * short (the renewal failed or is slow); from then on the sweeps keep it.
          */
         void renewEarlyIfShort(Renewable item) {
-            long left = item.validUntilNanos() - clock.getAsLong();
+            long left = item.validUntilNanos() - clock.nanoTime();
             if (left <= 0 || left >= periodNanos * 3 / 2) {
                 return; // expired already (the next sweep reports it gone), or the sweeps are in time
             }
@@ -155,7 +152,7 @@ public final class Watchdog implements LeaseKeeper {
                 if (closed || !items.contains(item)) {
                     return;
                 }
-                long stillLeft = item.validUntilNanos() - clock.getAsLong();
+                long stillLeft = item.validUntilNanos() - clock.nanoTime();
                 if (stillLeft > 0 && stillLeft < periodNanos * 3 / 2 && !inFlight.contains(item)) {
                     send(item.renewScript(), leaseMillis, List.of(item));
                 }
@@ -165,7 +162,7 @@ public final class Watchdog implements LeaseKeeper {
 
         void ensureScheduled() {
             if (!items.isEmpty() && scheduled.compareAndSet(false, true)) {
-                scheduleAt(clock.getAsLong() + periodNanos);
+                scheduleAt(clock.nanoTime() + periodNanos);
             }
         }
 
@@ -174,7 +171,7 @@ public final class Watchdog implements LeaseKeeper {
                 scheduled.set(false);
                 return;
             }
-            long delay = Math.max(0, atNanos - clock.getAsLong());
+            long delay = Math.max(0, atNanos - clock.nanoTime());
             timer.newTimeout(t -> sweep(atNanos), delay, TimeUnit.NANOSECONDS);
         }
 
@@ -184,7 +181,7 @@ public final class Watchdog implements LeaseKeeper {
                 ensureScheduled(); // an item may have come in after the emptiness check
                 return;
             }
-            long now = clock.getAsLong();
+            long now = clock.nanoTime();
             long next = dueAtNanos + periodNanos;
             // fixed rate; after a long stall (GC, suspended VM) go on from now instead of catching up in a burst
             scheduleAt(next - now > 0 ? next : now + periodNanos);
@@ -234,7 +231,7 @@ public final class Watchdog implements LeaseKeeper {
 
         void send(Script script, long lease, List<Renewable> batch) {
             inFlight.addAll(batch);
-            long sent = clock.getAsLong();
+            long sent = clock.nanoTime();
             sender.send(script, lease, batch).whenComplete((renewed, error) -> {
                 if (error != null) {
                     log.debug("renewal of {} leases failed; the next sweep retries", batch.size(), error);
@@ -276,7 +273,7 @@ public final class Watchdog implements LeaseKeeper {
          * {@link Renewable#renewScript()}).
          */
         private void renewAgain(List<Renewable> switched) {
-            long now = clock.getAsLong();
+            long now = clock.nanoTime();
             for (Renewable item : switched) {
                 long left = TimeUnit.NANOSECONDS.toMillis(item.validUntilNanos() - now) + 1;
                 log.debug("{} changed its renewal script while renewed; renewing it again", item);

@@ -12,6 +12,6 @@ public final class WatchdogFactory implements LeaseKeeperFactory {
 
     @Override
     public LeaseKeeper create(ClientContext context) {
-        return new Watchdog(context.timer(), new RenewalSender(context.redis()), key -> 0);
+        return new Watchdog(context.timer(), new RenewalSender(context.redis()), key -> 0, context.ticker());
     }
 }
