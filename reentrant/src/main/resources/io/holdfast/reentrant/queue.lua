@@ -10,9 +10,10 @@
 --             waiter's entry is created, so that a hand-over names the very placement it granted,
 --             never an earlier or later one of the same acquisition
 -- deadlines   ZSET holder id -> server time (ms) until which the waiter is alive: its last attempt or
---             renewal + the waiter timeout (what a waiter key's PX was). A waiter whose deadline is
---             not ahead of the server's time is dead, and so is a queued holder id without an entry
---             in waiters (it left, or was granted); dead ones are skipped when they come to the head.
+--             renewal + the waiter timeout. A waiter whose deadline is not ahead of the server's time
+--             is dead (it is never revived: its next attempt creates a new placement), and so is a
+--             queued holder id without an entry in waiters (it left, or was granted); dead ones are
+--             skipped when they come to the head.
 -- Every operation on one waiter costs O(log n) (n queued): ZSCORE, ZADD, ZREM, ZPOPMIN, HGET, HSET,
 -- HDEL, and ZREVRANGE 0 0 for the tail; nothing walks the queue.
 -- The three keys live (at least) 3 waiter timeouts after a waiter's attempt or renewal last found
