@@ -2,9 +2,14 @@ package io.holdfast.reentrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.RLock;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.Script;
+import io.holdfast.testkit.OwnerThread;
 import io.holdfast.testkit.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -16,8 +21,11 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -98,6 +106,31 @@ class QueueScriptsKeysTest {
             assertThat(eval("abandon.lua", "w:3").get(0)).as("drops the hold it was given").isEqualTo(1L);
             assertThat(acquire("w:4", "try", "0", policy).get(0)).isEqualTo(1L);
             assertThat(eval("release.lua", "w:4", "0").get(0)).isEqualTo(0L);
+        }
+        assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(KEYS.tokenKey());
+    }
+
+    @Test
+    void aClientRestrictedToOneLocksKeys_locksQueuesRenewsHandsOverAbandonsAndForceUnlocks() throws Exception {
+        String uri = redis.uri().replace("redis://", "redis://queue-user:queue-pw@");
+        HoldfastOptions options = HoldfastOptions.builder(uri).fairWaiterTimeout(Duration.ofMillis(600)).build();
+        try (Holdfast holdfast = Holdfast.connect(options);
+                OwnerThread a = new OwnerThread("a");
+                OwnerThread b = new OwnerThread("b");
+                OwnerThread c = new OwnerThread("c")) {
+            RLock lock = holdfast.getLock(KEYS.name());
+            a.run(lock::lock);
+            Future<Boolean> bGot = b.submit(() -> lock.tryLock(30, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.commands().zcard(QueuedHashKind.queue(KEYS)) == 1);
+            assertThat(c.call(() -> lock.tryLock(1_500, TimeUnit.MILLISECONDS))).as("queued behind b, renewed, gave up")
+                    .isFalse();
+            a.run(lock::unlock); // hands over to b
+            assertThat(bGot.get(10, TimeUnit.SECONDS)).isTrue();
+            Future<Boolean> cGot = c.submit(() -> lock.tryLock(30, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.commands().zcard(QueuedHashKind.queue(KEYS)) == 1);
+            assertThat(lock.forceUnlock()).isTrue(); // hands over to c
+            assertThat(cGot.get(10, TimeUnit.SECONDS)).isTrue();
+            c.run(lock::unlock);
         }
         assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(KEYS.tokenKey());
     }
