@@ -59,8 +59,7 @@ class QueueScriptsKeysTest {
         for (String key : SCRIPT_KEYS) {
             rules.add("~" + glob(key));
         }
-        redis.commands().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8).addValues(rules));
+        acl(rules.toArray(String[]::new));
         RedisURI uri = RedisURI.builder(RedisURI.create(redis.uri())).withAuthentication("queue-user", "queue-pw").build();
         client = RedisClient.create(uri);
         connection = client.connect();
@@ -112,6 +111,8 @@ class QueueScriptsKeysTest {
 
     @Test
     void aClientRestrictedToOneLocksKeys_locksQueuesRenewsHandsOverAbandonsAndForceUnlocks() throws Exception {
+        // keys stay restricted; the client's start-up check publishes on a probe channel of its prefix
+        acl("SETUSER", "queue-user", "&holdfast:*");
         String uri = redis.uri().replace("redis://", "redis://queue-user:queue-pw@");
         HoldfastOptions options = HoldfastOptions.builder(uri).fairWaiterTimeout(Duration.ofMillis(600)).build();
         try (Holdfast holdfast = Holdfast.connect(options);
@@ -133,6 +134,11 @@ class QueueScriptsKeysTest {
             c.run(lock::unlock);
         }
         assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(KEYS.tokenKey());
+    }
+
+    private static void acl(String... args) {
+        redis.commands().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).addValues(args));
     }
 
     private List<Long> acquire(String holder, String mode, String fifth, String policy) {
