@@ -76,7 +76,7 @@ class LateHandOverAfterRequeueTest {
                 return false;
             }
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.commands().keys(key + ":waiter:*").isEmpty()
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().hlen(key + ":waiters") > 0
                 && clients.proxy.links().stream().anyMatch(Link::isPubSub));
         Link messages = clients.pubSubLink();
         messages.holdBack(Direction.TO_CLIENT);
@@ -84,7 +84,7 @@ class LateHandOverAfterRequeueTest {
         o.unlock(); // hands the lock over to H, for 1 s; H does not hear of it
         await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().exists(key) == 0);
         assertThat(x.tryLock()).as("X's tryLock() once H's hand-over lease ran out").isTrue();
-        await().atMost(Duration.ofSeconds(8)).until(() -> !redis.commands().keys(key + ":waiter:*").isEmpty());
+        await().atMost(Duration.ofSeconds(8)).until(() -> redis.commands().hlen(key + ":waiters") > 0);
 
         messages.release(Direction.TO_CLIENT); // the late hand-over message reaches H
         await("H's tryLock must not return true while X holds the lock").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))

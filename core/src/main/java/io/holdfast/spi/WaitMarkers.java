@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle of a marker: created (and registered with the watchdog) by the first waiting
  * attempt whose reply says the server keeps one, refreshed by each later one that replies with the
  * same identity; replaced when an attempt replies with another identity (the server made a new
- * one, e.g. queued the waiter again after its waiter key had gone); cancelled when an attempt
+ * one, e.g. queued the waiter again after its waiter entry had gone); cancelled when an attempt
  * replies without one (granted, or no longer waiting), when the acquisition gives up
  * ({@link #leave}), when the kind takes it for a hand-over ({@link #take}), or when the watchdog
  * reports it gone. Attempts of one acquisition run one at a time and replies come back in the

@@ -99,8 +99,7 @@ class FairLockOrderTest extends FairFixture {
         // free, but somebody is queued and alive: nobody may jump ahead of it; the first attempt that
         // finds the lock free hands it over to that waiter
         String ghost = "someone-else:1";
-        redis.commands().rpush(q.queueKey(), ghost);
-        redis.commands().psetex(q.waiterKey(ghost), 60_000, "60000:1");
+        q.addWaiter(ghost, 60_000, "60000:1");
         assertThat(b.getFairLock("polite").tryLock()).isFalse();
         assertThat(redis.commands().hgetall(q.lockKey())).containsOnlyKeys(ghost);
         assertThat(a.getFairLock("polite").tryLock()).isFalse();
@@ -178,7 +177,7 @@ class FairLockOrderTest extends FairFixture {
             OwnerThread heir = thread("heir" + round);
             Future<Boolean> got = heir.submit(() -> w.getFairLock("short-lease").tryLock(60, TimeUnit.SECONDS));
             q.awaitLength(1);
-            // let the place's last confirmation age past the lease (its waiter key's TTL tells)
+            // let the place's last confirmation age past the lease (its waiter deadline tells)
             String heirId = holderId(w, heir);
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 Long ttl = q.waiterTtl(heirId);

@@ -62,10 +62,10 @@ class FairLockProcessesTest extends FairFixture {
         long killedAt = race.q.serverMillis();
         Long keyLeft = race.q.waiterTtl(race.childHolder); // nobody renews it any more
         long unlockedAt = race.q.serverMillis();
-        race.gate.unlock(); // hands the lock over to the dead head if its waiter key still lives
+        race.gate.unlock(); // hands the lock over to the dead head if its waiter entry is still alive
 
         long grantedAt = race.nextToken.get(60, TimeUnit.SECONDS) / 1000; // fencing token = server time in µs
-        System.out.printf("fair dead head: waiter timeout %d ms; its waiter key had %s ms left at unlock;"
+        System.out.printf("fair dead head: waiter timeout %d ms; its waiter entry had %s ms left at unlock;"
                 + " kill -9 -> next waiter granted %d ms, unlock -> granted %d ms (server time)%n",
                 WAITER_TIMEOUT.toMillis(), keyLeft, grantedAt - killedAt, grantedAt - unlockedAt);
         // a hand-over to the dead head lasts one waiter timeout; the next waiter looks again within

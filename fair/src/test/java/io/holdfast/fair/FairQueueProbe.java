@@ -6,7 +6,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.List;
 
-/** Looks at a fair lock's keys on the server directly (default key prefix). */
+/**
+ * Looks at a fair lock's keys on the server directly (default key prefix): the queue ZSET, the
+ * waiters HASH and the deadlines ZSET (see reentrant's {@code queue.lua}).
+ */
 final class FairQueueProbe {
 
     private final RedisCommands<String, String> redis;
@@ -25,25 +28,44 @@ final class FairQueueProbe {
         return lockKey() + ":queue";
     }
 
-    /** The waiter key of a queued holder: it lives while the waiter renews it. */
-    String waiterKey(String holderId) {
-        return lockKey() + ":waiter:" + holderId;
+    String waitersKey() {
+        return lockKey() + ":waiters";
+    }
+
+    String deadlinesKey() {
+        return lockKey() + ":deadlines";
     }
 
     /** The holder ids in the queue, head first. */
     List<String> queue() {
-        return redis.lrange(queueKey(), 0, -1);
+        return redis.zrange(queueKey(), 0, -1);
     }
 
     /** Waits (30 s at most) until exactly {@code n} waiters are queued. */
     void awaitLength(int n) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> redis.llen(queueKey()) == n);
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.zcard(queueKey()) == n);
     }
 
-    /** The waiter key's remaining life in ms, or null if it has none (not waiting, or dead). */
+    /**
+     * Queues {@code holderId} at the tail as a live waiter for {@code ttlMillis}, as another client
+     * would, with {@code value} = "<lease>:<acquisition>[.<placement>]".
+     */
+    void addWaiter(String holderId, long ttlMillis, String value) {
+        List<io.lettuce.core.ScoredValue<String>> tail = redis.zrevrangeWithScores(queueKey(), 0, 0);
+        double next = tail.isEmpty() ? 1 : tail.get(0).getScore() + 1;
+        redis.zadd(queueKey(), next, holderId);
+        redis.hset(waitersKey(), holderId, value);
+        redis.zadd(deadlinesKey(), serverMillis() + ttlMillis, holderId);
+    }
+
+    /** The waiter's remaining life in ms (its deadline − server time), or null if it has none (not waiting, or dead). */
     Long waiterTtl(String holderId) {
-        long ttl = redis.pttl(waiterKey(holderId));
-        return ttl < 0 ? null : ttl;
+        Double deadline = redis.zscore(deadlinesKey(), holderId);
+        if (deadline == null || redis.hexists(waitersKey(), holderId) == Boolean.FALSE) {
+            return null;
+        }
+        long ttl = deadline.longValue() - serverMillis();
+        return ttl <= 0 ? null : ttl;
     }
 
     /** Server time in ms. */
@@ -52,7 +74,7 @@ final class FairQueueProbe {
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 
-    /** Every key of the lock still on the server (lock, queue, waiter keys). */
+    /** Every key of the lock still on the server (lock, queue, waiters, deadlines). */
     List<String> keysLeft() {
         return redis.keys(lockKey() + "*");
     }

@@ -78,7 +78,7 @@ class UserCodeThreadsTest {
         RLock lock = b.getLock("handover");
         CompletableFuture<Optional<Lease>> waiting = lock.tryLockAsync(42, 20, -1, TimeUnit.SECONDS);
         CompletableFuture<Seen> seen = waiting.thenApply(granted -> Seen.now(lock));
-        await().atMost(PROMPT).until(() -> redis.commands().llen("holdfast:{handover}:queue") > 0);
+        await().atMost(PROMPT).until(() -> redis.commands().zcard("holdfast:{handover}:queue") > 0);
         held.unlock(); // the release hands the lock over: b learns it by a pub/sub message
 
         Seen s = seen.get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * One waiter's placement in a queued lock's queue, as the watchdog renews it:
- * {@code renew-places.lua} makes the waiter key live the waiter timeout again while it still holds
- * this placement. Its identity is the placement, {@code "<lease>:<acquisition>.<n>"} (see
- * queue.lua), which the server picks anew for every waiter key it creates; its lifecycle is
+ * {@code renew-places.lua} moves the waiter's deadline a waiter timeout ahead again while its entry
+ * still holds this placement and is alive. Its identity is the placement, {@code "<lease>:<acquisition>.<n>"} (see
+ * queue.lua), which the server picks anew for every waiter entry it creates; its lifecycle is
  * {@link WaitMarkers}'.
  */
 final class QueuePlace extends WaitMarker {
@@ -20,7 +20,7 @@ final class QueuePlace extends WaitMarker {
 
     private final LockKeys keys;
 
-    /** @param placement the waiter key's value, {@code "<lease>:<acquisition>.<n>"} (see queue.lua) */
+    /** @param placement the waiter's value, {@code "<lease>:<acquisition>.<n>"} (see queue.lua) */
     QueuePlace(WaitMarkers<QueuePlace> owner, HoldKey id, LockKeys keys, String placement, long leaseMillis,
             long sentNanos) {
         super(owner, id, placement, leaseMillis, sentNanos);
@@ -32,7 +32,7 @@ final class QueuePlace extends WaitMarker {
         return tag(identity());
     }
 
-    /** {@code "<acquisition>.<n>"} of a waiter key's value {@code "<lease>:<acquisition>.<n>"}. */
+    /** {@code "<acquisition>.<n>"} of a waiter's value {@code "<lease>:<acquisition>.<n>"}. */
     static String tag(String placement) {
         return placement.substring(placement.indexOf(':') + 1);
     }
@@ -44,7 +44,7 @@ final class QueuePlace extends WaitMarker {
 
     @Override
     public List<String> renewKeys() {
-        return List.of(QueuedHashKind.waiterKey(keys, id().holderId()), QueuedHashKind.queue(keys));
+        return List.of(QueuedHashKind.waiters(keys), QueuedHashKind.deadlines(keys), QueuedHashKind.queue(keys));
     }
 
     @Override

@@ -19,22 +19,25 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The exclusive reentrant locks with a queue of waiters and hand-over: the fair lock, and the
  * default lock, which differs from it only by barging (see below). Both are a hash of holder id →
- * hold count (at most one field) plus, in the same Cluster slot, a queue LIST of waiting holder
- * ids and one waiter key per waiter (see {@code queue.lua}).
+ * hold count (at most one field) plus, in the same Cluster slot, three keys for the waiters: a
+ * queue ZSET of waiting holder ids by arrival, a HASH of their waiter values and a ZSET of their
+ * deadlines (see {@code queue.lua}). Every key a script touches is passed in {@code KEYS}, a fixed
+ * number per lock; no script builds a key name. Joining, refreshing, leaving and handing over cost
+ * O(log n) for n queued waiters, never a walk of the queue.
  *
  * <p>Waiting. An attempt that finds the lock busy and will wait joins the tail of the queue once
- * (later attempts only refresh its waiter key); a {@code tryLock()} without wait never joins.
+ * (later attempts only refresh its waiter entry); a {@code tryLock()} without wait never joins.
  *
  * <p>Hand-over. A release at zero does not just free the lock: it grants it to the first live
  * waiter in the same script and publishes {@code "!<token>|<acquisition>|<holder>"}, so that
  * waiter's {@code lock()} returns without another round trip, and nobody else wakes (the
  * releasing client also reads the message from the script's reply and tells its own waiter at
  * once). The message names the waiter's placement: which acquisition, and which of its stays in
- * the queue (the server picks a new placement whenever it creates the waiter key), so a late
+ * the queue (the server picks a new placement whenever it creates the waiter entry), so a late
  * message is trusted neither by the holder's next acquisition nor by the same acquisition after it
  * queued again (a grant that ran out unconfirmed, then another holder, then the late message: two
  * holders at once, if it were trusted).
- * The server grants the lock with the lease the waiter announced in its waiter key: the shorter of
+ * The server grants the lock with the lease the waiter announced in its waiter entry: the shorter of
  * its lease and {@code fairWaiterTimeout} (so a waiter that died just before its turn blocks the
  * lock no longer than a dead waiter would have anyway); the client's watchdog renews a watchdog
  * hold to the full lease at once. The waiter trusts the message only if it can bound the hold's
@@ -49,8 +52,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Dead waiters. While an acquisition waits, its place is a {@link QueuePlace}, kept by the
  * engine's wait-marker lifecycle ({@link io.holdfast.spi.WaitMarkers}): the watchdog renews its
- * waiter key (PX {@code fairWaiterTimeout}) about every half of that timeout. A waiter whose key
- * expired is skipped when it comes to the head, by whichever script frees the lock or
+ * waiter entry's deadline (server time + {@code fairWaiterTimeout}) about every half of that
+ * timeout. A waiter whose deadline passed is skipped when it comes to the head, by whichever script frees the lock or
  * finds it free; so a dead waiter costs nothing unless it died within {@code fairWaiterTimeout}
  * of its turn, and then at most that long.
  *
@@ -65,10 +68,14 @@ import java.util.concurrent.CompletableFuture;
 public abstract class QueuedHashKind implements LockKind {
 
     private static final KeySuffix QUEUE = new KeySuffix("queue", false);
-    private static final KeySuffix WAITER = new KeySuffix("waiter", true);
+    private static final KeySuffix WAITERS = new KeySuffix("waiters", false);
+    private static final KeySuffix DEADLINES = new KeySuffix("deadlines", false);
 
-    /** The suffixes of a queued lock's keys: its queue, and its waiter keys (one per holder). */
-    public static final List<KeySuffix> KEY_SUFFIXES = List.of(QUEUE, WAITER);
+    /**
+     * The suffixes of a queued lock's keys, one key each per lock: its queue ZSET, its waiters HASH
+     * and its deadlines ZSET (see {@code queue.lua}).
+     */
+    public static final List<KeySuffix> KEY_SUFFIXES = List.of(QUEUE, WAITERS, DEADLINES);
 
     private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
     private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
@@ -126,8 +133,8 @@ public abstract class QueuedHashKind implements LockKind {
     }
 
     /**
-     * The hold was granted after the waiter key was last confirmed alive (a grant deletes the key,
-     * so an attempt or renewal that found it ran before the grant), with the hand-over lease: so it
+     * The hold was granted after the waiter entry was last confirmed alive (a grant deletes the
+     * entry, so an attempt or renewal that found it ran before the grant), with the hand-over lease: so it
      * surely lasts until that confirmation was sent + the hand-over lease. The place's deadline is
      * that confirmation + the waiter timeout. Empty (confirm with an attempt) if the server's
      * lease is shorter than an explicit lease asked for, if the hold must be acknowledged by
@@ -216,23 +223,26 @@ public abstract class QueuedHashKind implements LockKind {
         return new HoldKey(keys.key(), "queue-place", holderId);
     }
 
-    /** KEYS of every queued script but the renewal: lock hash, queue, waiter key prefix, channel, token key. */
-    private static String[] keys(LockKeys keys) {
-        return new String[] {keys.key(), queue(keys), waiterPrefix(keys), keys.channel(), keys.tokenKey()};
+    /**
+     * KEYS of every queued script but the renewal: lock hash, queue, waiters, deadlines, channel,
+     * token key.
+     */
+    public static String[] keys(LockKeys keys) {
+        return new String[] {keys.key(), queue(keys), waiters(keys), deadlines(keys), keys.channel(), keys.tokenKey()};
     }
 
-    /** The queue LIST of lock {@code keys}. */
+    /** The queue ZSET of lock {@code keys}: holder id → arrival number, {@code key + ":queue"}. */
     public static String queue(LockKeys keys) {
         return keys.derived(QUEUE);
     }
 
-    /** The prefix of the waiter keys of lock {@code keys}: {@code key + ":waiter:"}. */
-    public static String waiterPrefix(LockKeys keys) {
-        return keys.derived(WAITER);
+    /** The waiters HASH of lock {@code keys}: holder id → its waiter value, {@code key + ":waiters"}. */
+    public static String waiters(LockKeys keys) {
+        return keys.derived(WAITERS);
     }
 
-    /** The waiter key of {@code holderId} on lock {@code keys}. */
-    public static String waiterKey(LockKeys keys, String holderId) {
-        return waiterPrefix(keys) + holderId;
+    /** The deadlines ZSET of lock {@code keys}: holder id → server ms it is alive until, {@code key + ":deadlines"}. */
+    public static String deadlines(LockKeys keys) {
+        return keys.derived(DEADLINES);
     }
 }

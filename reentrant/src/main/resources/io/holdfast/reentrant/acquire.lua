@@ -1,15 +1,16 @@
 -- Queued lock (fair or barging, see QueuedHashKind): one acquisition attempt.
 -- KEYS[1]  lock hash: field = holder id, value = hold count
--- KEYS[2]  queue LIST of waiting holder ids (see queue.lua)
--- KEYS[3]  waiter key prefix (waiter keys are this .. holder id; same hash tag as the lock)
--- KEYS[4]  wake-up channel
--- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
+-- KEYS[2]  queue ZSET of waiting holder ids, KEYS[3] waiters HASH, KEYS[4] deadlines ZSET (see
+--          queue.lua; same hash tag as the lock)
+-- KEYS[5]  wake-up channel
+-- KEYS[6]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
 -- ARGV[3]  "reenter" or "reenter-kept" (see reenter in hash-hold.lua); "join" (the first attempt of
 --          a caller that waits if busy: join the queue); "wait" (a later one: refresh its place; a
 --          hand-over may have granted it already); "try" (never joins the queue)
--- ARGV[4]  waiter timeout in ms (patience): a waiter not renewed for this long counts as dead
+-- ARGV[4]  waiter timeout in ms (patience): a waiter not renewed for this long counts as dead (its
+--          deadline, see queue.lua)
 -- ARGV[5]  "join"/"wait": "<lease>:<acquisition id>": the lease a release may hand the lock over
 --          with ("0": wake me instead), and which acquisition of this holder waits;
 --          "reenter"/"reenter-kept": the hold count after the re-entry
@@ -20,7 +21,7 @@
 --               it had been handed over to this holder already; token: see fencing-token.lua
 --   {2, count}  re-entered; count = the new hold count
 --   {0, ms, 0, placement}  busy ("join", "wait": now queued, waiting with `placement`, the value of
---               its waiter key, see queue.lua); ms = when to look again at the latest: the holder's
+--               its waiter entry, see queue.lua); ms = when to look again at the latest: the holder's
 --               remaining lease, but no later than one waiter timeout (a dead waiter the lock was
 --               handed over to holds it no longer, and its expiry publishes nothing), or 0 to look
 --               again at once
@@ -29,7 +30,7 @@
 -- found and granted again; a re-entry sets the same count.
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
-local lock, queue, prefix, channel, token_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local lock, q, channel, token_key = KEYS[1], queue_keys(), KEYS[5], KEYS[6]
 local holder, lease, mode, patience = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 
 if mode == 'reenter' or mode == 'reenter-kept' then
@@ -40,12 +41,12 @@ local pttl = redis.call('PTTL', lock)
 local look_again_now = false
 if pttl == -2 and ARGV[6] == 'barge' then
   if mode == 'wait' then
-    redis.call('DEL', prefix .. holder) -- queued: its entry is skipped when it comes to the head
+    leave(q, holder) -- queued: it leaves, the others keep their order
   end
   return grant(lock, holder, lease, token_key)
 elseif pttl == -2 then
   -- free: mine if no live waiter is before me; else the first live one gets it now
-  local turn = hand_over(lock, queue, prefix, channel, token_key, holder)
+  local turn = hand_over(lock, q, channel, token_key, holder)
   if turn == 'me' or turn == 'empty' then
     return grant(lock, holder, lease, token_key)
   end
@@ -56,7 +57,7 @@ elseif redis.call('HEXISTS', lock, holder) == 1 then
   -- handed over to this holder (its message is on the way or was lost), granted by an earlier run
   -- of this very command (re-sent after a reconnect), or left over from its lost hold: start again
   -- at one level
-  redis.call('DEL', prefix .. holder)
+  leave(q, holder)
   return grant(lock, holder, lease, token_key)
 end
 
@@ -75,7 +76,7 @@ end
 
 local placement = 0
 if mode == 'join' or mode == 'wait' then
-  placement = join(queue, prefix, holder, ARGV[5], patience)
+  placement = join(q, holder, ARGV[5], patience)
 end
 if look_again_now then
   pttl = 0

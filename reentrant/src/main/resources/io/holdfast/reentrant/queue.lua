@@ -1,68 +1,111 @@
 -- Fragment (see Script, "Fragments"): the queued locks' queue of waiters and its hand-over. Defines
--- functions only.
+-- functions only. Every key is passed in KEYS (same hash tag as the lock); no key name is built here.
 --
--- queue         LIST of waiting holder ids, first come first served; the head is next in line
--- waiter keys   STRING prefix .. holder id, one per waiter, value = "<lease>:<acquisition>.<placement>":
---               the lease (ms) to hand the lock over with (never longer than the waiter timeout),
---               which of the holder's acquisitions waits, and its placement: a number the server
---               picks (its time in us) each time the waiter key is created, so that a hand-over
---               names the very placement it granted, never an earlier or later one of the same
---               acquisition; PX = the waiter timeout, renewed by the waiter's watchdog while it
---               waits. A queued holder id whose waiter key is gone is dead (or left, or was
---               granted) and is skipped when it comes to the head.
--- The queue LIST lives 3 waiter timeouts after it was created or a waiter's renewal last found it
--- short of that, so a queue whose every waiter died disappears by itself. An entry can outlive
--- its waiter key; the other way round only if every other waiter died long ago: a waiter whose
--- key is there but whose entry is not joins again on its next attempt or renewal.
+-- queue       ZSET holder id -> arrival number: first come first served, the lowest number is next
+--             in line; a holder joins at the tail (the highest number + 1), so the numbers start
+--             again at 1 when the queue was empty
+-- waiters     HASH holder id -> "<lease>:<acquisition>.<placement>": the lease (ms) to hand the lock
+--             over with (never longer than the waiter timeout), which of the holder's acquisitions
+--             waits, and its placement: a number the server picks (its time in us) each time the
+--             waiter's entry is created, so that a hand-over names the very placement it granted,
+--             never an earlier or later one of the same acquisition
+-- deadlines   ZSET holder id -> server time (ms) until which the waiter is alive: its last attempt or
+--             renewal + the waiter timeout. A waiter whose deadline is not ahead of the server's time
+--             is dead (it is never revived: its next attempt creates a new placement), and so is a
+--             queued holder id without an entry in waiters (it left, or was granted); dead ones are
+--             skipped when they come to the head.
+-- Every operation on one waiter costs O(log n) (n queued): ZSCORE, ZADD, ZREM, ZPOPMIN, HGET, HSET,
+-- HDEL, and ZREVRANGE 0 0 for the tail; nothing walks the queue.
+-- The three keys live (at least) 3 waiter timeouts after a waiter's attempt or renewal last found
+-- them short of that, so a queue whose every waiter died disappears by itself; emptied, they vanish
+-- at once. A holder's queue entry and its waiter entry come and go together; a waiter whose entry is
+-- there but whose queue entry is not (the queue key was deleted) joins again on its next attempt or
+-- renewal.
 --@include /io/holdfast/spi/fencing-token.lua
 
--- The caller waits: refreshes its waiter key if it holds a placement of this acquisition
--- (`waiting` = "<lease>:<acquisition>"), else creates one with a new placement; and, unless it is
--- queued already, appends it to the queue. Returns the waiter key's value: the placement it waits
--- with now (the client trusts a hand-over only if it names this placement).
-local function join(queue, prefix, holder, waiting, patience)
-  local key = prefix .. holder
-  local current = redis.call('GET', key)
-  local mine = current and string.sub(current, 1, #waiting + 1) == waiting .. '.'
-  if mine then
-    redis.call('PEXPIRE', key, patience)
-  else
-    local t = redis.call('TIME')
-    current = waiting .. '.' .. t[1] .. string.format('%06d', tonumber(t[2]))
-    redis.call('SET', key, current, 'PX', patience)
-  end
-  if not mine or redis.call('LPOS', queue, holder) == false then
-    if redis.call('LPOS', queue, holder) == false and redis.call('RPUSH', queue, holder) == 1 then
-      redis.call('PEXPIRE', queue, 3 * patience)
+-- Server time in ms, and the TIME reply it was read from.
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), t
+end
+
+-- Makes each of `keys` live at least `ttl` ms (a key that has less, or no expiry, gets `ttl`).
+local function keep_alive(keys, ttl)
+  for _, key in ipairs(keys) do
+    if redis.call('PTTL', key) < ttl then
+      redis.call('PEXPIRE', key, ttl)
     end
   end
+end
+
+-- Queues holder at the tail unless it is queued already (then it keeps its place).
+local function enqueue(queue, holder)
+  if redis.call('ZSCORE', queue, holder) then
+    return
+  end
+  local tail = redis.call('ZREVRANGE', queue, 0, 0, 'WITHSCORES')
+  local n = (tonumber(tail[2]) or 0) + 1
+  redis.call('ZADD', queue, string.format('%d', n), holder)
+end
+
+-- Whether holder's waiter entry is alive at server time `now`.
+local function alive(deadlines, holder, now)
+  local deadline = redis.call('ZSCORE', deadlines, holder)
+  return deadline ~= false and deadline ~= nil and tonumber(deadline) > now
+end
+
+-- The caller waits: refreshes its waiter entry if it holds a live placement of this acquisition
+-- (`waiting` = "<lease>:<acquisition>"), else creates one with a new placement; and, unless it is
+-- queued already, appends it to the queue. Returns the waiter's value: the placement it waits with
+-- now (the client trusts a hand-over only if it names this placement).
+local function join(q, holder, waiting, patience)
+  local now, t = now_ms()
+  local current = redis.call('HGET', q.waiters, holder)
+  local mine = current and string.sub(current, 1, #waiting + 1) == waiting .. '.'
+      and alive(q.deadlines, holder, now)
+  if not mine then
+    current = waiting .. '.' .. t[1] .. string.format('%06d', tonumber(t[2]))
+    redis.call('HSET', q.waiters, holder, current)
+  end
+  redis.call('ZADD', q.deadlines, string.format('%d', now + patience), holder)
+  enqueue(q.queue, holder)
+  keep_alive({q.queue, q.waiters, q.deadlines}, 3 * patience)
   return current
 end
 
--- Takes holder out of the queue, wherever (and however often) it is there.
-local function leave(queue, prefix, holder)
-  redis.call('DEL', prefix .. holder)
-  redis.call('LREM', queue, 0, holder)
+-- Forgets holder's waiter entry (its value and deadline).
+local function forget(q, holder)
+  redis.call('HDEL', q.waiters, holder)
+  redis.call('ZREM', q.deadlines, holder)
 end
 
--- The lock is free: gives it to the first live waiter. Dead heads (no waiter key) are dropped, at
--- most 100 per call so a script stays short. The live head is granted the lock here (count 1, the
--- lease its waiter key names) and told so with "!<token>|<acquisition>.<placement>|<holder>". If
--- `me` comes to the head, nobody is told: the caller grants itself. Returns 'me', 'empty' (no live
--- waiter left), 'given' (someone else got it) or 'more' (100 dead dropped, more may follow: one
--- waiter per client is woken, "1", whose attempt goes on dropping them), and the message published
--- for 'given' and 'more'.
-local function hand_over(lock, queue, prefix, channel, token_key, me)
+-- Takes holder out of the queue and forgets its waiter entry; the others keep their order.
+local function leave(q, holder)
+  redis.call('ZREM', q.queue, holder)
+  forget(q, holder)
+end
+
+-- The lock is free: gives it to the first live waiter. Dead heads are dropped, at most 100 per call
+-- so a script stays short. The live head is granted the lock here (count 1, the lease its waiter
+-- entry names) and told so with "!<token>|<acquisition>.<placement>|<holder>". If `me` comes to the
+-- head, nobody is told: the caller grants itself. Returns 'me', 'empty' (no live waiter left),
+-- 'given' (someone else got it) or 'more' (100 dead dropped, more may follow: one waiter per client
+-- is woken, "1", whose attempt goes on dropping them), and the message published for 'given' and
+-- 'more'.
+local function hand_over(lock, q, channel, token_key, me)
+  local now
   for _ = 1, 100 do
-    local head = redis.call('LPOP', queue)
+    local head = redis.call('ZPOPMIN', q.queue)[1]
     if not head then
       return 'empty'
     end
     if head == me then
-      redis.call('DEL', prefix .. me)
+      forget(q, me)
       return 'me'
     end
-    local waiting = redis.call('GETDEL', prefix .. head)
+    now = now or now_ms()
+    local waiting = alive(q.deadlines, head, now) and redis.call('HGET', q.waiters, head)
+    forget(q, head)
     local lease, placement
     if waiting then
       lease, placement = string.match(waiting, '^(%d+):(.*)$')
@@ -77,4 +120,10 @@ local function hand_over(lock, queue, prefix, channel, token_key, me)
   end
   redis.call('PUBLISH', channel, '1')
   return 'more', '1'
+end
+
+-- The queue's keys as the queued scripts (but the renewal) receive them: KEYS[2] queue ZSET, KEYS[3]
+-- waiters HASH, KEYS[4] deadlines ZSET.
+local function queue_keys()
+  return {queue = KEYS[2], waiters = KEYS[3], deadlines = KEYS[4]}
 end

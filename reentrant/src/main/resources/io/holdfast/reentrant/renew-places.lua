@@ -1,27 +1,27 @@
 -- Queued lock (fair or barging, see QueuedHashKind): batched renewal of waiters' places in their
 -- queues (see Renewable).
--- KEYS[2i-1]  waiter key of item i
--- KEYS[2i]    queue LIST of item i
+-- KEYS[3i-2]  waiters HASH of item i's lock (see queue.lua)
+-- KEYS[3i-1]  deadlines ZSET of item i's lock
+-- KEYS[3i]    queue ZSET of item i's lock
 -- ARGV[1]     lease in ms: the waiter timeout
--- ARGV[2]     keys per item (always 2 here)
--- ARGV[2 + i] "<holder id>|<placement>" of item i: the waiter key's value the client waits with
--- Returns one integer per item: 1 = still waiting with that placement, its waiter key lives the
--- waiter timeout again and the queue at least 3 of them (a queue that expired under it is started
--- again with it); 0 = its waiter key is gone or holds another placement (granted, left, expired or
--- created again: that placement counts as gone), or a key is of another type.
+-- ARGV[2]     keys per item (always 3 here)
+-- ARGV[2 + i] "<holder id>|<placement>" of item i: the waiter's value the client waits with
+-- Returns one integer per item: 1 = still waiting with that placement, its deadline is the waiter
+-- timeout from now again and the queue's keys live at least 3 of them (a waiter whose queue entry
+-- vanished is queued again at the tail); 0 = its entry is gone, dead (its deadline passed: it is
+-- never revived) or holds another placement (granted, left, expired or created again: that placement
+-- counts as gone), or a key is of another type. O(log n) per item for n queued.
 --@include /io/holdfast/spi/renew-each.lua
-return renew_each(function(waiter, queue, item, lease)
+--@include queue.lua
+local now = now_ms()
+return renew_each(function(waiters, queue, item, lease, keys)
+  local deadlines = keys[2]
   local holder, placement = string.match(item, '^(.-)|(.*)$')
-  if redis.call('GET', waiter) ~= placement then
+  if redis.call('HGET', waiters, holder) ~= placement or not alive(deadlines, holder, now) then
     return false
   end
-  redis.call('PEXPIRE', waiter, lease)
-  local left = redis.call('PTTL', queue)
-  if left == -2 then
-    redis.call('RPUSH', queue, holder)
-  end
-  if left < 3 * lease then
-    redis.call('PEXPIRE', queue, 3 * lease)
-  end
+  redis.call('ZADD', deadlines, string.format('%d', now + lease), holder)
+  enqueue(queue, holder)
+  keep_alive({queue, waiters, deadlines}, 3 * lease)
   return true
 end)

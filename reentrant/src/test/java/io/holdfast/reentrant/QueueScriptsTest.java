@@ -26,7 +26,9 @@ class QueueScriptsTest {
 
     private static final LockKeys KEYS = LockKeys.of("holdfast:", "scripts");
     private static final String QUEUE = QueuedHashKind.queue(KEYS);
-    private static final String[] SCRIPT_KEYS = {KEYS.key(), QUEUE, QueuedHashKind.waiterPrefix(KEYS), KEYS.channel(), KEYS.tokenKey()};
+    private static final String WAITERS = QueuedHashKind.waiters(KEYS);
+    private static final String DEADLINES = QueuedHashKind.deadlines(KEYS);
+    private static final String[] SCRIPT_KEYS = QueuedHashKind.keys(KEYS);
 
     @Test
     void waitingAttempt_queuesOnce_andAQueueWhoseWaitersDiedExpiresByItself() {
@@ -38,16 +40,19 @@ class QueueScriptsTest {
         assertThat(busy.get(1)).as("it looks again when the holder's lease runs out").isBetween(1L, 60_000L);
         List<Long> again = attempt("waiter:1", "wait", 400, 400);
         assertThat(again.get(0)).isZero();
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("waiter:1");
-        assertThat(r.get(waiter("waiter:1"))).as("the lease to hand over with, the acquisition, its placement")
+        assertThat(queue()).containsExactly("waiter:1");
+        assertThat(waiter("waiter:1")).as("the lease to hand over with, the acquisition, its placement")
                 .matches("400:9\\.\\d+");
         assertThat((Object) again.get(3)).as("a later attempt keeps the placement and replies it")
-                .isEqualTo(r.get(waiter("waiter:1"))).isEqualTo(busy.get(3));
-        assertThat(r.pttl(waiter("waiter:1"))).isBetween(1L, 400L);
-        assertThat(r.pttl(QUEUE)).isBetween(401L, 1_200L);
+                .isEqualTo(waiter("waiter:1")).isEqualTo(busy.get(3));
+        assertThat(waiterTtl("waiter:1")).isBetween(1L, 400L);
+        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+            assertThat(r.pttl(key)).as(key).isBetween(401L, 1_200L);
+        }
 
-        // nobody renews or retries: the waiter key, then the queue vanish; the lock stays
-        await().atMost(Duration.ofSeconds(5)).until(() -> r.exists(QUEUE, waiter("waiter:1")) == 0);
+        // nobody renews or retries: the waiter dies, then the queue's keys vanish; the lock stays
+        await().atMost(Duration.ofSeconds(2)).until(() -> waiterTtl("waiter:1") <= 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.exists(QUEUE, WAITERS, DEADLINES) == 0);
         assertThat(r.exists(KEYS.key())).isEqualTo(1);
     }
 
@@ -55,9 +60,9 @@ class QueueScriptsTest {
     void release_handsTheLockOver_toTheFirstLiveWaiter_skippingDeadOnes() {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
-        r.rpush(QUEUE, "dead:1", "live:1", "live:2");
-        r.psetex(waiter("live:1"), 60_000, "7000:1");
-        r.psetex(waiter("live:2"), 60_000, "7000:1");
+        enqueueDead("dead:1");
+        enqueue("live:1", 60_000, "7000:1");
+        enqueue("live:2", 60_000, "7000:1");
 
         List<Object> released = release("holder:1");
         assertThat(released.get(0)).isEqualTo(0L);
@@ -65,23 +70,29 @@ class QueueScriptsTest {
                 .matches("!\\d{16}\\|1\\|live:1");
 
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1").containsEntry("live:1", "1");
-        assertThat(r.pttl(KEYS.key())).as("granted with the lease its waiter key announced").isBetween(6_000L, 7_000L);
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
-        assertThat(r.exists(waiter("live:1"))).as("a granted waiter is no longer waiting").isZero();
+        assertThat(r.pttl(KEYS.key())).as("granted with the lease its waiter entry announced").isBetween(6_000L, 7_000L);
+        assertThat(queue()).containsExactly("live:2");
+        assertThat(waiter("live:1")).as("a granted waiter is no longer waiting").isNull();
+        assertThat(r.hkeys(WAITERS)).as("nor the dead one").containsExactly("live:2");
 
         // its hand-over message was lost: its next attempt finds the hold and reports it acquired
         assertThat(attempt("live:1", "wait", 5_000, 5_000).get(0)).isEqualTo(1L);
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
+        assertThat(queue()).containsExactly("live:2");
     }
 
     @Test
     void deadWaiters_areDroppedAtMost100PerCall_andTheAttemptLooksAgainAtOnce() {
         RedisCommands<String, String> r = redis.commands();
         for (int i = 0; i < 250; i++) {
-            r.rpush(QUEUE, "dead:" + i);
+            if (i % 2 == 0) {
+                enqueueDead("dead:" + i);
+            } else {
+                enqueue("dead:" + i, -1, "7000:1"); // its deadline passed
+            }
         }
         assertThat(attempt("me:1", "try", 1_000, 0).subList(0, 2)).containsExactly(0L, 0L);
-        assertThat(r.llen(QUEUE)).isEqualTo(150);
+        assertThat(r.zcard(QUEUE)).isEqualTo(150);
+        assertThat(r.hlen(WAITERS)).as("the dropped ones' entries went with them").isEqualTo(75);
         assertThat(attempt("me:1", "try", 1_000, 0).subList(0, 2)).containsExactly(0L, 0L);
         assertThat(attempt("me:1", "try", 1_000, 0).get(0)).isEqualTo(1L);
         assertThat(r.exists(QUEUE)).isZero();
@@ -94,16 +105,15 @@ class QueueScriptsTest {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
         for (int i = 0; i < 150; i++) {
-            r.rpush(QUEUE, "dead:" + i);
+            enqueueDead("dead:" + i);
         }
-        r.rpush(QUEUE, "live:1");
-        r.psetex(waiter("live:1"), 60_000, "7000:1");
+        enqueue("live:1", 60_000, "7000:1");
 
         List<Object> released = release("holder:1");
         assertThat(released.get(0)).isEqualTo(0L);
         assertThat(released.get(1)).as("a wake-up for every waiter: look again at once").isEqualTo("1");
         assertThat(r.exists(KEYS.key())).as("the lock is free, not handed to anyone yet").isZero();
-        assertThat(r.lrange(QUEUE, 0, -1)).as("100 dead dropped by the release").hasSize(51).endsWith("live:1");
+        assertThat(queue()).as("100 dead dropped by the release").hasSize(51).endsWith("live:1");
 
         // the woken live waiter's attempt drops the rest and, at the head, takes the lock
         List<Long> first = attempt("live:1", "wait", 7_000, 7_000);
@@ -117,33 +127,39 @@ class QueueScriptsTest {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
         attempt("waiter:1", "join", 5_000, 5_000);
-        r.del(QUEUE); // e.g. the queue expired while the waiter key was still there
+        String placement = waiter("waiter:1");
+        r.del(QUEUE); // e.g. somebody deleted the queue key while the waiter entry was still there
         attempt("waiter:1", "wait", 5_000, 5_000);
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("waiter:1");
+        assertThat(queue()).containsExactly("waiter:1");
+        assertThat(waiter("waiter:1")).as("the same placement").isEqualTo(placement);
     }
 
     @Test
     void renewal_extendsLiveWaiters_andReportsWaitersWhoseKeyIsGone() {
         RedisCommands<String, String> r = redis.commands();
-        r.rpush(QUEUE, "live:1", "late:1");
-        r.psetex(waiter("live:1"), 100, "5000:9.1");
+        enqueue("live:1", 100, "5000:9.1");
+        enqueueDead("late:1");
+        enqueue("expired:1", -1, "5000:9.3");
 
         Script renew = Script.load(QueuedHashKind.class, "renew-places.lua");
-        List<Long> renewed = r.eval(renew.source(), ScriptOutputType.MULTI,
-                new String[] {waiter("live:1"), QUEUE, waiter("late:1"), QUEUE},
-                "5000", "2", "live:1|5000:9.1", "late:1|5000:9.2");
+        String[] item = {WAITERS, DEADLINES, QUEUE};
+        List<Long> renewed = r.eval(renew.source(), ScriptOutputType.MULTI, concat(item, item, item),
+                "5000", "3", "live:1|5000:9.1", "late:1|5000:9.2", "expired:1|5000:9.3");
 
-        assertThat(renewed).containsExactly(1L, 0L);
-        assertThat(r.pttl(waiter("live:1"))).isBetween(4_000L, 5_000L);
-        assertThat(r.pttl(QUEUE)).isBetween(14_000L, 15_000L);
-        assertThat(r.lrange(QUEUE, 0, -1)).as("left for the next script that frees the lock to skip")
-                .containsExactly("live:1", "late:1");
+        assertThat(renewed).as("an expired waiter is never revived").containsExactly(1L, 0L, 0L);
+        assertThat(waiterTtl("live:1")).isBetween(4_000L, 5_000L);
+        assertThat(waiterTtl("expired:1")).isNotPositive();
+        for (String key : item) {
+            assertThat(r.pttl(key)).as(key).isBetween(14_000L, 15_000L);
+        }
+        assertThat(queue()).as("left for the next script that frees the lock to skip")
+                .containsExactly("live:1", "late:1", "expired:1");
 
-        // the queue expired under a live waiter (every other waiter died long ago): started again with it
+        // the queue entry vanished under a live waiter (its key was deleted): queued again with it
         r.del(QUEUE);
-        assertThat((List<Long>) r.eval(renew.source(), ScriptOutputType.MULTI, new String[] {waiter("live:1"), QUEUE},
-                "5000", "2", "live:1|5000:9.1")).containsExactly(1L);
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:1");
+        assertThat((List<Long>) r.eval(renew.source(), ScriptOutputType.MULTI, item,
+                "5000", "3", "live:1|5000:9.1")).containsExactly(1L);
+        assertThat(queue()).containsExactly("live:1");
         assertThat(r.pttl(QUEUE)).isBetween(14_000L, 15_000L);
     }
 
@@ -154,44 +170,41 @@ class QueueScriptsTest {
         // a reconnect): it must not queue a holder that holds the lock
         holdBy("waiter:1");
         assertThat(attempt("waiter:1", "join", 5_000, 5_000).get(0)).isEqualTo(1L);
-        assertThat(r.exists(QUEUE, waiter("waiter:1"))).isZero();
+        assertThat(r.exists(QUEUE, WAITERS, DEADLINES)).isZero();
     }
 
     @Test
     void theDefaultLock_barges_aFreeLockGoesToWhoeverAsks_andTheQueueKeepsItsOrder() {
         RedisCommands<String, String> r = redis.commands();
-        r.rpush(QUEUE, "live:1", "live:2");
-        r.psetex(waiter("live:1"), 60_000, "7000:1"); // e.g. the lock's holder expired: nobody released it
-        r.psetex(waiter("live:2"), 60_000, "7000:1");
+        enqueue("live:1", 60_000, "7000:1"); // e.g. the lock's holder expired: nobody released it
+        enqueue("live:2", 60_000, "7000:1");
         assertThat(attempt("newcomer:1", "try", 5_000, 0, "barge").get(0)).isEqualTo(1L);
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:1", "live:2");
+        assertThat(queue()).containsExactly("live:1", "live:2");
 
         // its release hands the lock over in queue order
         release("newcomer:1");
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1");
-        assertThat(r.lrange(QUEUE, 0, -1)).containsExactly("live:2");
+        assertThat(queue()).containsExactly("live:2");
     }
 
     @Test
     void fair_aFreeLockWithALiveHead_isHandedToTheHeadByWhoeverFindsItFree() {
         RedisCommands<String, String> r = redis.commands();
-        r.rpush(QUEUE, "live:1");
-        r.psetex(waiter("live:1"), 60_000, "7000:1");
+        enqueue("live:1", 60_000, "7000:1");
         assertThat(attempt("newcomer:1", "try", 5_000, 0).get(0)).as("fair: not its turn").isZero();
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1");
-        assertThat(r.exists(QUEUE, waiter("live:1"))).isZero();
+        assertThat(r.exists(QUEUE, WAITERS, DEADLINES)).isZero();
     }
 
     @Test
     void aWaiterKeyWithoutAUsableLease_countsAsDead() {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
-        r.rpush(QUEUE, "odd:1", "live:2");
-        r.psetex(waiter("odd:1"), 60_000, "0:1");
-        r.psetex(waiter("live:2"), 60_000, "7000:1");
+        enqueue("odd:1", 60_000, "0:1");
+        enqueue("live:2", 60_000, "7000:1");
         release("holder:1");
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:2");
-        assertThat(r.exists(QUEUE, waiter("odd:1"))).isZero();
+        assertThat(r.exists(QUEUE, WAITERS, DEADLINES)).isZero();
     }
 
     private static void holdBy(String holder) {
@@ -199,8 +212,42 @@ class QueueScriptsTest {
         redis.commands().pexpire(KEYS.key(), 60_000);
     }
 
+    /** The queued holder ids, head first. */
+    private static List<String> queue() {
+        return redis.commands().zrange(QUEUE, 0, -1);
+    }
+
+    /** The waiter's value ("<lease>:<acquisition>.<placement>"), or null if it has no entry. */
     private static String waiter(String holder) {
-        return QueuedHashKind.waiterKey(KEYS, holder);
+        return redis.commands().hget(WAITERS, holder);
+    }
+
+    /** The waiter's deadline − the server's time, in ms (≤ 0: dead). */
+    private static long waiterTtl(String holder) {
+        Double deadline = redis.commands().zscore(DEADLINES, holder);
+        assertThat(deadline).as("deadline of " + holder).isNotNull();
+        return deadline.longValue() - serverMillis();
+    }
+
+    private static long serverMillis() {
+        List<String> t = redis.commands().time();
+        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+    }
+
+    /** Queues holder at the tail with a waiter entry that lives ttl ms more (≤ 0: dead already). */
+    private static void enqueue(String holder, long ttl, String value) {
+        enqueueDead(holder);
+        redis.commands().hset(WAITERS, holder, value);
+        redis.commands().zadd(DEADLINES, serverMillis() + ttl, holder);
+    }
+
+    /** Queues holder at the tail without a waiter entry (it left or was granted: dead). */
+    private static void enqueueDead(String holder) {
+        redis.commands().zadd(QUEUE, redis.commands().zcard(QUEUE) + 1, holder);
+    }
+
+    private static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }
 
     private static List<Long> attempt(String holder, String mode, long waiterTimeout, long handOverLease) {

@@ -80,7 +80,8 @@ public final class ChaosRun {
 
     /**
      * Keys left under {@code prefix} once every lease the workers could hold has run out (polled
-     * for up to 15 s: a fair waiter's place lasts its timeout, a lease its length).
+     * for up to 15 s: a lease lasts its length, a queue's keys 3 waiter timeouts, 6 s here, past
+     * its last live waiter's last attempt or renewal).
      */
     private static List<String> leakedKeys(RedisServer server, String prefix) {
         List<String> keys = new ArrayList<>();

@@ -1,0 +1,100 @@
+package io.holdfast.reentrant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.Script;
+import io.holdfast.testkit.CommandStats;
+import io.holdfast.testkit.RedisServerExtension;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 17: refreshing, renewing, leaving and handing over cost the same Redis work with 10,000
+ * waiters queued as with 10 (the commands the scripts run, from {@code INFO commandstats}), and
+ * none of them is one that walks the queue (LPOS, LREM, LRANGE, a ZRANGE of the whole set...).
+ */
+@Tag("integration")
+class QueueCostTest {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
+
+    private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
+    private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
+    private static final Script ABANDON = Script.load(QueuedHashKind.class, "abandon.lua");
+    private static final Script RENEW = Script.load(QueuedHashKind.class, "renew-places.lua");
+
+    /**
+     * Commands whose cost grows with the length of what they look at (HKEYS is not here: the busy
+     * path reads the field of the lock hash, which has one).
+     */
+    private static final Set<String> WALKS = Set.of("lpos", "lrem", "lrange", "lindex", "zrange", "zrangebyscore",
+            "zrank", "zcount", "hgetall", "hvals", "keys", "scan", "sort", "zunionstore", "zinterstore");
+
+    @Test
+    void refreshRenewLeaveAndHandOver_costTheSame_with10000WaitersAsWith10() {
+        Map<String, Map<String, Long>> small = costs("small", 10);
+        Map<String, Map<String, Long>> large = costs("large", 10_000);
+        assertThat(large).as("10,000 waiters vs 10").isEqualTo(small);
+        large.forEach((operation, commands) -> {
+            assertThat(commands.keySet()).as(operation).doesNotContainAnyElementsOf(WALKS);
+            assertThat(commands.values().stream().mapToLong(Long::longValue).sum()).as(operation + ": " + commands)
+                    .isLessThanOrEqualTo(20);
+        });
+    }
+
+    /** Queues n waiters behind a holder, then measures operations on the one in the middle. */
+    private static Map<String, Map<String, Long>> costs(String name, int n) {
+        RedisCommands<String, String> r = redis.commands();
+        for (Script script : List.of(ACQUIRE, RELEASE, ABANDON, RENEW)) {
+            r.scriptLoad(script.source());
+        }
+        LockKeys keys = LockKeys.of("holdfast:", name);
+        String[] scriptKeys = QueuedHashKind.keys(keys);
+        r.hset(keys.key(), "holder:1", "1");
+        r.pexpire(keys.key(), 600_000);
+        for (int i = 0; i < n; i++) {
+            assertThat(attempt(scriptKeys, "w:" + i, "join").get(0)).isEqualTo(0L);
+        }
+        assertThat(r.zcard(QueuedHashKind.queue(keys))).isEqualTo(n);
+        String middle = "w:" + n / 2;
+        String placement = r.hget(QueuedHashKind.waiters(keys), middle);
+
+        Map<String, Map<String, Long>> costs = new LinkedHashMap<>();
+        costs.put("refresh (a later attempt)", measure(() -> attempt(scriptKeys, middle, "wait")));
+        costs.put("renewal", measure(() -> r.evalsha(RENEW.sha(), ScriptOutputType.MULTI,
+                new String[] {QueuedHashKind.waiters(keys), QueuedHashKind.deadlines(keys), QueuedHashKind.queue(keys)},
+                "60000", "3", middle + "|" + placement)));
+        costs.put("abandon", measure(() -> r.evalsha(ABANDON.sha(), ScriptOutputType.MULTI, scriptKeys, middle)));
+        costs.put("join at the tail", measure(() -> attempt(scriptKeys, "late:1", "join")));
+        costs.put("release handing over", measure(() -> r.evalsha(RELEASE.sha(), ScriptOutputType.MULTI, scriptKeys,
+                "holder:1", "0")));
+        assertThat(r.zcard(QueuedHashKind.queue(keys))).isEqualTo(n - 1); // one left, one granted, one joined
+        System.out.printf("queued lock, %d waiters: commands per operation %s%n", n, costs);
+        return costs;
+    }
+
+    private static List<Object> attempt(String[] keys, String holder, String mode) {
+        return redis.commands().evalsha(ACQUIRE.sha(), ScriptOutputType.MULTI, keys,
+                holder, "30000", mode, "60000", "60000:1", "fair");
+    }
+
+    /** The commands one operation ran inside its script, per command. */
+    private static Map<String, Long> measure(Runnable operation) {
+        RedisCommands<String, String> r = redis.commands();
+        Map<String, Long> before = CommandStats.read(r);
+        operation.run();
+        Map<String, Long> delta = CommandStats.delta(before, CommandStats.read(r));
+        delta.remove("info");
+        assertThat(delta.remove("evalsha")).isEqualTo(1L);
+        return delta;
+    }
+}
