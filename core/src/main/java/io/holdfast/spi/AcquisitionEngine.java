@@ -129,7 +129,7 @@ public final class AcquisitionEngine {
         long disconnects = ctx.redis().disconnects();
         String server = ctx.redis().serverId();
         boolean validWhenSent = hold.validUntilNanos() - ctx.ticker().nanoTime() > 0;
-        return kind.release(keys, holderId, hold.count() - 1)
+        return applied(keys, kind.release(keys, holderId, hold.count() - 1)).thenApply(ScriptEffect::found)
                 .thenCompose(held -> !held && last && validWhenSent && ctx.redis().disconnects() != disconnects
                         ? ctx.redis().refreshServerId().thenCompose(now -> released(hold, true, false,
                                 !server.isEmpty() && server.equals(now)))
@@ -182,6 +182,20 @@ public final class AcquisitionEngine {
         return hold.lostCause();
     }
 
+    /**
+     * Acts on what a script published for this client's own waiters at once (a hand-over names
+     * one of them: it need not wait for the message to come back through pub/sub; the message
+     * still comes in later and is then ignored by whoever already took it).
+     */
+    CompletableFuture<ScriptEffect> applied(LockKeys keys, CompletableFuture<ScriptEffect> effect) {
+        return effect.thenApply(e -> {
+            if (!e.published().isEmpty()) {
+                ctx.hub().deliverLocally(keys.channel(), e.published());
+            }
+            return e;
+        });
+    }
+
     /** Takes {@code hold} out of the registry and the watchdog. */
     void forget(Hold hold) {
         LeaseKeeper keeper = ctx.keeper();
@@ -216,7 +230,7 @@ public final class AcquisitionEngine {
         // the holds before the call: the force-unlock may hand the lock over to a waiter of this
         // client, whose new hold may be registered before the reply comes in
         List<Hold> before = ctx.holds().values().stream().filter(h -> h.keys().key().equals(keys.key())).toList();
-        return kind.forceUnlock(keys).thenApply(wasLocked -> {
+        return applied(keys, kind.forceUnlock(keys)).thenApply(ScriptEffect::found).thenApply(wasLocked -> {
             before.forEach(h -> h.markLost("force-unlocked", true));
             return wasLocked;
         });

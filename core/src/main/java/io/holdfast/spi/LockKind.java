@@ -18,22 +18,24 @@ public interface LockKind {
     CompletableFuture<AttemptResult> attempt(AttemptRequest request);
 
     /**
-     * Releases one level: whether the holder had a hold on the server (false: nothing was
-     * released). The script sets the count to {@code levelsLeft} rather than counting one down, so
+     * Releases one level: {@link ScriptEffect#found()} tells whether the holder had a hold on the
+     * server (false: nothing was released), and the effect names what the release published (a
+     * hand-over, a wake-up). The script sets the count to {@code levelsLeft} rather than counting one down, so
      * that a release that runs twice (re-sent after a reconnect) releases one level, not two.
      *
      * @param levelsLeft the client's count after this release; 0: its last level, the whole hold
      *     goes at once, whatever the server counted (a re-entry whose reply was lost may have
      *     counted one more)
      */
-    CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft);
+    CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft);
 
     /**
      * Undoes a fresh acquisition nobody will use (the caller was interrupted or timed out while
      * it was in flight, or its reply was lost): drops the holder's hold entirely, and for a queued
-     * kind leaves the queue. Harmless when the holder has nothing.
+     * kind leaves the queue. Harmless when the holder has nothing. The effect names what it
+     * published (dropping a granted hold hands the lock over).
      */
-    CompletableFuture<Void> abandon(LockKeys keys, String holderId);
+    CompletableFuture<ScriptEffect> abandon(LockKeys keys, String holderId);
 
     /**
      * Whether a waiter of this kind has server-side state to clean up when it gives up (a fair
@@ -82,8 +84,8 @@ public interface LockKind {
         return List.of(keys.key());
     }
 
-    /** Frees the lock whoever holds it and wakes waiters: whether it was held. */
-    CompletableFuture<Boolean> forceUnlock(LockKeys keys);
+    /** Frees the lock whoever holds it and wakes waiters: {@link ScriptEffect#found()}, whether it was held. */
+    CompletableFuture<ScriptEffect> forceUnlock(LockKeys keys);
 
     /** Whether anybody holds this role of the lock. */
     CompletableFuture<Boolean> isLocked(LockKeys keys);

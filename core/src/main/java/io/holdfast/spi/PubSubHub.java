@@ -149,7 +149,7 @@ public final class PubSubHub implements AutoCloseable {
      * also published it, so local waiters need not wait for the pub/sub round trip. The message
      * still comes in later and is then ignored by whoever already took it.
      */
-    public void deliverLocally(String channel, String message) {
+    void deliverLocally(String channel, String message) {
         dispatch(channel, message);
     }
 

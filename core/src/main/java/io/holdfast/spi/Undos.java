@@ -98,7 +98,7 @@ final class Undos {
 
         private CompletableFuture<Void> abandon() {
             try {
-                return kind.abandon(keys, key.holderId());
+                return ctx.engine().applied(keys, kind.abandon(keys, key.holderId())).thenApply(e -> null);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -6,6 +6,7 @@ import io.holdfast.spi.AttemptResult.Outcome;
 import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.Script;
+import io.holdfast.spi.ScriptEffect;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,13 +56,13 @@ final class ReadKind extends ReadWriteKind {
     }
 
     @Override
-    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
-        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft)).thenApply(left -> left >= 0);
+    public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft)).thenApply(left -> ScriptEffect.of(left >= 0));
     }
 
     @Override
-    public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
-        return evalLong(ABANDON, stateKeys(keys), holderId).thenApply(n -> null);
+    public CompletableFuture<ScriptEffect> abandon(LockKeys keys, String holderId) {
+        return evalLong(ABANDON, stateKeys(keys), holderId).thenApply(n -> ScriptEffect.of(n > 0));
     }
 
     @Override

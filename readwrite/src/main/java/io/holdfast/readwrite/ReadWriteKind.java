@@ -6,6 +6,7 @@ import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKeys.KeySuffix;
 import io.holdfast.spi.LockKind;
 import io.holdfast.spi.Script;
+import io.holdfast.spi.ScriptEffect;
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -80,8 +81,8 @@ abstract class ReadWriteKind implements LockKind {
 
     /** Frees the whole read-write lock, both roles, whoever holds it; waiting writers' intents stay. */
     @Override
-    public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
-        return evalLong(FORCE_UNLOCK, stateKeys(keys)).thenApply(n -> n == 1);
+    public CompletableFuture<ScriptEffect> forceUnlock(LockKeys keys) {
+        return evalLong(FORCE_UNLOCK, stateKeys(keys)).thenApply(n -> ScriptEffect.of(n == 1));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.holdfast.spi.HoldKey;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.Script;
 import io.holdfast.spi.WaitMarkers;
+import io.holdfast.spi.ScriptEffect;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -89,14 +90,14 @@ final class WriteKind extends ReadWriteKind {
     }
 
     @Override
-    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
-        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft)).thenApply(left -> left >= 0);
+    public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalLong(RELEASE, stateKeys(keys), holderId, Integer.toString(levelsLeft)).thenApply(left -> ScriptEffect.of(left >= 0));
     }
 
     @Override
-    public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
+    public CompletableFuture<ScriptEffect> abandon(LockKeys keys, String holderId) {
         intents.leave(intentId(keys, holderId));
-        return evalLong(ABANDON, stateKeys(keys), holderId).thenApply(n -> null);
+        return evalLong(ABANDON, stateKeys(keys), holderId).thenApply(n -> ScriptEffect.of(n > 0));
     }
 
     @Override

@@ -9,12 +9,14 @@ import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKeys.KeySuffix;
 import io.holdfast.spi.LockKind;
 import io.holdfast.spi.Script;
+import io.holdfast.spi.ScriptEffect;
 import io.holdfast.spi.WaitMarkers;
 
 import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongPredicate;
 
 /**
  * The exclusive reentrant locks with a queue of waiters and hand-over: the fair lock, and the
@@ -155,34 +157,30 @@ public abstract class QueuedHashKind implements LockKind {
     }
 
     @Override
-    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
-        return evalHandingOver(RELEASE, keys, holderId, Integer.toString(levelsLeft)).thenApply(left -> left >= 0);
+    public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
+        return evalHandingOver(RELEASE, keys, n -> n >= 0, holderId, Integer.toString(levelsLeft));
     }
 
     @Override
-    public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
+    public CompletableFuture<ScriptEffect> abandon(LockKeys keys, String holderId) {
         places.leave(placeId(keys, holderId));
-        return evalHandingOver(ABANDON, keys, holderId).thenApply(n -> null);
+        return evalHandingOver(ABANDON, keys, n -> n > 0, holderId);
     }
 
     /**
-     * Runs a script that may hand the lock over and replies {@code {n, message published}}; a
-     * waiter of this client named in the message is told at once, without waiting for the message
-     * to come back through pub/sub. Completes with n.
+     * Runs a script that may hand the lock over and replies {@code {n, message published}}: the
+     * effect found what {@code found} says of n, and names the message (the engine tells a waiter
+     * of this client named in it at once).
      */
-    private CompletableFuture<Long> evalHandingOver(Script script, LockKeys keys, String... args) {
-        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, keys(keys), args).thenApply(reply -> {
-            Object message = reply.get(1);
-            if (message instanceof String m && !m.isEmpty()) {
-                ctx.hub().deliverLocally(keys.channel(), m);
-            }
-            return (Long) reply.get(0);
-        });
+    private CompletableFuture<ScriptEffect> evalHandingOver(Script script, LockKeys keys, LongPredicate found,
+            String... args) {
+        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, keys(keys), args).thenApply(reply ->
+                new ScriptEffect(found.test((Long) reply.get(0)), reply.get(1) instanceof String m ? m : ""));
     }
 
     @Override
-    public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
-        return evalHandingOver(FORCE_UNLOCK, keys).thenApply(n -> n == 1);
+    public CompletableFuture<ScriptEffect> forceUnlock(LockKeys keys) {
+        return evalHandingOver(FORCE_UNLOCK, keys, n -> n == 1);
     }
 
     /** Runs the acquire script, which replies {@code {code, value[, server ms[, placement]]}}. */

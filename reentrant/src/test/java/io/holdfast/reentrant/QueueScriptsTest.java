@@ -137,7 +137,7 @@ class QueueScriptsTest {
     @Test
     void renewal_extendsLiveWaiters_andReportsWaitersWhoseKeyIsGone() {
         RedisCommands<String, String> r = redis.commands();
-        enqueue("live:1", 100, "5000:9.1");
+        enqueue("live:1", 2_000, "5000:9.1"); // alive for 2 s: a loaded machine may take 100 ms between two commands
         enqueueDead("late:1");
         enqueue("expired:1", -1, "5000:9.3");
 

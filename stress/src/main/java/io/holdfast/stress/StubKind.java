@@ -6,6 +6,7 @@ import io.holdfast.spi.ClientContext;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKind;
 import io.holdfast.spi.Script;
+import io.holdfast.spi.ScriptEffect;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,13 +24,13 @@ final class StubKind implements LockKind {
     }
 
     @Override
-    public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
-        return CompletableFuture.completedFuture(true);
+    public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
+        return CompletableFuture.completedFuture(ScriptEffect.of(true));
     }
 
     @Override
-    public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
-        return CompletableFuture.completedFuture(true);
+    public CompletableFuture<ScriptEffect> forceUnlock(LockKeys keys) {
+        return CompletableFuture.completedFuture(ScriptEffect.of(true));
     }
 
     @Override
@@ -43,7 +44,7 @@ final class StubKind implements LockKind {
     }
 
     @Override
-    public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
+    public CompletableFuture<ScriptEffect> abandon(LockKeys keys, String holderId) {
         throw new UnsupportedOperationException();
     }
 

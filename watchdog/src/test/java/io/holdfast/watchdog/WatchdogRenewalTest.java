@@ -17,6 +17,7 @@ import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKind;
 import io.holdfast.spi.RedisGateway;
 import io.holdfast.spi.Script;
+import io.holdfast.spi.ScriptEffect;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -175,17 +176,17 @@ class WatchdogRenewalTest {
         }
 
         @Override
-        public CompletableFuture<Boolean> release(LockKeys keys, String holderId, int levelsLeft) {
+        public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletableFuture<Void> abandon(LockKeys keys, String holderId) {
+        public CompletableFuture<ScriptEffect> abandon(LockKeys keys, String holderId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletableFuture<Boolean> forceUnlock(LockKeys keys) {
+        public CompletableFuture<ScriptEffect> forceUnlock(LockKeys keys) {
             throw new UnsupportedOperationException();
         }
 
