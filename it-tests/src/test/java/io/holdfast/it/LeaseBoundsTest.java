@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
+import io.holdfast.LockLostException;
 import io.holdfast.RLock;
 import io.holdfast.testkit.OwnerThread;
 import io.holdfast.testkit.RedisServerExtension;
@@ -67,7 +68,11 @@ class LeaseBoundsTest {
             assertThatThrownBy(() -> lock.lockInterruptibly(99, TimeUnit.MILLISECONDS)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> lock.tryLock(1, 1, TimeUnit.MILLISECONDS)).isInstanceOf(IllegalArgumentException.class);
             lock.lock(RLock.MIN_LEASE_MILLIS, TimeUnit.MILLISECONDS);
-            lock.unlock();
+            try {
+                lock.unlock();
+            } catch (LockLostException ranOut) {
+                // accepted; on a loaded machine a 100 ms lease may run out before the next line
+            }
             lock.lock(RLock.MAX_LEASE_MILLIS, TimeUnit.MILLISECONDS);
             assertThat(lock.currentLease().orElseThrow().remaining(TimeUnit.DAYS)).isBetween(364L, 365L);
             lock.unlock();

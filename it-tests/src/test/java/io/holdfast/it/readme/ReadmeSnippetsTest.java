@@ -81,8 +81,9 @@ class ReadmeSnippetsTest {
     void async_twoOwners_theSecondGetsTheLockAfterTheFirstReleasedIt() throws Exception {
         RLock lock = snippets.holdfast.getLock("async");
         Optional<Lease> turn = snippets.asyncOwners(lock, 7, 8).get(5, TimeUnit.SECONDS);
-        assertThat(snippets.done).isCompleted();               // released, no LockLostException
-        assertThat(snippets.done.isCompletedExceptionally()).isFalse();
+        // released, no LockLostException; the hand-over may reach the second owner before the
+        // first owner's unlock future completes, so wait for it rather than expect it done
+        assertThat(snippets.done).succeedsWithin(Duration.ofSeconds(5));
         assertThat(turn).isPresent();
         assertThat(turn.get().fencingToken()).isGreaterThan(snippets.processedTokens.get(0));
         lock.unlockAsync(8).get(5, TimeUnit.SECONDS);
