@@ -67,7 +67,7 @@ public final class Holdfast implements AutoCloseable {
     private Holdfast(HoldfastOptions options) {
         RedisURI uri = parseUri(options.redisUri());
         uri.setTimeout(options.commandTimeout());
-        String endpoint = uri.getHost() + ":" + uri.getPort();
+        String endpoint = endpoint(uri);
         this.resources = DefaultClientResources.create();
         this.client = RedisClient.create(resources, uri);
         ClientOptions.Builder clientOptions = ClientOptions.builder()
@@ -334,6 +334,18 @@ public final class Holdfast implements AutoCloseable {
         int colon = info == null ? -1 : info.indexOf(':');
         String user = info == null ? "" : colon < 0 ? "" : info.substring(0, colon);
         return user.isEmpty() ? "default" : user;
+    }
+
+    /**
+     * How error messages name the server: {@code host:port}, or for a URI through Sentinels the
+     * master's name and the Sentinels asked for it (the master itself may change at a failover).
+     */
+    static String endpoint(RedisURI uri) {
+        if (uri.getSentinelMasterId() == null || uri.getSentinels().isEmpty()) {
+            return uri.getHost() + ":" + uri.getPort();
+        }
+        return "master '" + uri.getSentinelMasterId() + "' via Sentinels " + uri.getSentinels().stream()
+                .map(s -> s.getHost() + ":" + s.getPort()).collect(java.util.stream.Collectors.joining(","));
     }
 
     /**

@@ -85,8 +85,12 @@ class UserCodeThreadsTest {
         assertThat(waiting.join()).isPresent();
         assertThat(s.ioThread()).as("ran on " + s.thread()).isFalse();
         assertThat(s.locked()).isTrue();
-        lock.unlockAsync(42).thenRun(() -> assertThat(Thread.currentThread().getName()).startsWith("holdfast-callbacks-"))
+        // a stage added after the future completed runs on the caller's thread; one added before runs
+        // where the future completes: on a callback thread, never on a Redis I/O thread
+        Thread ranOn = lock.unlockAsync(42).thenApply(v -> Thread.currentThread())
                 .get(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(ranOn.getName()).doesNotStartWith("lettuce-");
+        assertThat(ranOn).isNotInstanceOf(io.netty.util.concurrent.FastThreadLocalThread.class);
     }
 
     @Test
