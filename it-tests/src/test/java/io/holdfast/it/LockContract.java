@@ -64,8 +64,8 @@ abstract class LockContract extends RLockContract {
                         if (!inside.compareAndSet(false, true)) {
                             overlap.set("two holders at once");
                         }
-                        String v = redis.commands().get(counter);
-                        redis.commands().set(counter, Long.toString(v == null ? 1 : Long.parseLong(v) + 1));
+                        String v = server().commands().get(counter);
+                        server().commands().set(counter, Long.toString(v == null ? 1 : Long.parseLong(v) + 1));
                         inside.set(false);
                     } finally {
                         l.unlock();
@@ -76,7 +76,7 @@ abstract class LockContract extends RLockContract {
         go.countDown();
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         assertThat(overlap.get()).isNull();
-        assertThat(redis.commands().get(counter)).isEqualTo(Integer.toString(threads * rounds));
+        assertThat(server().commands().get(counter)).isEqualTo(Integer.toString(threads * rounds));
         assertThat(lockOf(a, "race").isLocked()).isFalse();
     }
 

@@ -11,6 +11,7 @@ import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
 import io.holdfast.testkit.OwnerThread;
+import io.holdfast.testkit.RedisServer;
 import io.holdfast.testkit.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,19 @@ abstract class RLockContract {
     protected Holdfast b;
     protected final List<AutoCloseable> closeables = new ArrayList<>();
 
+    /**
+     * Where the clients connect: the test's redis-server; a topology's contract test (e.g. through
+     * Sentinels) overrides it together with {@link #server()}.
+     */
+    protected String redisUri() {
+        return redis.uri();
+    }
+
+    /** The server that holds the locks now (a topology's current master), for looks and faults. */
+    protected RedisServer server() {
+        return redis.server();
+    }
+
     /** The lock of this kind called {@code name}, from {@code client}. */
     protected abstract RLock lockOf(Holdfast client, String name);
 
@@ -66,7 +80,7 @@ abstract class RLockContract {
     }
 
     protected Holdfast client(Duration watchdogLease) {
-        Holdfast h = Holdfast.connect(HoldfastOptions.builder(redis.uri()).watchdogLease(watchdogLease).build());
+        Holdfast h = Holdfast.connect(HoldfastOptions.builder(redisUri()).watchdogLease(watchdogLease).build());
         closeables.add(h);
         return h;
     }
@@ -186,7 +200,7 @@ abstract class RLockContract {
         assertThat(a.renewalCount()).isEqualTo(1);
         lock.unlock();
         assertThat(a.renewalCount()).isZero();
-        assertThat(redis.commands().exists(key("done"))).isZero();
+        assertThat(server().commands().exists(key("done"))).isZero();
     }
 
     @Test
@@ -360,12 +374,12 @@ abstract class RLockContract {
                 return got;
             }));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().pubsubChannels().size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server().commands().pubsubChannels("holdfast:*").size() == 1);
         held.unlock();
         for (Future<Boolean> r : results) {
             assertThat(r.get(10, TimeUnit.SECONDS)).isTrue();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().pubsubChannels().isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> server().commands().pubsubChannels("holdfast:*").isEmpty());
         assertThat(a.subscribedChannels() + b.subscribedChannels()).isZero();
     }
 
@@ -373,13 +387,13 @@ abstract class RLockContract {
     void scriptFlush_midRun_isSurvived() {
         RLock lock = lockOf(a, "flushed");
         lock.lock();
-        redis.commands().scriptFlush();
+        server().commands().scriptFlush();
         lock.lock();
         lock.unlock();
-        redis.commands().scriptFlush();
+        server().commands().scriptFlush();
         lock.unlock();
         assertThat(lock.isLocked()).isFalse();
-        redis.commands().scriptFlush();
+        server().commands().scriptFlush();
         assertThat(lock.tryLock()).isTrue();
         lock.unlock();
     }
@@ -415,16 +429,16 @@ abstract class RLockContract {
 
     @Test
     void reentryWhoseReplyWasLost_mustNotLeaveTheLockHeldAfterTheLastUnlock() {
-        Holdfast quick = Holdfast.connect(HoldfastOptions.builder(redis.uri()).watchdogLease(Duration.ofSeconds(30))
+        Holdfast quick = Holdfast.connect(HoldfastOptions.builder(redisUri()).watchdogLease(Duration.ofSeconds(30))
                 .commandTimeout(Duration.ofMillis(300)).build());
         closeables.add(quick);
         RLock lock = lockOf(quick, "lost-reply");
         lock.lock();
-        redis.server().pause();
+        server().pause();
         try {
             assertThatThrownBy(lock::lock).isInstanceOf(HoldfastTimeoutException.class);
         } finally {
-            redis.server().resume(); // the re-entry now runs on the server: it counts 2, the client 1
+            server().resume(); // the re-entry now runs on the server: it counts 2, the client 1
         }
         lock.lock(); // a later re-entry must not take over the server's count (3) either
         lock.unlock();
