@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * granted the lock in the meantime, gives it back before the result completes. A hold is only
  * registered (and renewed) if the acquisition was not cancelled.
  */
-public final class Acquisition {
+final class Acquisition {
 
     /** Longest single park, so that a waiter re-checks even if every wake-up were lost. */
     static final long MAX_PARK_MILLIS = 5_000;

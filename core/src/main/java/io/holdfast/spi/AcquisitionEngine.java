@@ -37,7 +37,7 @@ public final class AcquisitionEngine {
      * @param leaseMillis {@code > 0} for a lease that expires; {@code -1} for a watchdog-renewed one
      * @param waitNanos {@code 0} for one attempt only, {@code < 0} to wait for ever
      */
-    public Acquisition acquire(LockKind kind, LockKeys keys, String holderId, Thread ownerThread, long leaseMillis,
+    Acquisition acquire(LockKind kind, LockKeys keys, String holderId, Thread ownerThread, long leaseMillis,
             long waitNanos) {
         ctx.checkOpen();
         HoldKey id = new HoldKey(keys.key(), kind.role(), holderId);

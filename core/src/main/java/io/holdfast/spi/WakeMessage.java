@@ -4,7 +4,7 @@ package io.holdfast.spi;
  * What a release publishes on a lock's channel, and so who wakes in each process that receives it.
  * Scripts publish these exact strings.
  */
-public final class WakeMessage {
+final class WakeMessage {
 
     /** Wake one local waiter (e.g. a hand-over that found only dead waiters so far: one attempt per process goes on). */
     public static final String ONE = "1";
