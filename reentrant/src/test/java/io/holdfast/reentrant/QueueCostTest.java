@@ -43,12 +43,25 @@ class QueueCostTest {
     void refreshRenewLeaveAndHandOver_costTheSame_with10000WaitersAsWith10() {
         Map<String, Map<String, Long>> small = costs("small", 10);
         Map<String, Map<String, Long>> large = costs("large", 10_000);
-        assertThat(large).as("10,000 waiters vs 10").isEqualTo(small);
+        // PEXPIRE runs only when a key's TTL has fallen short of 3 waiter timeouts: how long ago the
+        // last join ran decides it, not the queue's length (it failed a run on a loaded machine), so
+        // it is left out of the comparison and counted in the bound below
+        assertThat(withoutKeepAlive(large)).as("10,000 waiters vs 10").isEqualTo(withoutKeepAlive(small));
         large.forEach((operation, commands) -> {
             assertThat(commands.keySet()).as(operation).doesNotContainAnyElementsOf(WALKS);
             assertThat(commands.values().stream().mapToLong(Long::longValue).sum()).as(operation + ": " + commands)
                     .isLessThanOrEqualTo(20);
         });
+    }
+
+    private static Map<String, Map<String, Long>> withoutKeepAlive(Map<String, Map<String, Long>> costs) {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        costs.forEach((operation, commands) -> {
+            Map<String, Long> rest = new LinkedHashMap<>(commands);
+            rest.remove("pexpire");
+            out.put(operation, rest);
+        });
+        return out;
     }
 
     /** Queues n waiters behind a holder, then measures operations on the one in the middle. */
