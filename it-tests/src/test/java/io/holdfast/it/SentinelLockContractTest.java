@@ -2,12 +2,9 @@ package io.holdfast.it;
 
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
-import io.holdfast.testkit.RedisSentinelGroup;
 import io.holdfast.testkit.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole exclusive-lock contract ({@link LockContract}) for {@link Holdfast#getLock}, with every
@@ -17,33 +14,17 @@ import org.junit.jupiter.api.Tag;
 @Tag("integration")
 class SentinelLockContractTest extends LockContract {
 
-    private static RedisSentinelGroup group;
-    private static RedisServer master;
-
-    @BeforeAll
-    static void startGroup() {
-        group = RedisSentinelGroup.start();
-        master = group.currentMaster();
-    }
-
-    @AfterAll
-    static void stopGroup() {
-        group.close();
-    }
-
-    @BeforeEach
-    void flushMaster() {
-        master.commands().flushall();
-    }
+    @RegisterExtension
+    static final SentinelTopology sentinels = new SentinelTopology();
 
     @Override
     protected String redisUri() {
-        return group.uri();
+        return sentinels.uri();
     }
 
     @Override
     protected RedisServer server() {
-        return master;
+        return sentinels.master();
     }
 
     @Override
