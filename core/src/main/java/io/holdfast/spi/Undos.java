@@ -27,6 +27,9 @@ final class Undos {
     private record Key(String lockKey, String holderId) {
     }
 
+    /** Already complete; only ever read by the callers of {@link #settled}. */
+    private static final CompletableFuture<Void> NONE = CompletableFuture.completedFuture(null);
+
     private final ClientContext ctx;
     private final Map<Key, Undo> pending = new ConcurrentHashMap<>();
 
@@ -54,8 +57,11 @@ final class Undos {
      * (the server is still unreachable: the new acquisition fails rather than overtaking it).
      */
     CompletableFuture<Void> settled(LockKeys keys, String holderId) {
+        if (pending.isEmpty()) {
+            return NONE; // the common case: nothing to look up, nothing to allocate
+        }
         Undo undo = pending.get(new Key(keys.key(), holderId));
-        return undo == null ? CompletableFuture.completedFuture(null) : undo.current();
+        return undo == null ? NONE : undo.current();
     }
 
     /** Whether an undo is still pending (tests). */

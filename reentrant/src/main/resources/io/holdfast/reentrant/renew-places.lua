@@ -14,8 +14,8 @@
 --@include /io/holdfast/spi/renew-each.lua
 --@include queue.lua
 local now = now_ms()
-return renew_each(function(waiters, queue, item, lease, keys)
-  local deadlines = keys[2]
+return renew_each(function(waiters, queue, item, lease, base)
+  local deadlines = KEYS[base + 2]
   local holder, placement = string.match(item, '^(.-)|(.*)$')
   if redis.call('HGET', waiters, holder) ~= placement or not alive(deadlines, holder, now) then
     return false
