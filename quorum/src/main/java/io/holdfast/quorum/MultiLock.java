@@ -117,8 +117,8 @@ public final class MultiLock {
     private static GroupContext shared() {
         synchronized (SHARED_LOCK) {
             if (shared == null) {
-                shared = new GroupContext(Executors2.scheduler("holdfast-multilock-timer"),
-                        Executors2.callbacks("holdfast-multilock-callbacks"), (lease, cause) -> { });
+                shared = new GroupContext(Threads.scheduler("holdfast-multilock-timer"),
+                        Threads.callbacks("holdfast-multilock-callbacks"), (lease, cause) -> { });
             }
             return shared;
         }

@@ -94,8 +94,8 @@ public final class QuorumHoldfast implements AutoCloseable {
         this.watchdogLeaseMillis = b.watchdogLease.toMillis();
         this.policy = new Policy("quorum lock", masters.size() / 2 + 1, b.driftFactor, b.driftMillis,
                 b.memberTimeout.toMillis(), b.retryBackoff.toMillis(), b.unavailableTimeout.toMillis());
-        this.scheduler = Executors2.scheduler("holdfast-quorum-timer");
-        this.callbacks = Executors2.callbacks("holdfast-quorum-callbacks");
+        this.scheduler = Threads.scheduler("holdfast-quorum-timer");
+        this.callbacks = Threads.callbacks("holdfast-quorum-callbacks");
         this.ctx = new GroupContext(scheduler, callbacks, b.leaseListener);
     }
 

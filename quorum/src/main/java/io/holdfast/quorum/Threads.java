@@ -7,9 +7,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The daemon threads of the group locks: one scheduler and a pool for user code per owner. */
-final class Executors2 {
+final class Threads {
 
-    private Executors2() {
+    private Threads() {
     }
 
     /** One scheduler thread: member cut-offs, back-offs and thread sweeps are short tasks. */
