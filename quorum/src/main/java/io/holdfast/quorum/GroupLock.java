@@ -209,10 +209,18 @@ final class GroupLock implements RLock {
         });
     }
 
-    /** Releases the hold's members, the first in member order last; completes with how many still had it. */
+    /**
+     * Releases the hold's members, the first one still held (in member order) last; completes with
+     * how many still had it.
+     */
     private CompletableFuture<Integer> releaseMembers(GroupHold hold) {
         Lease[] leases = hold.members();
         int first = -1;
+        for (int i = 0; i < leases.length && first < 0; i++) {
+            if (leases[i] != null && leases[i].state() == io.holdfast.LeaseState.ACTIVE) {
+                first = i; // the first member still held: where waiters queue
+            }
+        }
         List<CompletableFuture<Boolean>> others = new ArrayList<>();
         for (int i = 0; i < leases.length; i++) {
             if (leases[i] == null) {
@@ -220,7 +228,7 @@ final class GroupLock implements RLock {
             }
             if (first < 0) {
                 first = i;
-            } else {
+            } else if (i != first) {
                 others.add(releaseMember(i, hold.memberOwner));
             }
         }
