@@ -59,7 +59,10 @@ final class GroupHold {
         this.token = Arrays.stream(members).filter(m -> m != null).mapToLong(Lease::fencingToken).max().orElseThrow();
     }
 
-    /** Starts watching the member holds: any loss is counted at once. */
+    /**
+     * Starts watching the member holds: any loss is counted at once, and the validity deadline is
+     * checked when it comes (see {@link #checkValidity()}).
+     */
     void watch() {
         for (int i = 0; i < members.length; i++) {
             int member = i;
@@ -67,6 +70,36 @@ final class GroupHold {
                 members[i].whenLost().thenAccept(cause -> memberLost(member, cause));
             }
         }
+        scheduleValidityCheck();
+    }
+
+    private void scheduleValidityCheck() {
+        if (state != LeaseState.ACTIVE) {
+            return;
+        }
+        try {
+            lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the client is closed: nothing is renewed any more, nothing is checked
+        }
+    }
+
+    /**
+     * The validity deadline has come: if renewals moved it, checks again at the new one; if not,
+     * the hold is lost although no member reported it (an explicit lease ran out; or a member's
+     * client stopped renewing without reporting a loss, e.g. it was closed; or a majority's shares
+     * are late by more than the drift allowance).
+     */
+    private void checkValidity() {
+        if (state != LeaseState.ACTIVE) {
+            return;
+        }
+        if (validUntilNanos() - lock.ctx.now() > 0) {
+            scheduleValidityCheck();
+            return;
+        }
+        markLost(renewed ? "not renewed on " + lock.policy.needed() + " members before its validity ended"
+                : "its lease of the " + lock.policy.label() + " ran out", false, true);
     }
 
     /** The maximum of the granted members' fencing tokens (see {@link QuorumHoldfast}, "Fencing"). */
@@ -155,18 +188,18 @@ final class GroupHold {
         if (live < lock.policy.needed()) {
             markLost(lock.policy.label() + " needs " + lock.policy.needed() + " of " + members.length
                     + " members and only " + live + " still hold it (member " + member + ": " + cause.getMessage() + ")",
-                    false);
+                    false, true);
         }
     }
 
     /**
      * Enters LOST once (from ACTIVE, or from RELEASING when {@code atRelease}): records the cause,
-     * releases the member holds still live, completes {@link #whenLost()} and tells the listener,
-     * both on the callback executor.
+     * releases the member holds still live (if {@code releaseMembers}), completes
+     * {@link #whenLost()} and tells the listener, both on the callback executor.
      *
      * @return the cause (the first one if it was lost already)
      */
-    LockLostException markLost(String reason, boolean atRelease) {
+    LockLostException markLost(String reason, boolean atRelease, boolean releaseMembers) {
         LockLostException cause;
         synchronized (this) {
             if (state == LeaseState.LOST || state == LeaseState.RELEASED
@@ -179,10 +212,8 @@ final class GroupHold {
             state = LeaseState.LOST;
         }
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), holder, token);
-        for (int i = 0; i < members.length; i++) {
-            if (members[i] != null && members[i].state() == LeaseState.ACTIVE) {
-                lock.releaseMember(i, memberOwner);
-            }
+        if (releaseMembers) {
+            releaseLiveMembers();
         }
         GroupLease view = new GroupLease(this);
         lock.ctx.callbacks.execute(() -> {
@@ -194,6 +225,15 @@ final class GroupHold {
             }
         });
         return cause;
+    }
+
+    /** Gives back the member holds still live, without waiting (a lost hold's minority is of no use). */
+    void releaseLiveMembers() {
+        for (int i = 0; i < members.length; i++) {
+            if (members[i] != null && members[i].state() == LeaseState.ACTIVE) {
+                lock.releaseMember(i, memberOwner);
+            }
+        }
     }
 
     /** The user's view of a group hold. */

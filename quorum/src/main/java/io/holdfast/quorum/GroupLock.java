@@ -142,7 +142,7 @@ final class GroupLock implements RLock {
     /** A hold with an explicit lease that has run out is lost; returns the cause, or null if it is not. */
     private LockLostException expired(GroupHold hold) {
         if (!hold.renewed && hold.state() == io.holdfast.LeaseState.ACTIVE && hold.validUntilNanos() - ctx.now() <= 0) {
-            return hold.markLost("its lease of the " + policy.label() + " ran out", false);
+            return hold.markLost("its lease of the " + policy.label() + " ran out", false, true);
         }
         return null;
     }
@@ -203,7 +203,7 @@ final class GroupLock implements RLock {
         return releaseMembers(hold).thenAccept(released -> {
             if (released < policy.needed()) {
                 throw hold.markLost("at unlock only " + released + " of " + members.size() + " members still held it, "
-                        + policy.needed() + " needed", true);
+                        + policy.needed() + " needed", true, false);
             }
             hold.released();
         });
@@ -325,13 +325,22 @@ final class GroupLock implements RLock {
     @Override
     public boolean forceUnlock() {
         checkOpen();
-        List<Object> answers = onAll(RLock::forceUnlock);
+        List<GroupHold> local = new ArrayList<>();
         synchronized (holders) {
-            List.copyOf(holders.values()).forEach(v -> {
+            holders.values().forEach(v -> {
                 if (v instanceof GroupHold h) {
-                    h.markLost(describe() + " was force-unlocked", false);
+                    local.add(h);
                 }
             });
+        }
+        // lost first, without giving members back: a member lost to the force-unlock must not make
+        // the hold release its other members before they are counted as held
+        local.forEach(h -> h.markLost(describe() + " was force-unlocked", false, false));
+        List<Object> answers;
+        try {
+            answers = onAll(RLock::forceUnlock);
+        } finally {
+            local.forEach(GroupHold::releaseLiveMembers); // members the force-unlock did not reach
         }
         return answers.stream().filter(Boolean.TRUE::equals).count() >= policy.needed();
     }
