@@ -306,12 +306,12 @@ final class GroupAcquisition {
     }
 
     private void complete(GroupHold none) {
-        lock.ended(this);
+        lock.ended(this, holder);
         result.complete(none);
     }
 
     private void fail(Throwable e) {
-        lock.ended(this);
+        lock.ended(this, holder);
         result.completeExceptionally(e);
     }
 

@@ -1,6 +1,8 @@
 package io.holdfast.quorum;
 
 import io.holdfast.LeaseListener;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,11 +28,37 @@ final class GroupContext {
     final ScheduledExecutorService scheduler;
     final Executor callbacks;
     final LeaseListener listener;
+    /**
+     * The holds and the fresh acquisitions in progress of every lock of this context, by lock name
+     * and holder: a {@link GroupHold} or a {@link GroupAcquisition}. Lock objects keep no state of
+     * their own, so two objects of one name behave as one lock, and nothing is kept per name once
+     * its holds are gone.
+     */
+    final ConcurrentMap<Key, Object> registry = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** A registry key: which lock, which holder. */
+    record Key(String lock, Holder holder) {
+    }
 
     GroupContext(ScheduledExecutorService scheduler, Executor callbacks, LeaseListener listener) {
         this.scheduler = scheduler;
         this.callbacks = callbacks;
         this.listener = listener;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the context closed and fails every acquisition in progress. */
+    void close() {
+        closed = true;
+        registry.values().forEach(v -> {
+            if (v instanceof GroupAcquisition a) {
+                a.closed();
+            }
+        });
     }
 
     /** A fresh owner token for one group acquisition's member holds. */

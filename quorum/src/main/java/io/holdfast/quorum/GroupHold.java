@@ -98,8 +98,8 @@ final class GroupHold {
             scheduleValidityCheck();
             return;
         }
-        markLost(renewed ? "not renewed on " + lock.policy.needed() + " members before its validity ended"
-                : "its lease of the " + lock.policy.label() + " ran out", false, true);
+        markLost(renewed ? "not renewed in time on " + lock.policy.needed() + " of " + members.length
+                + " members (its validity ended)" : "its lease of the " + lock.policy.label() + " ran out", false, true);
     }
 
     /** The maximum of the granted members' fencing tokens (see {@link QuorumHoldfast}, "Fencing"). */

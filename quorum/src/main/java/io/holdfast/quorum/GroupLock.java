@@ -6,9 +6,7 @@ import io.holdfast.RLock;
 import io.holdfast.RedisUnavailableException;
 import io.holdfast.quorum.GroupHold.GroupLease;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +26,8 @@ import java.util.function.Function;
  * methods). Levels are counted here, in this object's registry; the members are held at one level
  * each, with an owner token of the acquisition's own. So a re-entry costs no round trip, and it
  * keeps the hold's lease as it is (a nested explicit lease neither shortens nor lengthens it). The
- * registry lives in this object: a {@link QuorumHoldfast} hands out one object per name.
+ * registry is the context's ({@link GroupContext#registry}), keyed by lock name and holder: this
+ * object keeps no state of its own.
  *
  * <p><b>Release.</b> The last unlock releases the members held, all at once but for the first one
  * in member order, which goes last, after the others have answered: waiters wait queued on that
@@ -56,8 +55,6 @@ final class GroupLock implements RLock {
     final Policy policy;
     final GroupContext ctx;
     private final long watchdogLeaseMillis;
-    private final Map<Holder, Object> holders = new HashMap<>();
-    private volatile boolean closed;
 
     GroupLock(String name, List<RLock> members, List<String> memberLabels, Policy policy, GroupContext ctx,
             long watchdogLeaseMillis) {
@@ -93,38 +90,41 @@ final class GroupLock implements RLock {
     }
 
     private Pending acquire(Holder holder, Thread ownerThread, long leaseMillis, long waitNanos) {
-        if (closed) {
-            throw new IllegalStateException("this quorum client is closed");
-        }
-        GroupAcquisition acquisition;
-        synchronized (holders) {
-            Object current = holders.get(holder);
+        checkOpen();
+        Object[] decided = new Object[1];
+        ctx.registry.compute(key(holder), (k, current) -> {
             if (current instanceof GroupHold hold) {
                 LockLostException lost = expired(hold);
-                if (lost == null && hold.enter()) {
-                    return new Pending(CompletableFuture.completedFuture(hold), null);
-                }
-                return new Pending(CompletableFuture.failedFuture(lost != null ? lost : lostCause(hold)), null);
+                decided[0] = lost == null && hold.enter() ? hold : lost != null ? lost : lostCause(hold);
+                return current;
             }
             if (current != null) {
-                return new Pending(CompletableFuture.failedFuture(new IllegalStateException(
-                        holder + " is already acquiring " + describe())), null);
+                decided[0] = new IllegalStateException(holder + " is already acquiring " + describe());
+                return current;
             }
             long effective = leaseMillis > 0 ? leaseMillis : watchdogLeaseMillis;
-            acquisition = new GroupAcquisition(this, holder, ownerThread, leaseMillis, effective, waitNanos);
-            holders.put(holder, acquisition);
+            GroupAcquisition acquisition = new GroupAcquisition(this, holder, ownerThread, leaseMillis, effective, waitNanos);
+            decided[0] = acquisition;
+            return acquisition;
+        });
+        if (decided[0] instanceof GroupAcquisition acquisition) {
+            acquisition.start();
+            return new Pending(acquisition.result(), acquisition);
         }
-        acquisition.start();
-        return new Pending(acquisition.result(), acquisition);
+        if (decided[0] instanceof GroupHold hold) {
+            return new Pending(CompletableFuture.completedFuture(hold), null);
+        }
+        return new Pending(CompletableFuture.failedFuture((RuntimeException) decided[0]), null);
+    }
+
+    private GroupContext.Key key(Holder holder) {
+        return new GroupContext.Key(name, holder);
     }
 
     /** The acquisition was granted: the hold replaces it in the registry, unless it was closed meanwhile. */
     boolean granted(GroupAcquisition acquisition, GroupHold hold) {
-        synchronized (holders) {
-            if (closed || holders.get(hold.holder) != acquisition) {
-                return false;
-            }
-            holders.put(hold.holder, hold);
+        if (ctx.isClosed() || !ctx.registry.replace(key(hold.holder), acquisition, hold)) {
+            return false;
         }
         if (hold.ownerThread != null) {
             watchThread(hold);
@@ -133,10 +133,8 @@ final class GroupLock implements RLock {
     }
 
     /** The acquisition ended without a hold. */
-    void ended(GroupAcquisition acquisition) {
-        synchronized (holders) {
-            holders.values().remove(acquisition);
-        }
+    void ended(GroupAcquisition acquisition, Holder holder) {
+        ctx.registry.remove(key(holder), acquisition);
     }
 
     /** A hold with an explicit lease that has run out is lost; returns the cause, or null if it is not. */
@@ -155,15 +153,11 @@ final class GroupLock implements RLock {
     private void watchThread(GroupHold hold) {
         ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
         self[0] = ctx.scheduler.scheduleWithFixedDelay(() -> {
-            boolean registered;
-            synchronized (holders) {
-                registered = holders.get(hold.holder) == hold;
-                if (registered && !hold.ownerThread.isAlive()) {
-                    holders.remove(hold.holder);
-                    registered = false;
-                    if (hold.startReleasing()) {
-                        releaseMembers(hold).thenRun(hold::released);
-                    }
+            boolean registered = ctx.registry.get(key(hold.holder)) == hold;
+            if (registered && !hold.ownerThread.isAlive() && ctx.registry.remove(key(hold.holder), hold)) {
+                registered = false;
+                if (hold.startReleasing()) {
+                    releaseMembers(hold).thenRun(hold::released);
                 }
             }
             if (!registered && self[0] != null) {
@@ -176,19 +170,20 @@ final class GroupLock implements RLock {
 
     /** Releases one level of {@code holder}'s hold (see the class comment, "Release"). */
     CompletableFuture<Void> release(Holder holder) {
-        GroupHold hold;
-        int left;
-        synchronized (holders) {
-            Object current = holders.get(holder);
+        GroupHold[] found = new GroupHold[1];
+        int[] levels = new int[1];
+        ctx.registry.computeIfPresent(key(holder), (k, current) -> {
             if (!(current instanceof GroupHold h)) {
-                return CompletableFuture.failedFuture(new IllegalMonitorStateException(
-                        describe() + " is not held by " + holder));
+                return current;
             }
-            hold = h;
-            left = hold.leave();
-            if (left <= 0) {
-                holders.remove(holder);
-            }
+            found[0] = h;
+            levels[0] = h.leave();
+            return levels[0] <= 0 ? null : h;
+        });
+        GroupHold hold = found[0];
+        int left = levels[0];
+        if (hold == null) {
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException(describe() + " is not held by " + holder));
         }
         LockLostException lost = hold.state() == io.holdfast.LeaseState.LOST ? lostCause(hold) : expired(hold);
         if (lost != null) {
@@ -245,22 +240,6 @@ final class GroupLock implements RLock {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(false);
         }
-    }
-
-    // --- closing ---
-
-    /** The client is closing: acquisitions in progress fail at once. */
-    void close() {
-        List<GroupAcquisition> running = new ArrayList<>();
-        synchronized (holders) {
-            closed = true;
-            holders.values().forEach(v -> {
-                if (v instanceof GroupAcquisition a) {
-                    running.add(a);
-                }
-            });
-        }
-        running.forEach(GroupAcquisition::closed);
     }
 
     // --- RLock: blocking ---
@@ -326,13 +305,11 @@ final class GroupLock implements RLock {
     public boolean forceUnlock() {
         checkOpen();
         List<GroupHold> local = new ArrayList<>();
-        synchronized (holders) {
-            holders.values().forEach(v -> {
-                if (v instanceof GroupHold h) {
-                    local.add(h);
-                }
-            });
-        }
+        ctx.registry.forEach((k, v) -> {
+            if (k.lock().equals(name) && v instanceof GroupHold h) {
+                local.add(h);
+            }
+        });
         // lost first, without giving members back: a member lost to the force-unlock must not make
         // the hold release its other members before they are counted as held
         local.forEach(h -> h.markLost(describe() + " was force-unlocked", false, false));
@@ -461,14 +438,12 @@ final class GroupLock implements RLock {
     }
 
     private Optional<GroupHold> hold(Holder holder) {
-        synchronized (holders) {
-            return holders.get(holder) instanceof GroupHold h ? Optional.of(h) : Optional.empty();
-        }
+        return ctx.registry.get(key(holder)) instanceof GroupHold h ? Optional.of(h) : Optional.empty();
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("this quorum client is closed");
+    void checkOpen() {
+        if (ctx.isClosed()) {
+            throw new IllegalStateException("the client of " + describe() + " is closed");
         }
     }
 

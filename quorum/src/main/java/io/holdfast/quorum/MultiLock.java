@@ -46,8 +46,9 @@ import java.util.stream.IntStream;
  *
  * <p><b>Queries</b>: {@code isLocked()} is true when every member is locked (by anyone);
  * {@code isHeldByCurrentThread()} and {@code getHoldCount()} answer from the multi-lock's own
- * registry, without a round trip; keep one multi-lock object per set of locks, its registry lives
- * in it.
+ * registry, without a round trip. Each multi-lock object has its own registry: keep one object per
+ * set of locks and use it from every thread (two objects over the same locks exclude each other on
+ * the servers, but are not re-entries of each other).
  *
  * <p><b>Redis unreachable</b>: a member that fails with an error fails the acquisition
  * ({@link io.holdfast.RedisUnavailableException} naming the member), after every member taken is
@@ -110,7 +111,7 @@ public final class MultiLock {
         String name = String.join(",", members.stream().map(RLock::getName).toList());
         Policy policy = new Policy("multi-lock", members.size(), 0, 0, 60_000, 20, 2_000);
         GroupContext base = shared();
-        GroupContext ctx = new GroupContext(base.scheduler, base.callbacks, listener);
+        GroupContext ctx = new GroupContext(base.scheduler, base.callbacks, listener); // a registry of its own
         return new GroupLock(name, members, labels, policy, ctx, 30_000);
     }
 

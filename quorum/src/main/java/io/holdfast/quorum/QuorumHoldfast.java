@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
@@ -84,8 +83,6 @@ public final class QuorumHoldfast implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService callbacks;
     private final long watchdogLeaseMillis;
-    private final ConcurrentHashMap<String, GroupLock> locks = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     private QuorumHoldfast(Builder b, List<Holdfast> masters, List<String> labels, boolean owns) {
         this.masters = List.copyOf(masters);
@@ -156,25 +153,22 @@ public final class QuorumHoldfast implements AutoCloseable {
      * hold's lease; {@code isLocked()} is true when a majority is locked.
      *
      * @param name the lock's name, the same key on every master
-     * @return the lock (one object per name); obtaining it does not talk to Redis
+     * @return the lock; obtaining it does not talk to Redis. It keeps no state of its own (holds
+     *     live in this client's registry), so two objects of one name behave as one lock
      * @throws NullPointerException if name is null
      * @throws IllegalArgumentException if name is empty or would be another lock's key
      * @throws IllegalStateException if this client or a master's client is closed
      */
     public RLock getQuorumLock(String name) {
         Objects.requireNonNull(name, "name");
-        if (closed) {
+        if (ctx.isClosed()) {
             throw new IllegalStateException("this quorum client is closed");
-        }
-        GroupLock existing = locks.get(name);
-        if (existing != null) {
-            return existing;
         }
         List<RLock> members = new ArrayList<>();
         for (Holdfast m : masters) {
-            members.add(m.getLock(name));
+            members.add(m.getLock(name)); // checks the name, and that the master's client is open
         }
-        return locks.computeIfAbsent(name, n -> new GroupLock(n, members, labels, policy, ctx, watchdogLeaseMillis));
+        return new GroupLock(name, members, labels, policy, ctx, watchdogLeaseMillis);
     }
 
     /**
@@ -202,11 +196,10 @@ public final class QuorumHoldfast implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (ctx.isClosed()) {
             return;
         }
-        closed = true;
-        locks.values().forEach(GroupLock::close);
+        ctx.close();
         if (ownsMasters) {
             masters.forEach(Holdfast::close);
         }

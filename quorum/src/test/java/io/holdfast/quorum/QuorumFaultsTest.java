@@ -87,7 +87,7 @@ class QuorumFaultsTest {
         masters.get(4).kill();
 
         LockLostException lost = lease.whenLost().toCompletableFuture().get(LEASE.toMillis() * 5, TimeUnit.MILLISECONDS);
-        assertThat(lost).hasMessageContaining("three-down").hasMessageContaining("needs 3 of 5");
+        assertThat(lost).hasMessageContaining("three-down").hasMessageContaining("3 of 5");
         assertThat(lease.state()).isEqualTo(LeaseState.LOST);
         assertThat(lease.isValid()).isFalse();
         await().atMost(Duration.ofSeconds(5)).until(() -> told.get() >= 1);
