@@ -1,5 +1,7 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,10 +32,10 @@ final class Undos {
     /** Already complete; only ever read by the callers of {@link #settled}. */
     private static final CompletableFuture<Void> NONE = CompletableFuture.completedFuture(null);
 
-    private final ClientContext ctx;
+    private final Client ctx;
     private final Map<Key, Undo> pending = new ConcurrentHashMap<>();
 
-    Undos(ClientContext ctx) {
+    Undos(Client ctx) {
         this.ctx = ctx;
     }
 

@@ -1,5 +1,6 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.LockKeys;
 import io.holdfast.ReplicaAcknowledgement;
 import io.holdfast.ReplicaAcknowledgement.Policy;
 import io.holdfast.ReplicationException;
@@ -24,7 +25,7 @@ final class ReplicaCheck {
      * {@link ReplicationException} if it must be given back, or with the {@code WAIT} failure.
      * Completes at once when no acknowledgement is configured.
      */
-    static CompletableFuture<Void> after(ClientContext ctx, LockKeys keys) {
+    static CompletableFuture<Void> after(Client ctx, LockKeys keys) {
         ReplicaAcknowledgement ack = ctx.options().replicaAcknowledgement().orElse(null);
         if (ack == null) {
             return CompletableFuture.completedFuture(null);

@@ -1,4 +1,4 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
 import io.netty.util.Timeout;
 import io.netty.util.Timer;

@@ -1,5 +1,7 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
 import io.holdfast.Lease;
 import io.holdfast.LockUpgradeException;
 import io.holdfast.RLock;
@@ -21,11 +23,11 @@ public class EngineLock implements RLock {
 
     private static final long WATCHDOG = -1;
 
-    protected final ClientContext ctx;
+    protected final Client ctx;
     protected final LockKind kind;
     protected final LockKeys keys;
 
-    public EngineLock(ClientContext ctx, LockKind kind, LockKeys keys) {
+    public EngineLock(Client ctx, LockKind kind, LockKeys keys) {
         this.ctx = Objects.requireNonNull(ctx);
         this.kind = Objects.requireNonNull(kind);
         this.keys = Objects.requireNonNull(keys);

@@ -1,5 +1,6 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.LockKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.HoldfastException;

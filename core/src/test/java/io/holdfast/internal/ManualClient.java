@@ -1,9 +1,13 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.LeaseKeeper;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.RedisGateway;
+import io.holdfast.spi.Renewable;
 import io.holdfast.HoldfastOptions;
-import io.holdfast.spi.fixtures.FakePubSub;
-import io.holdfast.spi.fixtures.ManualClock;
-import io.holdfast.spi.fixtures.ScriptedKind;
+import io.holdfast.internal.fixtures.FakePubSub;
+import io.holdfast.internal.fixtures.ManualClock;
+import io.holdfast.internal.fixtures.ScriptedKind;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,12 +28,12 @@ final class ManualClient {
     final FakePubSub pubSub = new FakePubSub();
     /** What the engine handed to the watchdog. */
     final List<Renewable> renewing = new CopyOnWriteArrayList<>();
-    final ClientContext ctx;
+    final Client ctx;
     final LockKeys keys;
 
     ManualClient() {
         HoldfastOptions options = HoldfastOptions.builder("redis://fake:0").ticker(clock).timer(clock).build();
-        ctx = new ClientContext("client", options, new RedisGateway(null, "fake:0"),
+        ctx = new Client("client", options, new RedisGateway(null, "fake:0"),
                 new PubSubHub(pubSub.connection()), options.timer().orElseThrow(), Runnable::run);
         ctx.keeper(new LeaseKeeper() {
             @Override

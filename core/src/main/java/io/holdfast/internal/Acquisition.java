@@ -1,5 +1,12 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.AttemptMode;
+import io.holdfast.spi.AttemptRequest;
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeasedItem;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
 import io.holdfast.ReplicationException;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
@@ -32,12 +39,12 @@ final class Acquisition {
      */
     static final long HANDOVER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
-    private final ClientContext ctx;
+    private final Client ctx;
     private final LockKind kind;
     private final LockKeys keys;
     private final HoldKey holdId;
     private final Thread ownerThread;
-    /** The lease the server is asked for: the explicit one, or the watchdog's ({@link ClientContext#leaseMillis}). */
+    /** The lease the server is asked for: the explicit one, or the watchdog's ({@link Client#leaseMillis}). */
     private final long leaseMillis;
     /** The watchdog renews the hold (no explicit lease was asked for). */
     private final boolean renewed;
@@ -52,7 +59,7 @@ final class Acquisition {
     private String memo;
     private boolean attempted;
 
-    Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
+    Acquisition(Client ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
             long waitNanos) {
         this.ownerThread = ownerThread;
         this.ctx = ctx;

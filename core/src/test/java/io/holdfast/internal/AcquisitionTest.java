@@ -1,8 +1,10 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.LeasedItem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.holdfast.spi.fixtures.ScriptedKind;
+import io.holdfast.internal.fixtures.ScriptedKind;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
 import io.holdfast.Lease;
 import io.holdfast.LeaseState;

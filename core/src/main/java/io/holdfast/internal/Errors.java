@@ -1,5 +1,6 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.LockKeys;
 import io.holdfast.HoldfastException;
 import io.holdfast.HoldfastTimeoutException;
 import io.holdfast.RedisUnavailableException;

@@ -1,10 +1,13 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeasedItem;
+import io.holdfast.spi.LockKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.Lease;
-import io.holdfast.spi.fixtures.ManualClock;
-import io.holdfast.spi.fixtures.ScriptedKind;
+import io.holdfast.internal.fixtures.ManualClock;
+import io.holdfast.internal.fixtures.ScriptedKind;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
 /**
  * What a release publishes on a lock's channel, and so who wakes in each process that receives it.

@@ -1,5 +1,13 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.AttemptMode;
+import io.holdfast.spi.AttemptRequest;
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeaseKeeper;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
+import io.holdfast.spi.ScriptEffect;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.spi.AttemptResult.Outcome;
@@ -23,9 +31,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AcquisitionEngine {
 
-    private final ClientContext ctx;
+    private final Client ctx;
 
-    AcquisitionEngine(ClientContext ctx) {
+    AcquisitionEngine(Client ctx) {
         this.ctx = ctx;
     }
 

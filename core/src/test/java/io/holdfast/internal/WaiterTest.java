@@ -1,4 +1,4 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.HoldfastTimeoutException;
-import io.holdfast.spi.fixtures.ScriptedKind;
+import io.holdfast.internal.fixtures.ScriptedKind;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

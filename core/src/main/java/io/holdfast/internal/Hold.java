@@ -1,5 +1,10 @@
-package io.holdfast.spi;
+package io.holdfast.internal;
 
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeasedItem;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
+import io.holdfast.spi.Script;
 import io.holdfast.Lease;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
@@ -56,7 +61,7 @@ public final class Hold extends LeasedItem implements Lease {
      * @param ownerThread the thread that owns the hold, or null if an owner token does; held weakly
      * @param validUntilNanos the instant on {@code ticker} until which the server surely keeps the
      *     hold (normally: when the granting command was sent + the lease)
-     * @param ticker the client's clock ({@link ClientContext#ticker()}), which {@link #remaining}
+     * @param ticker the client's clock ({@link Client#ticker()}), which {@link #remaining}
      *     and {@link #isValid()} read
      */
     public Hold(HoldKey id, LockKeys keys, LockKind kind, Thread ownerThread, long token, long leaseMillis,
