@@ -1,10 +1,12 @@
 package io.holdfast.spi;
 
+import io.holdfast.HoldfastObserver;
 import io.holdfast.ReplicationException;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,6 +53,9 @@ final class Acquisition {
     /** The latest memo a BUSY reply carried (see {@link AttemptResult#memo()}), null before. */
     private String memo;
     private boolean attempted;
+    /** When {@link #start()} ran, on the client's ticker; its outcome is reported once (see {@link #report}). */
+    private long startedNanos;
+    private final AtomicBoolean reported = new AtomicBoolean(true);
 
     Acquisition(ClientContext ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
             long waitNanos) {
@@ -90,6 +95,9 @@ final class Acquisition {
      * once: no SUBSCRIBE, no second attempt.
      */
     void start() {
+        startedNanos = ctx.ticker().nanoTime();
+        reported.set(false);
+        ctx.observer().acquisitionStarted(keys.name(), kind.role());
         ctx.undos().settled(keys, holdId.holderId()).whenComplete((v, e) -> {
             if (e == null) {
                 firstAttempt();
@@ -112,6 +120,7 @@ final class Acquisition {
         cancelled = true;
         ctx.acquiring().remove(holdId, this);
         result.completeExceptionally(closedError());
+        report(null, closedError());
         waiter.wake();
     }
 
@@ -149,6 +158,7 @@ final class Acquisition {
      * finds the hold granted and grants it again in full (or, cancelled, gives it back).
      */
     private void handedOver(long token) {
+        ctx.observer().handOverReceived(keys.name(), kind.role());
         if (cancelled || ctx.isClosed()) {
             attempt();
             return;
@@ -281,6 +291,18 @@ final class Acquisition {
             result.completeExceptionally(failure);
         } else {
             result.complete(hold);
+        }
+        report(hold, failure);
+    }
+
+    /** Tells the observer how a started acquisition ended, once. */
+    private void report(Hold hold, RuntimeException failure) {
+        if (reported.compareAndSet(false, true)) {
+            HoldfastObserver.Outcome outcome = hold != null ? HoldfastObserver.Outcome.ACQUIRED
+                    : failure == null ? HoldfastObserver.Outcome.TIMED_OUT
+                    : failure instanceof CancellationException ? HoldfastObserver.Outcome.INTERRUPTED
+                    : HoldfastObserver.Outcome.FAILED;
+            ctx.observer().acquisitionFinished(keys.name(), kind.role(), outcome, ctx.ticker().nanoTime() - startedNanos);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.holdfast.spi;
 
+import io.holdfast.HoldfastObserver;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.LockLostException;
 import io.holdfast.Ticker;
@@ -27,6 +28,7 @@ public final class ClientContext {
     private final PubSubHub hub;
     private final Timer timer;
     private final Executor events;
+    private final HoldfastObserver observer;
     private final Map<HoldKey, Hold> holds = new ConcurrentHashMap<>();
     private final Map<HoldKey, Acquisition> acquiring = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
@@ -44,6 +46,7 @@ public final class ClientContext {
         this.hub = hub;
         this.timer = timer;
         this.events = events;
+        this.observer = ObserverDispatch.of(options.observer(), events);
         this.engine = new AcquisitionEngine(this);
     }
 
@@ -78,6 +81,14 @@ public final class ClientContext {
      */
     public Executor callbacks() {
         return events;
+    }
+
+    /**
+     * Where the engine and the watchdog report what locks do: the user's
+     * {@link HoldfastOptions#observer()}, called off the I/O threads, in order, never throwing.
+     */
+    public HoldfastObserver observer() {
+        return observer;
     }
 
     public HoldfastOptions options() {
@@ -182,6 +193,7 @@ public final class ClientContext {
             holds.remove(hold.id(), hold); // nobody is left to unlock it
         }
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), hold.id().holderId(), hold.fencingToken());
+        observer.leaseLost(hold.lockName(), hold.kind().role(), ObserverDispatch.cause(cause));
         events.execute(() -> {
             try {
                 options.leaseListener().leaseLost(new ClientLease(hold, events), cause);
