@@ -119,8 +119,8 @@ final class Acquisition {
     void clientClosed() {
         cancelled = true;
         ctx.acquiring().remove(holdId, this);
-        result.completeExceptionally(closedError());
         report(null, closedError());
+        result.completeExceptionally(closedError());
         waiter.wake();
     }
 
@@ -287,12 +287,12 @@ final class Acquisition {
                 ctx.hub().wakeOne(keys.channel());
             }
         }
+        report(hold, failure); // before the caller learns it, so that it comes before a release's report
         if (failure != null) {
             result.completeExceptionally(failure);
         } else {
             result.complete(hold);
         }
-        report(hold, failure);
     }
 
     /** Tells the observer how a started acquisition ended, once. */
