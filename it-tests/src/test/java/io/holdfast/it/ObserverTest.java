@@ -65,6 +65,11 @@ class ObserverTest {
         }
 
         @Override
+        public void renewalFailed(int leases, Throwable cause) {
+            add("renewalFailed", null, null, leases, 0);
+        }
+
+        @Override
         public void leaseLost(String lockName, String kind, LossCause cause) {
             add("lost", lockName, kind, cause, 0);
         }
@@ -201,6 +206,36 @@ class ObserverTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> seen.of("lost", "own").size() == 1);
         assertThat(seen.of("lost", "own").get(0).detail()).isEqualTo("FORCE_UNLOCKED");
         assertThat(seen.of("released", null)).isEmpty();
+    }
+
+    @Test
+    void ownerThreadEndedHolding_reportsOwnerEnded() throws InterruptedException {
+        Thread owner = new Thread(() -> client.getLock("orphan").lock());
+        owner.start();
+        owner.join(5_000);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.of("lost", "orphan").size() == 1);
+        assertThat(seen.of("lost", "orphan").get(0).detail()).isEqualTo("OWNER_ENDED");
+    }
+
+    @Test
+    void redisPausedLongerThanTheLease_reportsFailedRenewals_andNotRenewed() {
+        Recorder paused = new Recorder();
+        try (Holdfast shortTimeouts = Holdfast.connect(HoldfastOptions.builder(redis.uri())
+                .watchdogLease(Duration.ofMillis(600)).commandTimeout(Duration.ofMillis(200)).observer(paused).build())) {
+            shortTimeouts.getLock("paused").lock();
+            redis.server().pause();
+            try {
+                // a renewal times out after 200 ms; none succeeds before the 600 ms lease runs out
+                await().atMost(Duration.ofSeconds(5)).until(() -> paused.of("lost", "paused").size() == 1);
+                // the renewal on the wire times out whether before or after the loss was reported
+                await().atMost(Duration.ofSeconds(5)).until(() -> !paused.of("renewalFailed", null).isEmpty());
+            } finally {
+                redis.server().resume();
+            }
+            assertThat(paused.of("lost", "paused").get(0).detail()).isEqualTo("NOT_RENEWED");
+            assertThat(paused.of("renewalFailed", null)).allSatisfy(e -> assertThat(e.detail()).isEqualTo("1"));
+        }
     }
 
     @Test
