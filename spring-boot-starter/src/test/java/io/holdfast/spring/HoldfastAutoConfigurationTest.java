@@ -197,9 +197,11 @@ class HoldfastAutoConfigurationTest {
             assertThat(afterLoss.getDetails()).containsEntry("latestLostLease", "lock 'lost' (GONE_FROM_SERVER)");
 
             redis.server().stop();
+            Holdfast holdfast = context.getBean(Holdfast.class);
+            await().atMost(PROMPT).until(() -> !holdfast.isPubSubConnected());
             Health down = indicator.health();
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(down.getDetails()).containsKey("error");
+            assertThat(down.getDetails()).containsEntry("pubSubConnected", false).containsKey("error");
         });
     }
 

@@ -14,12 +14,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "holdfast")
 public class HoldfastProperties {
 
+    /** Redis URI: redis://, rediss:// (TLS) or redis-sentinel://host:port,host:port?sentinelMasterId=name. */
     private String uri = "redis://localhost:6379";
+    /** Lease of holds taken without a lease time, renewed while their holder lives (Holdfast's default: 30s). */
     private Duration watchdogLease;
+    /** Timeout of one Redis command (Holdfast's default: 5s). */
     private Duration commandTimeout;
+    /** Prefix of every key and channel Holdfast writes; no braces (Holdfast's default: holdfast:). */
     private String keyPrefix;
+    /** How long a fair-lock waiter keeps its place without renewing it (Holdfast's default: 5s). */
     private Duration fairWaiterTimeout;
+    /** How many lock objects the client caches by name (Holdfast's default: 10000). */
     private Integer lockCacheSize;
+    /** PEM file of the CA certificates a rediss:// server must chain to (default: the JVM's trust store). */
     private Path trustedCertificates;
     private final ReplicaAcknowledgementProperties replicaAcknowledgement = new ReplicaAcknowledgementProperties();
     private final Health health = new Health();
@@ -151,8 +158,11 @@ public class HoldfastProperties {
 
     /** {@code holdfast.replica-acknowledgement.*}: see {@link ReplicaAcknowledgement}; off while replicas is 0. */
     public static class ReplicaAcknowledgementProperties {
+        /** How many replicas must acknowledge a fresh hold (WAIT); 0: none is asked. */
         private int replicas;
+        /** How long to wait for the replicas; shorter than the command timeout. */
         private Duration timeout = Duration.ofMillis(100);
+        /** What an acquisition does when fewer replicas acknowledge: REQUIRE (give the hold back, fail) or WARN. */
         private ReplicaAcknowledgement.Policy policy = ReplicaAcknowledgement.Policy.REQUIRE;
 
         /** @return how many replicas must acknowledge a fresh hold; 0 (the default): none is asked */
@@ -188,6 +198,7 @@ public class HoldfastProperties {
 
     /** {@code holdfast.health.*}. */
     public static class Health {
+        /** How far back the health indicator counts lost leases. */
         private Duration lostLeaseWindow = Duration.ofMinutes(5);
 
         /** @return how far back the health indicator counts lost leases (default 5 minutes) */
@@ -203,6 +214,7 @@ public class HoldfastProperties {
 
     /** {@code holdfast.metrics.*}. */
     public static class Metrics {
+        /** Whether the Micrometer meters are registered when Micrometer is present. */
         private boolean enabled = true;
 
         /** @return whether the Micrometer meters are registered when Micrometer is present (default true) */
@@ -218,7 +230,9 @@ public class HoldfastProperties {
 
     /** {@code holdfast.lock-registry.*}. */
     public static class LockRegistry {
+        /** Whether a Spring Integration LockRegistry bean is made when Spring Integration is present. */
         private boolean enabled = true;
+        /** Whether the LockRegistry's locks are fair (first come, first served) locks. */
         private boolean fair;
 
         /** @return whether a Spring Integration {@code LockRegistry} bean is made when it is present (default true) */
