@@ -2,12 +2,12 @@ package io.holdfast;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.Errors;
+import io.holdfast.internal.Client;
+import io.holdfast.internal.Errors;
 import io.holdfast.spi.LeaseKeeperFactory;
 import io.holdfast.spi.LockProvider;
 import io.holdfast.spi.LockType;
-import io.holdfast.spi.PubSubHub;
+import io.holdfast.internal.PubSubHub;
 import io.holdfast.spi.RedisGateway;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -52,10 +52,11 @@ public final class Holdfast implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Holdfast.class);
 
-    private final ClientContext ctx;
+    private final Client ctx;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
     /** The client's own timer, stopped at close; null if the user gave one (see {@link HoldfastOptions#timer()}). */
     private final HashedWheelTimer ownTimer;
     private final java.util.concurrent.Executor events;
@@ -113,6 +114,7 @@ public final class Holdfast implements AutoCloseable {
             shutdownQuietly();
             throw e;
         }
+        this.pubSub = pubSub;
         this.ownTimer = options.timer().isPresent() ? null
                 : new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
         io.netty.util.Timer timer = options.timer().orElse(ownTimer);
@@ -121,7 +123,7 @@ public final class Holdfast implements AutoCloseable {
                 : Executors.newCachedThreadPool(r -> daemon(r, "holdfast-callbacks-" + callbackThreads.incrementAndGet()));
         this.events = options.callbackExecutor().orElse(ownEvents);
         PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
-        this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
+        this.ctx = new Client(UUID.randomUUID().toString(), options,
                 gateway, hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no watchdog on the class path: add holdfast-watchdog"))
@@ -271,6 +273,18 @@ public final class Holdfast implements AutoCloseable {
      */
     public int subscribedChannels() {
         return ctx.hub().channelCount();
+    }
+
+    /**
+     * Whether the pub/sub connection, on which waiters are woken, is connected now. While it is not
+     * (Lettuce reconnects it and subscribes again), waiters still get their locks, by retrying when
+     * the holder's lease would run out or at most every few seconds, but later than a wake-up would
+     * have let them. Asks nothing of Redis; false once the client is closed.
+     *
+     * @return whether the pub/sub connection is open
+     */
+    public boolean isPubSubConnected() {
+        return !ctx.isClosed() && pubSub.isOpen();
     }
 
     /**

@@ -59,6 +59,11 @@ class ReadmeSnippetsTest {
         for (String file : List.of("ReadmeSnippets.java", "CatalogCache.java")) {
             quoted.addAll(regions(Files.readAllLines(SOURCES.resolve(file))));
         }
+        // the snippets of the optional modules are compiled and run by those modules' own tests
+        for (String file : List.of("micrometer/src/test/java/io/holdfast/micrometer/ReadmeMetricsSnippets.java",
+                "spring-boot-starter/src/test/java/io/holdfast/spring/ReadmeSpringSnippets.java")) {
+            quoted.addAll(regions(Files.readAllLines(ROOT.resolve(file))));
+        }
         List<String> inReadme = javaBlocks(Files.readAllLines(ROOT.resolve("README.md")));
         assertThat(inReadme).hasSize(11).containsExactlyInAnyOrderElementsOf(quoted);
     }
