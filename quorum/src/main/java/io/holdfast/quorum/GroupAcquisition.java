@@ -191,8 +191,7 @@ final class GroupAcquisition {
         if (answered < needed) {
             shortRounds++;
             shortSince = shortRounds == 1 ? now : shortSince;
-            if (errors.size() > granted.length - needed || noWait && shortRounds >= 2
-                    || now - shortSince >= lock.policy.unavailableNanos()) {
+            if (errors.size() > granted.length - needed || now - shortSince >= lock.policy.unavailableNanos()) {
                 RedisUnavailableException e = unavailable(answered, problems, errors);
                 releaseAll().whenComplete((v, x) -> fail(e));
                 return;

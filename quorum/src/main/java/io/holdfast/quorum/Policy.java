@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  *     third of the lease
  * @param backoffMillis the longest random back-off after a round that took some members but not enough
  * @param unavailableMillis how long rounds in a row may find fewer members answering than are
- *     needed before a waiting acquisition fails with {@link io.holdfast.RedisUnavailableException}
- *     (one that does not wait fails after two such rounds)
+ *     needed before the acquisition fails with {@link io.holdfast.RedisUnavailableException}, whether
+ *     it waits or not (a slow master is not a dead one: a loaded machine can miss one timeout)
  */
 record Policy(String label, int needed, double driftFactor, long driftMillis, long memberTimeoutMillis,
         long backoffMillis, long unavailableMillis) {

@@ -69,9 +69,9 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Redis unreachable</b>: an acquisition that cannot get answers from a majority fails with
  * {@link io.holdfast.RedisUnavailableException} naming every master that failed or did not answer
- * (at once for an error that leaves too few masters, after two rounds for a lock that does not
- * wait, after {@link Builder#unavailableTimeout} for one that waits). A hold is lost when a
- * majority can no longer be renewed in time.
+ * (at once for an error that leaves too few masters; after {@link Builder#unavailableTimeout} of
+ * rounds with too few answers, which may only be slow ones, otherwise: {@code tryLock()} included).
+ * A hold is lost when a majority can no longer be renewed in time.
  */
 public final class QuorumHoldfast implements AutoCloseable {
 
