@@ -65,7 +65,7 @@ class ReadmeSnippetsTest {
             quoted.addAll(regions(Files.readAllLines(ROOT.resolve(file))));
         }
         List<String> inReadme = javaBlocks(Files.readAllLines(ROOT.resolve("README.md")));
-        assertThat(inReadme).hasSize(11).containsExactlyInAnyOrderElementsOf(quoted);
+        assertThat(inReadme).hasSize(13).containsExactlyInAnyOrderElementsOf(quoted);
     }
 
     @Test
