@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * Holding the gate, it runs a round on the other members. Every waiter picks the same gate (the
  * holder's first member), so the gate's server-side FIFO queue orders the waiters and they do not
  * split the vote among themselves; the holder releases its first member last (see
- * {@link GroupLock}), so the waiter handed the gate finds the others free. A round that took some
+ * {@link Group}), so the waiter handed the gate finds the others free. A round that took some
  * members but not enough (a split with a newcomer, or a holder's release still in flight) backs
  * off for a random time up to {@link Policy#backoffMillis()} before it waits again.
  *
@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class GroupAcquisition {
 
-    private final GroupLock lock;
+    private final Group lock;
     private final Holder holder;
     private final Thread ownerThread;
     /** The lease asked for: {@code > 0} explicit, {@code -1} renewed by the members' watchdogs. */
@@ -66,7 +66,7 @@ final class GroupAcquisition {
     private int shortRounds;
     private long shortSince;
 
-    GroupAcquisition(GroupLock lock, Holder holder, Thread ownerThread, long leaseMillis, long effectiveLeaseMillis,
+    GroupAcquisition(Group lock, Holder holder, Thread ownerThread, long leaseMillis, long effectiveLeaseMillis,
             long waitNanos) {
         this.lock = lock;
         this.holder = holder;

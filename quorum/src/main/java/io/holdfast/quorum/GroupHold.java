@@ -32,7 +32,7 @@ final class GroupHold {
 
     private static final Logger log = LoggerFactory.getLogger(GroupHold.class);
 
-    final GroupLock lock;
+    final Group lock;
     final Holder holder;
     final Thread ownerThread;
     final long memberOwner;
@@ -47,7 +47,7 @@ final class GroupHold {
     private volatile LockLostException lostCause;
     private volatile long lostAtNanos;
 
-    GroupHold(GroupLock lock, Holder holder, Thread ownerThread, long memberOwner, boolean renewed, long driftNanos,
+    GroupHold(Group lock, Holder holder, Thread ownerThread, long memberOwner, boolean renewed, long driftNanos,
             Lease[] members) {
         this.lock = lock;
         this.holder = holder;

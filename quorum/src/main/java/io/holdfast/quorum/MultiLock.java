@@ -112,7 +112,7 @@ public final class MultiLock {
         Policy policy = new Policy("multi-lock", members.size(), 0, 0, 60_000, 20, 2_000);
         GroupContext base = shared();
         GroupContext ctx = new GroupContext(base.scheduler, base.callbacks, listener); // a registry of its own
-        return new GroupLock(name, members, labels, policy, ctx, 30_000);
+        return new GroupLock(new Group(name, members, labels, policy, ctx, 30_000));
     }
 
     private static GroupContext shared() {

@@ -168,7 +168,7 @@ public final class QuorumHoldfast implements AutoCloseable {
         for (Holdfast m : masters) {
             members.add(m.getLock(name)); // checks the name, and that the master's client is open
         }
-        return new GroupLock(name, members, labels, policy, ctx, watchdogLeaseMillis);
+        return new GroupLock(new Group(name, members, labels, policy, ctx, watchdogLeaseMillis));
     }
 
     /**
