@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The bookkeeping of one group lock: its members and policy, and the holds and acquisitions of its
@@ -135,7 +134,7 @@ final class Group {
 
     private void watchThread(GroupHold hold) {
         ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-        self[0] = ctx.scheduler.scheduleWithFixedDelay(() -> {
+        self[0] = ctx.every(() -> {
             boolean registered = ctx.registry.get(key(hold.holder)) == hold;
             if (registered && !hold.ownerThread.isAlive() && ctx.registry.remove(key(hold.holder), hold)) {
                 registered = false;
@@ -146,7 +145,7 @@ final class Group {
             if (!registered && self[0] != null) {
                 self[0].cancel(false);
             }
-        }, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }, SWEEP_MILLIS);
     }
 
     // --- release ---

@@ -137,7 +137,11 @@ final class GroupAcquisition {
         track(f);
         java.util.concurrent.ScheduledFuture<?> cutOff =
                 lock.ctx.schedule(() -> f.cancel(true), lock.policy.memberTimeoutNanos(effectiveLeaseMillis));
-        f.whenComplete((v, e) -> cutOff.cancel(false));
+        f.whenComplete((v, e) -> {
+            if (cutOff != null) {
+                cutOff.cancel(false);
+            }
+        });
         return f.handle((lease, e) -> e != null ? classify(e)
                 : lease.isPresent() ? new Outcome(Answer.GRANTED, lease.get(), null) : new Outcome(Answer.BUSY, null, null));
     }

@@ -4,6 +4,7 @@ import io.holdfast.LeaseListener;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,6 +62,27 @@ final class GroupContext {
         });
     }
 
+    /**
+     * Gives back the member holds of every hold still held, for a client whose members' clients
+     * stay open (they would renew them for ever); waits up to {@code timeoutMillis} for the answers.
+     */
+    void giveBackHolds(long timeoutMillis) {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> releases = new java.util.ArrayList<>();
+        registry.forEach((k, v) -> {
+            if (v instanceof GroupHold h && registry.remove(k, h)) {
+                releases.add(h.releaseLiveMembers());
+            }
+        });
+        try {
+            java.util.concurrent.CompletableFuture.allOf(releases.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the members' clients report their own failures; their holds expire with their leases
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A fresh owner token for one group acquisition's member holds. */
     long nextMemberOwner() {
         return MEMBER_OWNERS.incrementAndGet();
@@ -71,8 +93,27 @@ final class GroupContext {
         return System.nanoTime();
     }
 
+    /**
+     * Runs {@code task} after {@code delayNanos}; once the client is closed (its scheduler shut
+     * down), never: every acquisition has failed by then, and nothing is renewed.
+     *
+     * @return the scheduled task, or null if it was refused
+     */
     ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-        return scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        try {
+            return scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Runs {@code task} every {@code periodMillis} until it cancels itself; never once closed. */
+    ScheduledFuture<?> every(Runnable task, long periodMillis) {
+        try {
+            return scheduler.scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     /** A random back-off in [1 ms, {@code maxMillis}] ms, in nanoseconds. */

@@ -77,11 +77,7 @@ final class GroupHold {
         if (state != LeaseState.ACTIVE) {
             return;
         }
-        try {
-            lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now());
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the client is closed: nothing is renewed any more, nothing is checked
-        }
+        lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now()); // not once closed
     }
 
     /**
@@ -227,13 +223,19 @@ final class GroupHold {
         return cause;
     }
 
-    /** Gives back the member holds still live, without waiting (a lost hold's minority is of no use). */
-    void releaseLiveMembers() {
+    /**
+     * Gives back the member holds still live (a lost hold's minority is of no use).
+     *
+     * @return completes when every release has answered; never fails
+     */
+    CompletableFuture<Void> releaseLiveMembers() {
+        java.util.List<CompletableFuture<Boolean>> releases = new java.util.ArrayList<>();
         for (int i = 0; i < members.length; i++) {
             if (members[i] != null && members[i].state() == LeaseState.ACTIVE) {
-                lock.releaseMember(i, memberOwner);
+                releases.add(lock.releaseMember(i, memberOwner));
             }
         }
+        return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new));
     }
 
     /** The user's view of a group hold. */

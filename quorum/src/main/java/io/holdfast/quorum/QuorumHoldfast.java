@@ -190,9 +190,11 @@ public final class QuorumHoldfast implements AutoCloseable {
     }
 
     /**
-     * Fails the acquisitions in progress, stops this client's threads and, if it connected them
-     * ({@link #builder(String...)}), closes the masters' clients: holds still held expire with
-     * their leases.
+     * Fails the acquisitions in progress and stops this client's threads. If it connected the
+     * masters' clients ({@link #builder(String...)}), it closes them: holds still held expire with
+     * their leases. If it was given them ({@link #over(List)}), they stay open and would keep
+     * renewing the holds still held, so those are given back on the masters (waiting up to 5 s for
+     * the answers).
      */
     @Override
     public void close() {
@@ -202,6 +204,8 @@ public final class QuorumHoldfast implements AutoCloseable {
         ctx.close();
         if (ownsMasters) {
             masters.forEach(Holdfast::close);
+        } else {
+            ctx.giveBackHolds(5_000);
         }
         scheduler.shutdownNow();
         callbacks.shutdown();
