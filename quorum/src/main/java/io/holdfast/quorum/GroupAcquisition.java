@@ -24,10 +24,14 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>enough members granted ({@link Policy#needed()}) and the validity left (see
  *       {@link GroupHold}) is positive: the hold is granted;</li>
- *   <li>too many members failed with an error for {@code needed} to be reachable: every member
- *       hold is released and the acquisition fails with {@link RedisUnavailableException} naming
- *       each failure;</li>
- *   <li>otherwise every member hold taken is released (and awaited), and the acquisition waits.
+ *   <li>too many members failed with an error for {@code needed} to be reachable, or rounds have
+ *       had fewer than {@code needed} answers (grants and "busy") for
+ *       {@link Policy#unavailableMillis()}: every member hold is released and the acquisition
+ *       fails with {@link RedisUnavailableException} naming each member that failed or did not
+ *       answer. A round short of answers before that is run again after a random back-off (a
+ *       member cut off may only be slow);</li>
+ *   <li>otherwise every member hold taken is released (and awaited), and the acquisition waits
+ *       (a {@code tryLock()} without wait returns {@code false} instead).
  *       A member cut off by the timeout is cancelled: its member lock gives back a grant that
  *       arrives late (it releases it, or undoes it once the server answers again), so a slow node
  *       is released as well.</li>
