@@ -63,11 +63,15 @@ final class Group {
         return memberLabels.get(i);
     }
 
-    /** A started acquisition, or a re-entry already decided. */
-    record Pending(CompletableFuture<GroupHold> result, GroupAcquisition acquisition) {
+    /** A started acquisition, or a re-entry already decided (then {@code acquisition} is null). */
+    record Pending(CompletableFuture<GroupHold> result, GroupAcquisition acquisition, Group group) {
+        /** Stops it; completes once nothing it took is held (a re-entry's level is given back). */
         CompletableFuture<Void> cancel() {
-            return acquisition == null ? result.handle((h, e) -> h).thenAccept(h -> { })
-                    : acquisition.cancel();
+            if (acquisition != null) {
+                return acquisition.cancel();
+            }
+            return result.handle((h, e) -> h).thenCompose(h -> h == null ? CompletableFuture.<Void>completedFuture(null)
+                    : group.release(h.holder).handle((v, e) -> null));
         }
     }
 
@@ -91,12 +95,12 @@ final class Group {
         });
         if (decided[0] instanceof GroupAcquisition acquisition) {
             acquisition.start();
-            return new Pending(acquisition.result(), acquisition);
+            return new Pending(acquisition.result(), acquisition, this);
         }
         if (decided[0] instanceof GroupHold hold) {
-            return new Pending(CompletableFuture.completedFuture(hold), null);
+            return new Pending(CompletableFuture.completedFuture(hold), null, this);
         }
-        return new Pending(CompletableFuture.failedFuture((RuntimeException) decided[0]), null);
+        return new Pending(CompletableFuture.failedFuture((RuntimeException) decided[0]), null, this);
     }
 
     private GroupContext.Key key(Holder holder) {
