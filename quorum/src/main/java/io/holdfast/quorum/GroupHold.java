@@ -17,10 +17,13 @@ import org.slf4j.LoggerFactory;
  * <p>States (as {@link LeaseState}): ACTIVE from the grant; RELEASING while the last unlock releases
  * the members; RELEASED after it; LOST as soon as fewer than {@link Policy#needed()} member holds are
  * still live (a member's {@code whenLost()} fired: its lease ran out unrenewed, its key vanished,
- * it was force-unlocked), or at the last unlock if an explicit lease had run out or too few
- * members still had the hold. LOST is entered once: the listener fires, {@link #whenLost()}
- * completes, and the member holds still live are released at once (a minority is of no use to
- * the holder and would keep others waiting). Every unlock of a lost hold throws
+ * it was force-unlocked); when the validity deadline comes and renewals have not moved it (an
+ * explicit lease ran out; a member's client stopped renewing without reporting a loss, e.g. it was
+ * closed; the shares are late by more than the drift allowance); on {@code forceUnlock()}; or at
+ * the last unlock if too few members still had the hold. LOST is entered once: the listener
+ * fires, {@link #whenLost()} completes, and the member holds still live are released at once (a
+ * minority is of no use to the holder and would keep others waiting; after a force-unlock, once
+ * the force-unlock has answered). Every unlock of a lost hold throws
  * {@link LockLostException}, one per level; then it is forgotten.
  *
  * <p>Validity: the {@code needed}-th latest validity deadline among the live member holds (each
@@ -212,14 +215,19 @@ final class GroupHold {
             releaseLiveMembers();
         }
         GroupLease view = new GroupLease(this);
-        lock.ctx.callbacks.execute(() -> {
+        Runnable tell = () -> {
             lost.complete(cause);
             try {
                 lock.ctx.listener.leaseLost(view, cause);
             } catch (RuntimeException e) {
                 log.warn("lease listener failed for {} '{}'", lock.policy.label(), lock.getName(), e);
             }
-        });
+        };
+        try {
+            lock.ctx.callbacks.execute(tell);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            tell.run(); // the client is closed: its pool runs nothing more, the holder is still told
+        }
         return cause;
     }
 
