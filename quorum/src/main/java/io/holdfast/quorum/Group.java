@@ -17,8 +17,8 @@ import java.util.concurrent.ScheduledFuture;
  * {@link GroupAcquisition} acquires, {@link GroupHold} is one hold.
  *
  * <p><b>Holders and levels.</b> A holder is a thread (blocking methods) or an owner token (async
- * methods). Levels are counted in the registry; the members are held at one level each, with an
- * owner token of the acquisition's own. So a re-entry costs no round trip, and it keeps the hold's
+ * methods). Levels are counted in the registry; the members are held at one level each, each with
+ * an owner token of the attempt that took it (see {@link GroupAcquisition}). So a re-entry costs no round trip, and it keeps the hold's
  * lease as it is (a nested explicit lease neither shortens nor lengthens it).
  *
  * <p><b>Release.</b> The last unlock releases the members held, all at once but for the first one
@@ -210,12 +210,12 @@ final class Group {
             if (first < 0) {
                 first = i;
             } else if (i != first) {
-                others.add(releaseMember(i, hold.memberOwner));
+                others.add(releaseMember(i, hold.memberOwner(i)));
             }
         }
         int last = first;
         return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> releaseMember(last, hold.memberOwner))
+                .thenCompose(v -> releaseMember(last, hold.memberOwner(last)))
                 .thenApply(lastReleased -> (lastReleased ? 1 : 0) + (int) others.stream().filter(CompletableFuture::join).count());
     }
 

@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * user code runs on, the lease listener, and the owner tokens the group takes its member holds
  * with.
  *
- * <p>Member owner tokens: every group acquisition takes its member holds with an owner token of
- * its own, drawn from a counter that starts at 2^62 (far from the small numbers applications pick),
- * so a member hold is never a re-entry of another acquisition's hold, and a late reply of an
- * abandoned acquisition cannot be taken for the next one's.
+ * <p>Member owner tokens: every attempt on a member (each round's, each wait at the gate) uses an
+ * owner token of its own, drawn from a counter that starts at 2^62 (far from the small numbers
+ * applications pick), so a member hold is never a re-entry of another's, and a late reply (or the
+ * release of a late grant) of one attempt can never be taken for, or take away, another's.
  */
 final class GroupContext {
 
@@ -83,7 +83,7 @@ final class GroupContext {
         }
     }
 
-    /** A fresh owner token for one group acquisition's member holds. */
+    /** A fresh owner token for one attempt on a member. */
     long nextMemberOwner() {
         return MEMBER_OWNERS.incrementAndGet();
     }

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One hold of a group lock: the member holds it was granted with (taken with one owner token of
- * their own, each at level 1), its level count, and its state.
+ * One hold of a group lock: the member holds it was granted with (each at level 1, each taken with
+ * an owner token of its own attempt), its level count, and its state.
  *
  * <p>States (as {@link LeaseState}): ACTIVE from the grant; RELEASING while the last unlock releases
  * the members; RELEASED after it; LOST as soon as fewer than {@link Policy#needed()} member holds are
@@ -38,7 +38,8 @@ final class GroupHold {
     final Group lock;
     final Holder holder;
     final Thread ownerThread;
-    final long memberOwner;
+    /** The owner token each member hold was taken with (by member; 0 where none). */
+    private final long[] memberOwners;
     final boolean renewed;
     final long driftNanos;
     private final Lease[] members;
@@ -50,12 +51,12 @@ final class GroupHold {
     private volatile LockLostException lostCause;
     private volatile long lostAtNanos;
 
-    GroupHold(Group lock, Holder holder, Thread ownerThread, long memberOwner, boolean renewed, long driftNanos,
+    GroupHold(Group lock, Holder holder, Thread ownerThread, long[] memberOwners, boolean renewed, long driftNanos,
             Lease[] members) {
         this.lock = lock;
         this.holder = holder;
         this.ownerThread = ownerThread;
-        this.memberOwner = memberOwner;
+        this.memberOwners = memberOwners.clone();
         this.renewed = renewed;
         this.driftNanos = driftNanos;
         this.members = members.clone();
@@ -108,6 +109,11 @@ final class GroupHold {
 
     LeaseState state() {
         return state;
+    }
+
+    /** The owner token member {@code i}'s hold was taken with. */
+    long memberOwner(int i) {
+        return memberOwners[i];
     }
 
     /** The member holds granted (null where none), in the lock's member order. */
@@ -240,7 +246,7 @@ final class GroupHold {
         java.util.List<CompletableFuture<Boolean>> releases = new java.util.ArrayList<>();
         for (int i = 0; i < members.length; i++) {
             if (members[i] != null && members[i].state() == LeaseState.ACTIVE) {
-                releases.add(lock.releaseMember(i, memberOwner));
+                releases.add(lock.releaseMember(i, memberOwners[i]));
             }
         }
         return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new));

@@ -29,11 +29,12 @@ import java.util.stream.IntStream;
  * <p><b>All or none, and no deadlock</b>: an attempt tries every member at once without waiting;
  * if one is busy, it gives back every member it took, and only then waits, queued on one member,
  * the first busy one in the canonical order (by lock name, then the order given). Holding one
- * member, it tries the others again without waiting. So a multi-lock never holds a member while it
- * waits for another: two clients locking {A, B} and {B, A} cannot deadlock, whatever the order
- * given, and they wait for each other in the gate member's FIFO queue instead of polling. A round
- * that took some members but not all backs off for a random time (up to 20 ms) before it waits
- * again, so two clients that keep splitting the members do not livelock.
+ * member, it tries the others again without waiting (if they are busy, again a few ms later, at
+ * most 5 times, then it gives everything back). So a multi-lock never waits for a member while it
+ * holds another: two clients locking {A, B} and {B, A} cannot deadlock, whatever the order given,
+ * and they wait for each other in the gate member's FIFO queue instead of polling. A newcomer
+ * whose round took some members but not all gives them back and backs off for a random time (up
+ * to 20 ms) before it waits, so two clients that keep splitting the members do not livelock.
  *
  * <p><b>Leases</b>: the hold is valid until the earliest of its members' validity deadlines; the
  * members' watchdogs renew them. Losing any member loses the group: {@link io.holdfast.Lease#whenLost()}
