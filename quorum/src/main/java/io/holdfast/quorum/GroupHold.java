@@ -107,8 +107,24 @@ final class GroupHold {
         return token;
     }
 
+    /**
+     * The state now. A hold still ACTIVE whose members already know that too few of them are live
+     * is found LOST here, at once, rather than when their loss callbacks arrive (they run a thread
+     * hop later): what the caller reads agrees with the members.
+     */
     LeaseState state() {
+        if (state == LeaseState.ACTIVE) {
+            int live = liveMembers();
+            if (live < lock.policy.needed()) {
+                markLost(tooFew(live, "members' leases are lost"), false, true);
+            }
+        }
         return state;
+    }
+
+    private String tooFew(int live, String why) {
+        return lock.policy.label() + " needs " + lock.policy.needed() + " of " + members.length
+                + " members and only " + live + " still hold it (" + why + ")";
     }
 
     /** The owner token member {@code i}'s hold was taken with. */
@@ -146,7 +162,7 @@ final class GroupHold {
     }
 
     boolean isValid() {
-        return state == LeaseState.ACTIVE && validUntilNanos() - lock.ctx.now() > 0;
+        return state() == LeaseState.ACTIVE && validUntilNanos() - lock.ctx.now() > 0;
     }
 
     CompletionStage<LockLostException> whenLost() {
@@ -155,7 +171,7 @@ final class GroupHold {
 
     /** Re-entry: one more level, unless the hold is lost. */
     synchronized boolean enter() {
-        if (state != LeaseState.ACTIVE) {
+        if (state() != LeaseState.ACTIVE) {
             return false;
         }
         count++;
@@ -191,9 +207,7 @@ final class GroupHold {
     private void memberLost(int member, LockLostException cause) {
         int live = liveMembers();
         if (live < lock.policy.needed()) {
-            markLost(lock.policy.label() + " needs " + lock.policy.needed() + " of " + members.length
-                    + " members and only " + live + " still hold it (member " + member + ": " + cause.getMessage() + ")",
-                    false, true);
+            markLost(tooFew(live, "member " + member + ": " + cause.getMessage()), false, true);
         }
     }
 
@@ -272,7 +286,7 @@ final class GroupHold {
 
         @Override
         public LeaseState state() {
-            return hold.state;
+            return hold.state();
         }
 
         @Override
