@@ -183,6 +183,19 @@ public class EngineLock implements RLock {
     }
 
     @Override
+    public java.util.concurrent.locks.Condition newCondition(String name) {
+        Objects.requireNonNull(name, "condition name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("condition name is empty");
+        }
+        if (!kind.supportsConditions()) {
+            throw new UnsupportedOperationException("lock '" + keys.name() + "' is a " + kind.role()
+                    + " lock, which has no conditions; the reentrant and fair locks have them");
+        }
+        return new EngineCondition(ctx, kind, keys, name);
+    }
+
+    @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + keys.name() + " as " + kind.role() + "]";
     }
