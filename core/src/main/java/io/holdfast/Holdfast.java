@@ -253,6 +253,17 @@ public final class Holdfast implements AutoCloseable {
     }
 
     /**
+     * An inspector over this client's command connection (see {@link LockInspector}): reads only,
+     * and its {@code close()} leaves the connection open. Obtaining it does not talk to Redis.
+     *
+     * @return the inspector
+     */
+    public LockInspector inspector() {
+        ctx.checkOpen();
+        return new LockInspector(null, connection, ctx.options().keyPrefix(), ctx.redis().endpoint());
+    }
+
+    /**
      * Problems found in the server's configuration at connect (also logged at WARN).
      *
      * @return the warnings, empty if none

@@ -336,10 +336,12 @@ public interface RLock extends Lock {
      * {@link HoldfastTimeoutException}); an {@code await} that cannot take the lock again throws
      * that exception without the lock.
      *
-     * @param name the condition's name, any non-empty string
+     * @param name the condition's name: any non-empty string that does not end with <code>'}'</code>
+     *     (the key of condition {@code "x}"} of lock {@code "a"} would be the key of lock
+     *     {@code "a}:condition:x"})
      * @return the condition
      * @throws NullPointerException if name is null
-     * @throws IllegalArgumentException if name is empty
+     * @throws IllegalArgumentException if name is empty or ends with <code>'}'</code>
      * @throws UnsupportedOperationException if this kind of lock has no conditions (a read or
      *     write lock)
      */

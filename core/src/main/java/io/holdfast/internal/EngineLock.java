@@ -185,8 +185,10 @@ public class EngineLock implements RLock {
     @Override
     public java.util.concurrent.locks.Condition newCondition(String name) {
         Objects.requireNonNull(name, "condition name");
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("condition name is empty");
+        if (name.isEmpty() || name.endsWith("}")) {
+            // "<key>:condition:x}" is also the key of the lock named "<name>}:condition:x"
+            throw new IllegalArgumentException("condition name '" + name + "' is empty or ends with '}' (its key"
+                    + " would be another lock's key); choose another name");
         }
         if (!kind.supportsConditions()) {
             throw new UnsupportedOperationException("lock '" + keys.name() + "' is a " + kind.role()

@@ -115,6 +115,9 @@ abstract class ConditionContract {
         RLock lock = lockOf(a, "names");
         assertThatThrownBy(() -> lock.newCondition(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> lock.newCondition("")).isInstanceOf(IllegalArgumentException.class);
+        // lock "names"'s condition "x}" would have the key of lock "names}:condition:x"
+        assertThatThrownBy(() -> lock.newCondition("x}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another lock's key");
         assertThat(lock.newCondition().toString()).contains(RLock.DEFAULT_CONDITION);
     }
 
