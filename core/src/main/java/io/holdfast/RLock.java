@@ -264,6 +264,86 @@ public interface RLock extends Lock {
      */
     CompletableFuture<Void> unlockAsync(long owner);
 
+    /**
+     * An action run under the lock by {@link #callLocked}: a {@link java.util.concurrent.Callable}
+     * whose exception type the caller's code keeps ({@code callable::call} fits, and then throws
+     * {@link Exception}).
+     *
+     * @param <T> what the action returns
+     * @param <E> what the action may throw
+     */
+    @FunctionalInterface
+    interface Action<T, E extends Exception> {
+
+        /**
+         * Runs the action.
+         *
+         * @return its result
+         * @throws E as the action does
+         */
+        T call() throws E;
+    }
+
+    /**
+     * Runs {@code action} holding the lock: {@link #lock()}, then the action, then {@link #unlock()}
+     * in a {@code finally}, on the calling thread. Exceptions: if the action throws, that exception
+     * propagates, with an exception of the unlock (e.g. {@link LockLostException}: the lease was lost
+     * while the action ran) added to it as suppressed; if the action completes and the unlock throws,
+     * the unlock's exception propagates (the action ran, but not surely alone). Reentrant: a thread
+     * that already holds the lock takes one more level and gives it back.
+     *
+     * @param action what to run holding the lock
+     * @throws NullPointerException if action is null (nothing is acquired)
+     */
+    default void runLocked(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        callLocked(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /**
+     * Like {@link #runLocked}, for an action with a result: {@link #lock()}, the action,
+     * {@link #unlock()} in a {@code finally}, with the same rules for exceptions.
+     *
+     * @param <T> the action's result
+     * @param <E> what the action may throw
+     * @param action what to run holding the lock
+     * @return the action's result
+     * @throws E if the action throws it (with an unlock failure suppressed in it)
+     * @throws NullPointerException if action is null (nothing is acquired)
+     */
+    default <T, E extends Exception> T callLocked(Action<T, E> action) throws E {
+        java.util.Objects.requireNonNull(action, "action");
+        lock();
+        return LockTemplates.callThenUnlock(this, action);
+    }
+
+    /**
+     * Runs {@code action} holding the lock if the lock can be had within {@code waitTime}
+     * ({@link #tryLock(long, TimeUnit)}): then as {@link #runLocked}, and returns {@code true}; if the
+     * time elapses first, returns {@code false} without running it (nothing held).
+     *
+     * @param waitTime the longest time to wait for the lock; negative means "do not wait"
+     * @param unit the unit of {@code waitTime}
+     * @param action what to run holding the lock
+     * @return whether the action ran
+     * @throws InterruptedException if interrupted while waiting for the lock (the action did not run,
+     *     nothing is held)
+     */
+    default boolean tryRunLocked(long waitTime, TimeUnit unit, Runnable action) throws InterruptedException {
+        java.util.Objects.requireNonNull(action, "action");
+        if (!tryLock(waitTime, unit)) {
+            return false;
+        }
+        LockTemplates.callThenUnlock(this, () -> {
+            action.run();
+            return null;
+        });
+        return true;
+    }
+
     /** The name of the condition {@link #newCondition()} returns. */
     String DEFAULT_CONDITION = "default";
 
