@@ -363,7 +363,9 @@ abstract class ConditionContract {
         try (ChildJvm child = ChildJvm.builder(ConditionWaiterMain.class)
                 .arg(redis.uri(), "dead", Long.toString(WAITER_TIMEOUT.toMillis())).start()) {
             child.awaitLine("awaiting"::equals, Duration.ofSeconds(60));
-            await().atMost(WAIT).until(() -> waiters("dead", "default") == 1);
+            // registered, then released: killed while waiting (not while still holding the lock)
+            await().atMost(WAIT).until(() -> waiters("dead", "default") == 1
+                    && redis.commands().exists("holdfast:{dead}") == 0);
             child.kill9();
             OwnerThread waiter = thread("waiter");
             RLock lock = lockOf(a, "dead");
