@@ -373,7 +373,8 @@ public interface RLock extends Lock {
      * for it may be made.
      *
      * <p><b>Contract</b> ({@link Condition}'s, across processes). Every method needs the calling
-     * thread to hold the lock, else it throws {@link IllegalMonitorStateException}
+     * thread to hold the lock (a hold of the blocking API: a hold of an owner token, taken with
+     * {@link #lockAsync}, does not count), else it throws {@link IllegalMonitorStateException}
      * ({@link LockLostException} if its hold was lost). {@code await} in all its forms releases
      * <em>every</em> level of the thread's hold and, before it returns or throws (also on a timeout
      * or an interrupt), takes the lock again with as many levels, waiting for it without a time

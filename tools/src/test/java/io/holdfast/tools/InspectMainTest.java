@@ -85,6 +85,46 @@ class InspectMainTest {
     }
 
     @Test
+    void watch_printsAgainUntilInterrupted_andShowsTheChange() throws Exception {
+        try (Holdfast a = client()) {
+            RLock lock = a.getLock("watched");
+            lock.lock();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            Thread watcher = new Thread(() -> {
+                try {
+                    InspectMain.run(new String[] {"--redis", redis.uri(), "--watch", "1", "watched"}, out,
+                            new BufferedReader(new StringReader("")));
+                } catch (InterruptedException stopped) {
+                    // how a watch ends
+                } catch (Exception e) {
+                    e.printStackTrace(out);
+                }
+            });
+            watcher.start();
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(bytes, "exclusive x1") >= 2);
+                lock.lock();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(bytes, "exclusive x2") >= 1);
+            } finally {
+                watcher.interrupt();
+                watcher.join(10_000);
+            }
+            assertThat(watcher.isAlive()).isFalse();
+            lock.unlock();
+            lock.unlock();
+        }
+    }
+
+    private static int count(ByteArrayOutputStream bytes, String what) {
+        String text;
+        synchronized (bytes) {
+            text = bytes.toString(StandardCharsets.UTF_8);
+        }
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    @Test
     void help_andBadUsage() throws Exception {
         assertThat(run("", "--help").out()).contains("usage: ./holdfast inspect").contains("--force-unlock");
         Run bad = run("", "--redis", redis.uri());
