@@ -4,8 +4,6 @@ import io.holdfast.LockLostException;
 import io.holdfast.spi.LeaseKeeper;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKind;
-import io.holdfast.spi.Script;
-import io.lettuce.core.ScriptOutputType;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -41,9 +39,6 @@ import java.util.concurrent.locks.Condition;
  */
 final class EngineCondition implements Condition {
 
-    private static final Script AWAIT = Script.load(EngineCondition.class, "condition-await.lua");
-    private static final Script SIGNAL = Script.load(EngineCondition.class, "condition-signal.lua");
-    private static final Script LEAVE = Script.load(EngineCondition.class, "condition-leave.lua");
     private static final AtomicLong WAITS = new AtomicLong();
     private static final long NO_LIMIT = Long.MIN_VALUE;
 
@@ -51,16 +46,16 @@ final class EngineCondition implements Condition {
     private final LockKind kind;
     private final LockKeys keys;
     private final String name;
-    private final String queue;
-    private final String deadlines;
+    private final ConditionQueue server;
+    private final String channel;
 
     EngineCondition(Client ctx, LockKind kind, LockKeys keys, String name) {
         this.ctx = ctx;
         this.kind = kind;
         this.keys = keys;
         this.name = name;
-        this.queue = keys.derived(LockKeys.CONDITION) + name;
-        this.deadlines = keys.derived(LockKeys.CONDITION_DEADLINES) + name;
+        this.server = new ConditionQueue(ctx.redis(), keys, name);
+        this.channel = server.channel();
     }
 
     @Override
@@ -125,14 +120,13 @@ final class EngineCondition implements Condition {
         ctx.checkOpen();
         String holder = holder();
         Hold hold = heldHold(holder, "signal");
-        List<Object> reply = join(ctx.redis().<List<Object>>eval(SIGNAL, ScriptOutputType.MULTI,
-                new String[] {keys.key(), queue, deadlines, queue}, holder, which), "signalling");
+        List<Object> reply = join(server.signal(holder, which), "signalling");
         if ((Long) reply.get(0) < 0) {
             throw new LockLostException(hold.lockName(), "the hold was gone from the server when signalling "
                     + this + " (lease expired or force-unlocked)");
         }
         if (reply.get(1) instanceof String message && !message.isEmpty()) {
-            ctx.hub().deliverLocally(queue, message); // this client's own waiter need not wait for the round trip
+            ctx.hub().deliverLocally(channel, message); // this client's own waiter need not wait for the round trip
         }
     }
 
@@ -183,17 +177,15 @@ final class EngineCondition implements Condition {
     /** Steps 1 to 3: subscribed, registered on the server, renewed; the lock is still held. */
     private ConditionPlace register(Hold hold, String holder, String waiterId, Waiter waiter) {
         try {
-            join(ctx.hub().join(queue, waiter), "subscribing for");
+            join(ctx.hub().join(channel, waiter), "subscribing for");
             long sent = ctx.ticker().nanoTime();
             long patience = ctx.options().fairWaiterTimeout().toMillis();
-            Long registered = join(ctx.redis().eval(AWAIT, ScriptOutputType.INTEGER,
-                    new String[] {keys.key(), queue, deadlines}, holder, waiterId, Long.toString(patience)),
-                    "registering a waiter of");
+            Long registered = join(server.register(holder, waiterId, patience), "registering a waiter of");
             if (registered == 0) {
                 throw new LockLostException(hold.lockName(), "the hold was gone from the server when awaiting "
                         + this + " (lease expired or force-unlocked)");
             }
-            ConditionPlace place = new ConditionPlace(queue, deadlines, waiterId, waiter, patience, sent);
+            ConditionPlace place = server.place(waiterId, waiter, patience, sent);
             LeaseKeeper keeper = ctx.keeper();
             if (keeper != null) {
                 keeper.register(place);
@@ -201,7 +193,12 @@ final class EngineCondition implements Condition {
             return place;
         } catch (RuntimeException e) {
             waiter.done();
-            ctx.hub().leave(queue, waiter);
+            ctx.hub().leave(channel, waiter);
+            if (!(e instanceof LockLostException)) {
+                // the registration may have run and only its reply be lost: an entry nobody waits on
+                // would take a signal for up to a waiter timeout, so take it out (best effort)
+                leave(waiterId);
+            }
             throw e;
         }
     }
@@ -238,7 +235,7 @@ final class EngineCondition implements Condition {
                 }
             }
             try {
-                if (ctx.redis().async().zscore(queue, waiterId).toCompletableFuture().get() == null) {
+                if (!server.waiting(waiterId).get()) {
                     return new Outcome(true, interrupted);
                 }
             } catch (InterruptedException e) {
@@ -254,7 +251,7 @@ final class EngineCondition implements Condition {
 
     private void stopWaiting(Waiter waiter, ConditionPlace place) {
         waiter.done();
-        ctx.hub().leave(queue, waiter);
+        ctx.hub().leave(channel, waiter);
         LeaseKeeper keeper = ctx.keeper();
         if (keeper != null) {
             keeper.cancel(place);
@@ -268,9 +265,7 @@ final class EngineCondition implements Condition {
      */
     private boolean leave(String waiterId) {
         try {
-            Long n = join(ctx.redis().eval(LEAVE, ScriptOutputType.INTEGER, new String[] {queue, deadlines}, waiterId),
-                    "leaving");
-            return n == 1;
+            return join(server.leave(waiterId), "leaving");
         } catch (RuntimeException e) {
             // the entry is no longer renewed: a waiter timeout from its last renewal, signals skip it
             return true;
