@@ -16,7 +16,8 @@ import java.util.concurrent.locks.Condition;
  * <p>Starts as {@link WorkerChildren} says. A producer thread puts its items
  * {@code <process>-<thread>-<k>} and prints {@code P <item>} for each; a consumer thread takes
  * items and prints {@code C <item>} until the counter {@code <name>:taken} reaches the total, and
- * the consumer that takes the last one wakes the others with {@code signalAll()}.
+ * the consumer that takes the last one wakes the others with {@code signalAll()}. Before each
+ * {@code await} a thread prints {@code W <condition>}.
  */
 public final class BoundedBufferMain {
 
@@ -57,6 +58,7 @@ public final class BoundedBufferMain {
             lock.lock();
             try {
                 while (redis.llen(name + ":items") >= capacity) {
+                    System.out.println("W notFull");
                     notFull.awaitUninterruptibly();
                 }
                 redis.rpush(name + ":items", item);
@@ -76,6 +78,7 @@ public final class BoundedBufferMain {
             lock.lock();
             try {
                 while (redis.llen(name + ":items") == 0 && taken(redis, name) < total) {
+                    System.out.println("W notEmpty");
                     notEmpty.awaitUninterruptibly();
                 }
                 if (taken(redis, name) >= total) {

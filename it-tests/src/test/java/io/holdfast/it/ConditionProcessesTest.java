@@ -25,12 +25,12 @@ class ConditionProcessesTest {
     static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
 
     @Test
-    void boundedBuffer_producersAndConsumersInFourJvms_nothingLostNothingDuplicated() {
+    void boundedBuffer_producersAndConsumersInFourJvms_nothingLostNothingDuplicated_andBothConditionsWaitedOn() {
         int producers = 2;
         int consumers = 2;
         int threads = 2;
-        int perThread = 30;
-        int capacity = 3;
+        int perThread = 50;
+        int capacity = 1;
         int total = producers * threads * perThread;
         long start = System.nanoTime();
         try (WorkerChildren children = WorkerChildren.start(BoundedBufferMain.class, producers + consumers,
@@ -53,9 +53,14 @@ class ConditionProcessesTest {
             assertThat(consumed).as("every item taken exactly once").hasSize(total).doesNotHaveDuplicates();
             assertThat(new HashSet<>(consumed)).isEqualTo(expected);
             assertThat(redis.commands().llen("buffer:items")).isZero();
+            long fullWaits = lines.stream().filter("W notFull"::equals).count();
+            long emptyWaits = lines.stream().filter("W notEmpty"::equals).count();
+            assertThat(fullWaits).as("producers waited for room").isPositive();
+            assertThat(emptyWaits).as("consumers waited for items").isPositive();
             assertThat(redis.commands().keys("holdfast:{buffer}:condition*")).as("no waiter left behind").isEmpty();
             System.out.println("bounded buffer: " + total + " items through capacity " + capacity + " in "
-                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (JVM starts included), "
+                    + fullWaits + " waits for room, " + emptyWaits + " for items");
         }
     }
 }
