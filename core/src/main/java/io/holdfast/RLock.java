@@ -415,7 +415,8 @@ public interface RLock extends Lock {
      *
      * <p><b>Redis unreachable.</b> The methods throw {@link RedisUnavailableException} (or
      * {@link HoldfastTimeoutException}); an {@code await} that cannot take the lock again throws
-     * that exception without the lock.
+     * that exception without the lock. Closing the client ends every {@code await} of its threads at
+     * once with {@link IllegalStateException}, without the lock.
      *
      * @param name the condition's name: any non-empty string that does not end with <code>'}'</code>
      *     (the key of condition {@code "x}"} of lock {@code "a"} would be the key of lock

@@ -148,6 +148,7 @@ final class EngineCondition implements Condition {
         Waiter waiter = new Waiter(waiterId);
         ConditionPlace place = register(hold, holder, waiterId, waiter);
         Outcome outcome;
+        ctx.conditionWaiters().add(waiter); // close() wakes it
         try {
             for (int i = 0; i < levels; i++) {
                 join(ctx.engine().release(kind, keys, holder), "releasing for await on");
@@ -157,6 +158,8 @@ final class EngineCondition implements Condition {
             stopWaiting(waiter, place);
             leave(waiterId);
             throw e;
+        } finally {
+            ctx.conditionWaiters().remove(waiter);
         }
         stopWaiting(waiter, place);
         boolean signalled = outcome.signalled || !leave(waiterId);
@@ -212,6 +215,7 @@ final class EngineCondition implements Condition {
         long period = ctx.options().fairWaiterTimeout().toMillis();
         boolean interrupted = false;
         while (true) {
+            ctx.checkOpen(); // closed: IllegalStateException, as for a blocked acquisition
             long delay = period;
             if (deadline != NO_LIMIT) {
                 long left = deadline - ctx.ticker().nanoTime();
@@ -221,7 +225,12 @@ final class EngineCondition implements Condition {
                 delay = Math.min(period, TimeUnit.NANOSECONDS.toMillis(left) + 1);
             }
             CompletableFuture<Void> woken = new CompletableFuture<>();
-            waiter.park(delay, ctx.timer(), () -> woken.complete(null));
+            try {
+                waiter.park(delay, ctx.timer(), () -> woken.complete(null));
+            } catch (IllegalStateException stoppedTimer) {
+                ctx.checkOpen(); // closed meanwhile: say so
+                throw stoppedTimer;
+            }
             while (!woken.isDone()) {
                 try {
                     woken.get();
@@ -234,6 +243,7 @@ final class EngineCondition implements Condition {
                     throw new IllegalStateException(e.getCause());
                 }
             }
+            ctx.checkOpen();
             try {
                 if (!server.waiting(waiterId).get()) {
                     return new Outcome(true, interrupted);
@@ -251,7 +261,11 @@ final class EngineCondition implements Condition {
 
     private void stopWaiting(Waiter waiter, ConditionPlace place) {
         waiter.done();
-        ctx.hub().leave(channel, waiter);
+        try {
+            ctx.hub().leave(channel, waiter);
+        } catch (IllegalStateException closing) {
+            // the client is closing: its timer no longer takes the channel's linger
+        }
         LeaseKeeper keeper = ctx.keeper();
         if (keeper != null) {
             keeper.cancel(place);

@@ -339,6 +339,26 @@ abstract class ConditionContract {
     }
 
     @Test
+    void closingTheClient_endsAnAwaitAtOnce_withIllegalStateException() throws Exception {
+        Holdfast closing = client();
+        OwnerThread waiter = thread("waiter");
+        RLock lock = lockOf(closing, "closing");
+        Future<Object> outcome = waiter.submit(() -> {
+            lock.lock();
+            try {
+                lock.newCondition().await(); // no time limit: only the close can end it
+                return "returned";
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        });
+        await().atMost(WAIT).until(() -> waiters("closing", "default") == 1 && !lockOf(a, "closing").isLocked());
+        closing.close();
+        assertThat(outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                .asString().contains("closed");
+    }
+
+    @Test
     void aSignalWhoseMessageWasLost_stillWakesTheWaiter() throws Exception {
         OwnerThread waiter = thread("waiter");
         RLock lock = lockOf(a, "lostmessage");
