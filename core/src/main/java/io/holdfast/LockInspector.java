@@ -76,7 +76,8 @@ public final class LockInspector implements AutoCloseable {
     }
 
     /**
-     * The lock called {@code name} now.
+     * The lock called {@code name} now, with the waiters of its distributed conditions (found with
+     * one {@code SCAN} of the key space).
      *
      * @param name the lock's name, as given to {@code getLock}, {@code getFairLock} or {@code getReadWriteLock}
      * @return its state, or empty if the server has nothing of it (not held, nobody waiting)
@@ -84,7 +85,7 @@ public final class LockInspector implements AutoCloseable {
      */
     public Optional<LockState> inspect(String name) {
         LockKeys keys = LockKeys.of(prefix, name, reserved);
-        return translate(() -> reader.read(keys), name);
+        return translate(() -> reader.read(keys, true), name);
     }
 
     /**
@@ -106,7 +107,7 @@ public final class LockInspector implements AutoCloseable {
         return translate(() -> {
             List<LockState> found = new ArrayList<>();
             for (String name : reader.lockNames(match, reserved, limit)) {
-                reader.read(LockKeys.of(prefix, name, reserved)).ifPresent(found::add);
+                reader.read(LockKeys.of(prefix, name, reserved), false).ifPresent(found::add);
             }
             return found;
         }, pattern);

@@ -23,11 +23,25 @@ import java.util.List;
  * @param waiters the waiters queued on the server for an exclusive lock, first in line first
  *     (readers of a read-write lock do not queue on the server)
  * @param waitingWriters the writers waiting for a read-write lock (their intents), earliest deadline first
+ * @param conditions the lock's distributed conditions that have waiters (see
+ *     {@link RLock#newCondition(String)}), as {@link LockInspector#inspect} finds them; empty from
+ *     {@link LockInspector#scan} (finding them costs a {@code SCAN} per lock)
  * @param serverTimeMillis the server's clock when it was read ({@code TIME}), in ms since the epoch
  */
 public record LockState(String name, String key, String kind, String mode, long leaseRemainingMillis,
         long lastFencingToken, List<Holder> holders, List<Waiter> waiters, List<Waiter> waitingWriters,
-        long serverTimeMillis) {
+        List<ConditionWaiters> conditions, long serverTimeMillis) {
+
+    /**
+     * The waiters of one distributed condition of the lock: threads blocked in {@code await}, which
+     * do not hold the lock meanwhile.
+     *
+     * @param name the condition's name
+     * @param waiters its waiters, the one a {@code signal()} wakes first first; a waiter id is its
+     *     holder id + {@code ":c<n>"}
+     */
+    public record ConditionWaiters(String name, List<Waiter> waiters) {
+    }
 
     /**
      * One hold.

@@ -2,6 +2,7 @@ package io.holdfast.internal;
 
 import io.holdfast.LockState;
 import io.holdfast.LockState.ClientProcess;
+import io.holdfast.LockState.ConditionWaiters;
 import io.holdfast.LockState.Holder;
 import io.holdfast.LockState.Waiter;
 import io.holdfast.spi.LockKeys;
@@ -39,8 +40,12 @@ public final class LockReader {
         this.prefix = prefix;
     }
 
-    /** The state of the lock with {@code keys}, or empty if the server has nothing of it. */
-    public Optional<LockState> read(LockKeys keys) {
+    /**
+     * The state of the lock with {@code keys}, or empty if the server has nothing of it.
+     *
+     * @param withConditions also find its conditions' waiters (a {@code SCAN} of the key space)
+     */
+    public Optional<LockState> read(LockKeys keys, boolean withConditions) {
         long now = serverMillis();
         String type = redis.type(keys.key());
         Map<String, String> hash = type.equals("hash") ? redis.hgetall(keys.key()) : Map.of();
@@ -51,15 +56,48 @@ public final class LockReader {
         if (hash.containsKey("mode")) {
             return Optional.of(readWrite(keys, hash, pttl, lastToken, now, processes));
         }
+        List<ConditionWaiters> conditions = withConditions ? conditions(keys, now, processes) : List.of();
         List<Holder> holders = new ArrayList<>();
         hash.forEach((holder, count) -> holders.add(new Holder(holder, "exclusive", parseInt(count), pttl,
                 processes.of(holder))));
         List<Waiter> waiters = queued(keys, now, processes);
-        if (holders.isEmpty() && waiters.isEmpty()) {
+        if (holders.isEmpty() && waiters.isEmpty() && conditions.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new LockState(keys.name(), keys.key(), holders.isEmpty() ? "free" : "exclusive",
-                holders.isEmpty() ? "free" : "held", pttl, lastToken, holders, waiters, List.of(), now));
+                holders.isEmpty() ? "free" : "held", pttl, lastToken, holders, waiters, List.of(), conditions, now));
+    }
+
+    /** The conditions of the lock that have waiters: their queue keys, found with {@code SCAN}. */
+    private List<ConditionWaiters> conditions(LockKeys keys, long now, Processes processes) {
+        String queues = keys.derived(LockKeys.CONDITION);
+        String deadlines = keys.derived(LockKeys.CONDITION_DEADLINES);
+        List<ConditionWaiters> out = new ArrayList<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(globEscape(queues) + "*").limit(500));
+            for (String queue : page.getKeys()) {
+                String name = queue.substring(queues.length());
+                List<Waiter> waiters = new ArrayList<>();
+                int position = 0;
+                for (String id : redis.zrange(queue, 0, MAX_WAITERS - 1)) {
+                    Double deadline = redis.zscore(deadlines + name, id);
+                    waiters.add(new Waiter(++position, id, deadline == null ? 0 : deadline.longValue() - now,
+                            processes.of(id)));
+                }
+                if (!waiters.isEmpty()) {
+                    out.add(new ConditionWaiters(name, waiters));
+                }
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        out.sort(java.util.Comparator.comparing(ConditionWaiters::name));
+        return out;
+    }
+
+    /** {@code s} as a literal in a Redis glob. */
+    private static String globEscape(String s) {
+        return s.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
     }
 
     private List<Waiter> queued(LockKeys keys, long now, Processes processes) {
@@ -102,7 +140,7 @@ public final class LockReader {
             writers.add(new Waiter(++position, v.getValue(), (long) v.getScore() - now, processes.of(v.getValue())));
         }
         return new LockState(keys.name(), keys.key(), "read-write", hash.getOrDefault("mode", "?"), pttl, lastToken,
-                holders, List.of(), writers, now);
+                holders, List.of(), writers, List.of(), now);
     }
 
     /**
@@ -166,7 +204,7 @@ public final class LockReader {
         private List<String> clientList;
 
         ClientProcess of(String holderId) {
-            int colon = holderId.lastIndexOf(':');
+            int colon = holderId.indexOf(':'); // a client id (a UUID) has none
             String clientId = colon < 0 ? holderId : holderId.substring(0, colon);
             return known.computeIfAbsent(clientId, this::lookUp);
         }

@@ -117,6 +117,49 @@ class LockInspectorTest {
     }
 
     @Test
+    void threadsAwaitingAConditionOfAFreeLock_areListedUnderTheirCondition_firstToBeSignalledFirst() throws Exception {
+        try (Holdfast a = client(); OwnerThread first = new OwnerThread("first"); OwnerThread second = new OwnerThread("second")) {
+            RLock lock = a.getLock("jobs");
+            Future<Boolean> f1 = first.submit(() -> awaitReady(lock));
+            await().atMost(WAIT).until(() -> redis.commands().zcard("holdfast:{jobs}:condition:ready") == 1);
+            Future<Boolean> f2 = second.submit(() -> awaitReady(lock));
+            await().atMost(WAIT).until(() -> redis.commands().zcard("holdfast:{jobs}:condition:ready") == 2
+                    && redis.commands().exists("holdfast:{jobs}") == 0);
+
+            LockState state = a.inspector().inspect("jobs").orElseThrow();
+            assertThat(state.kind()).isEqualTo("free");
+            assertThat(state.holders()).isEmpty();
+            assertThat(state.conditions()).singleElement().satisfies(c -> {
+                assertThat(c.name()).isEqualTo("ready");
+                assertThat(c.waiters()).extracting(w -> w.holderId().substring(0, w.holderId().lastIndexOf(':')))
+                        .containsExactly(a.clientId() + ":" + first.threadId(), a.clientId() + ":" + second.threadId());
+                assertThat(c.waiters()).allSatisfy(w -> {
+                    assertThat(w.deadlineRemainingMillis()).isPositive();
+                    assertThat(w.process().pid()).isEqualTo(ProcessHandle.current().pid());
+                });
+            });
+            lock.lock();
+            try {
+                lock.newCondition("ready").signalAll();
+            } finally {
+                lock.unlock();
+            }
+            assertThat(f1.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(f2.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(a.inspector().inspect("jobs")).isEmpty();
+        }
+    }
+
+    private static boolean awaitReady(RLock lock) throws InterruptedException {
+        lock.lock();
+        try {
+            return lock.newCondition("ready").await(60, TimeUnit.SECONDS);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Test
     void scan_findsLocksByPattern_withScanNotKeys_andLeavesOutTheirOtherKeys() throws Exception {
         try (Holdfast a = client(); OwnerThread waiter = new OwnerThread("waiter");
                 LockInspector inspector = LockInspector.connect(HoldfastOptions.builder(redis.uri()).build())) {

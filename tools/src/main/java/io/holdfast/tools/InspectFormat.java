@@ -33,6 +33,9 @@ final class InspectFormat {
             }
             waiters(out, "waiter", s.waiters());
             waiters(out, "writer", s.waitingWriters());
+            for (LockState.ConditionWaiters c : s.conditions()) {
+                waiters(out, "awaiting '" + c.name() + "'", c.waiters());
+            }
         }
         return out.toString();
     }
@@ -87,7 +90,14 @@ final class InspectFormat {
             }
             out.append("],\"waiters\":");
             waiters(out, s.waiters()).append(",\"waitingWriters\":");
-            waiters(out, s.waitingWriters()).append('}');
+            waiters(out, s.waitingWriters()).append(",\"conditions\":[");
+            for (int j = 0; j < s.conditions().size(); j++) {
+                LockState.ConditionWaiters c = s.conditions().get(j);
+                out.append(j == 0 ? "" : ",").append('{');
+                field(out, "name", c.name()).append(",\"waiters\":");
+                waiters(out, c.waiters()).append('}');
+            }
+            out.append("]}");
         }
         return out.append("]}\n").toString();
     }
