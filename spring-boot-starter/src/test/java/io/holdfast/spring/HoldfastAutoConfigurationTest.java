@@ -239,7 +239,10 @@ class HoldfastAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(Holdfast.class);
                     assertThat(context).doesNotHaveBean(HoldfastMetrics.class)
-                            .doesNotHaveBean(HoldfastHealthIndicator.class).doesNotHaveBean(HoldfastLockRegistry.class);
+                            .doesNotHaveBean(HoldfastHealthIndicator.class).doesNotHaveBean(HoldfastLockRegistry.class)
+                            .doesNotHaveBean(HoldfastObserver.class);
+                    assertThat(context.getBean(HoldfastOptions.class).observer()).as("no event is queued")
+                            .isSameAs(HoldfastObserver.NONE);
                 });
     }
 
