@@ -10,7 +10,8 @@
  * ({@code uses} below): put {@code holdfast-reentrant}, {@code -fair}, {@code -readwrite} and
  * {@code -watchdog} on the module path (or add {@code holdfast-all}) and the resolver binds them.
  * {@code io.holdfast.spi}, what a kind needs from the engine, is exported to those modules only;
- * it is not a supported API.
+ * it is not a supported API. The engine itself ({@code io.holdfast.internal}: waiting, hold
+ * registry, pub/sub hub, undo of lost replies) is exported to no module.
  */
 @SuppressWarnings({"module", "requires-automatic"}) // the qualified exports name modules built after this one; Lettuce is an automatic module
 module io.holdfast.core {

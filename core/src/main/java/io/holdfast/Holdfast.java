@@ -2,12 +2,12 @@ package io.holdfast;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.Errors;
+import io.holdfast.internal.Client;
+import io.holdfast.internal.Errors;
 import io.holdfast.spi.LeaseKeeperFactory;
 import io.holdfast.spi.LockProvider;
 import io.holdfast.spi.LockType;
-import io.holdfast.spi.PubSubHub;
+import io.holdfast.internal.PubSubHub;
 import io.holdfast.spi.RedisGateway;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -52,7 +52,7 @@ public final class Holdfast implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Holdfast.class);
 
-    private final ClientContext ctx;
+    private final Client ctx;
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
@@ -123,7 +123,7 @@ public final class Holdfast implements AutoCloseable {
                 : Executors.newCachedThreadPool(r -> daemon(r, "holdfast-callbacks-" + callbackThreads.incrementAndGet()));
         this.events = options.callbackExecutor().orElse(ownEvents);
         PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
-        this.ctx = new ClientContext(UUID.randomUUID().toString(), options,
+        this.ctx = new Client(UUID.randomUUID().toString(), options,
                 gateway, hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no watchdog on the class path: add holdfast-watchdog"))

@@ -40,8 +40,14 @@ public enum AttemptMode {
         return this == JOIN || this == WAIT;
     }
 
-    /** The mode of a fresh acquisition's attempt. */
-    static AttemptMode fresh(boolean willWait, boolean first) {
+    /**
+     * The mode of a fresh acquisition's attempt.
+     *
+     * @param willWait whether the acquisition waits if the lock is busy
+     * @param first whether this is its first attempt
+     * @return the mode
+     */
+    public static AttemptMode fresh(boolean willWait, boolean first) {
         return !willWait ? TRY : first ? JOIN : WAIT;
     }
 }

@@ -2,204 +2,89 @@ package io.holdfast.spi;
 
 import io.holdfast.HoldfastObserver;
 import io.holdfast.HoldfastOptions;
-import io.holdfast.LockLostException;
+import io.holdfast.RLock;
 import io.holdfast.Ticker;
 import io.netty.util.Timer;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Everything one {@code Holdfast} client shares between its lock kinds: identity, options, the
- * command connection, the pub/sub hub, the timer, the hold registry, the watchdog and the engine.
+ * What a lock kind (and the watchdog) sees of the {@code Holdfast} client that made it: its
+ * options, clock, timer and command connection, lock keys, and a factory for the engine's
+ * {@link RLock} over a kind. The engine behind it (waiting, hold registry, pub/sub, undo of lost
+ * replies) is internal to {@code io.holdfast.core}.
  */
-public final class ClientContext {
-
-    private static final Logger log = LoggerFactory.getLogger(ClientContext.class);
-
-    private final String clientId;
-    private final HoldfastOptions options;
-    private final RedisGateway redis;
-    private final PubSubHub hub;
-    private final Timer timer;
-    private final Executor events;
-    private final HoldfastObserver observer;
-    private final Map<HoldKey, Hold> holds = new ConcurrentHashMap<>();
-    private final Map<HoldKey, Acquisition> acquiring = new ConcurrentHashMap<>();
-    private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
-    private final AcquisitionEngine engine;
-    private final Undos undos = new Undos(this);
-    private volatile LeaseKeeper keeper;
-    private volatile boolean closed;
-    private volatile List<LockKeys.KeySuffix> keySuffixes = List.of();
-
-    public ClientContext(String clientId, HoldfastOptions options, RedisGateway redis, PubSubHub hub, Timer timer,
-            Executor events) {
-        this.clientId = clientId;
-        this.options = options;
-        this.redis = redis;
-        this.hub = hub;
-        this.timer = timer;
-        this.events = events;
-        this.observer = ObserverDispatch.of(options.observer(), events);
-        this.engine = new AcquisitionEngine(this);
-    }
-
-    /**
-     * The lease of a fresh acquisition that asked for {@code requestedMillis}: that lease if it is
-     * positive (an explicit lease, never renewed), otherwise ({@code -1}: renewed by the watchdog)
-     * the watchdog's lease. The one place this rule is written.
-     */
-    public long leaseMillis(long requestedMillis) {
-        return requestedMillis > 0 ? requestedMillis : options.watchdogLease().toMillis();
-    }
+public interface ClientContext {
 
     /** The random id of this client; the first half of every holder id it uses. */
-    public String clientId() {
-        return clientId;
-    }
+    String clientId();
 
-    /** The holder id of thread {@code threadId} in this client. */
-    public String holderId(long threadId) {
-        return clientId + ":" + threadId;
-    }
-
-    /** The holder id of async owner token {@code owner}: never equal to a thread's. */
-    public String ownerHolderId(long owner) {
-        return clientId + ":o" + owner;
-    }
-
-    /**
-     * Where user code runs: the completion of the futures the API returns, {@code whenLost()}
-     * stages and the lease listener (never a Redis I/O thread; see
-     * {@link HoldfastOptions.Builder#callbackExecutor}).
-     */
-    public Executor callbacks() {
-        return events;
-    }
+    /** The options the client was built with. */
+    HoldfastOptions options();
 
     /**
      * Where the engine and the watchdog report what locks do: the user's
      * {@link HoldfastOptions#observer()}, called off the I/O threads, in order, never throwing.
+     *
+     * @return the client's observer (a no-op one if the user set none)
      */
-    public HoldfastObserver observer() {
-        return observer;
-    }
+    HoldfastObserver observer();
 
-    public HoldfastOptions options() {
-        return options;
-    }
-
-    public RedisGateway redis() {
-        return redis;
-    }
-
-    public PubSubHub hub() {
-        return hub;
-    }
+    /** The client's command connection. */
+    RedisGateway redis();
 
     /** The timer delayed work runs on: the user's ({@link HoldfastOptions#timer()}), or the client's own. */
-    public Timer timer() {
-        return timer;
-    }
+    Timer timer();
 
     /**
      * The client's one clock ({@link HoldfastOptions#ticker()}): every deadline and validity the
      * engine, the kinds and the watchdog compare with each other is a reading of it.
      */
-    public Ticker ticker() {
-        return options.ticker();
-    }
-
-    public AcquisitionEngine engine() {
-        return engine;
-    }
-
-    public LeaseKeeper keeper() {
-        return keeper;
-    }
-
-    public void keeper(LeaseKeeper leaseKeeper) {
-        this.keeper = leaseKeeper;
-    }
-
-    /** The holds this client has now (live, or lost and not yet unlocked). */
-    public Map<HoldKey, Hold> holds() {
-        return holds;
-    }
-
-    /** The undos of acquisitions whose outcome is not known, until they succeed. */
-    Undos undos() {
-        return undos;
-    }
-
-    /** The fresh acquisitions in progress, one per holder and role at most. */
-    Map<HoldKey, Acquisition> acquiring() {
-        return acquiring;
-    }
+    Ticker ticker();
 
     /**
-     * Marks the client closed and fails every acquisition still in progress ("client closed"),
-     * so that no caller stays blocked on a client that will never answer it.
+     * The watchdog that renews what a kind registers with it (e.g. wait markers), or {@code null}
+     * when no watchdog module is on the class path.
+     *
+     * @return the client's lease keeper
      */
-    public void markClosed() {
-        closed = true;
-        acquiring.values().forEach(Acquisition::clientClosed);
-    }
-
-    /** One shared instance per client of a kind's helper, e.g. its {@link LockKind}. */
-    public <T> T component(Class<T> type, Function<ClientContext, T> factory) {
-        return type.cast(components.computeIfAbsent(type, t -> factory.apply(this)));
-    }
+    LeaseKeeper keeper();
 
     /**
      * Keys of lock {@code name} under this client's prefix.
      *
+     * @param name the lock name a user gave
+     * @return the lock's keys
      * @throws IllegalArgumentException if the name is empty or would produce another lock's key
-     *     (see {@link #reserveKeySuffixes})
+     *     (a kind's reserved key suffix)
      */
-    public LockKeys keys(String name) {
-        return LockKeys.of(options.keyPrefix(), name, keySuffixes);
-    }
+    LockKeys keys(String name);
 
-    /** The key suffixes of the kinds on the class path: lock names that would produce one are refused. */
-    public void reserveKeySuffixes(Collection<LockKeys.KeySuffix> suffixes) {
-        this.keySuffixes = List.copyOf(suffixes);
-    }
+    /**
+     * One shared instance per client of a kind's helper, e.g. its {@link LockKind}.
+     *
+     * @param <T> the helper's type
+     * @param type the helper's class, the key of the instance
+     * @param factory makes the instance on first use
+     * @return the client's one instance
+     */
+    <T> T component(Class<T> type, Function<ClientContext, T> factory);
 
-    /** Throws if the client was closed. */
-    public void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("this Holdfast client is closed");
-        }
-    }
+    /**
+     * Whether this client has hold {@code id} now (live, or lost and not yet unlocked). A local
+     * answer, no round trip.
+     *
+     * @param id the lock key, role and holder
+     * @return whether the client's hold registry has it
+     */
+    boolean holdsLocally(HoldKey id);
 
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /** Called once per lost hold: logs it and tells the client's listener off the I/O thread. */
-    void lost(Hold hold, LockLostException cause) {
-        LeaseKeeper k = keeper;
-        if (k != null) {
-            k.cancel(hold);
-        }
-        if (!hold.holderAlive()) {
-            holds.remove(hold.id(), hold); // nobody is left to unlock it
-        }
-        log.warn("{} (holder {}, fencing token {})", cause.getMessage(), hold.id().holderId(), hold.fencingToken());
-        observer.leaseLost(hold.lockName(), hold.kind().role(), ObserverDispatch.cause(cause));
-        events.execute(() -> {
-            try {
-                options.leaseListener().leaseLost(new ClientLease(hold, events), cause);
-            } catch (RuntimeException e) {
-                log.warn("lease listener failed for lock '{}'", hold.lockName(), e);
-            }
-        });
-    }
+    /**
+     * The engine's blocking and asynchronous {@link RLock} for one lock of {@code kind}: no state of
+     * its own; holds live in the client's registry, so two objects for one name act as one lock.
+     *
+     * @param kind the lock's scripts and reply reading
+     * @param keys the lock's keys, from {@link #keys(String)}
+     * @return the lock
+     */
+    RLock newLock(LockKind kind, LockKeys keys);
 }

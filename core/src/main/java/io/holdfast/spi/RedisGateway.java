@@ -1,5 +1,6 @@
 package io.holdfast.spi;
 
+import io.holdfast.internal.Errors;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;

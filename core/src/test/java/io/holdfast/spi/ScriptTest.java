@@ -3,7 +3,7 @@ package io.holdfast.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.holdfast.spi.fixtures.Anchor;
+import io.holdfast.internal.fixtures.Anchor;
 import org.junit.jupiter.api.Test;
 
 /** Loading scripts and resolving their includes (no Redis needed). */
@@ -12,15 +12,15 @@ class ScriptTest {
     @Test
     void load_replacesIncludeLines_relativeAndAbsolute_eachFragmentOnce() {
         Script s = Script.load(Anchor.class, "main.lua");
-        assertThat(s.name()).isEqualTo("io.holdfast.spi.fixtures/main.lua");
+        assertThat(s.name()).isEqualTo("io.holdfast.internal.fixtures/main.lua");
         assertThat(s.source()).isEqualTo("""
                 -- test script
-                -- [included /io/holdfast/spi/fixtures/part-a.lua]
+                -- [included /io/holdfast/internal/fixtures/part-a.lua]
                 local function a() return 1 end
-                -- [end of /io/holdfast/spi/fixtures/part-a.lua]
-                -- [included /io/holdfast/spi/fixtures/part-b.lua]
+                -- [end of /io/holdfast/internal/fixtures/part-a.lua]
+                -- [included /io/holdfast/internal/fixtures/part-b.lua]
                 local function b() return a() end
-                -- [end of /io/holdfast/spi/fixtures/part-b.lua]
+                -- [end of /io/holdfast/internal/fixtures/part-b.lua]
                 return a() + b()
                 """);
         assertThat(s.sha()).hasSize(40);
@@ -30,7 +30,7 @@ class ScriptTest {
     void load_missingFragment_namesIt() {
         assertThatThrownBy(() -> Script.load(Anchor.class, "missing.lua"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("/io/holdfast/spi/fixtures/nowhere.lua");
+                .hasMessageContaining("/io/holdfast/internal/fixtures/nowhere.lua");
     }
 
     @Test

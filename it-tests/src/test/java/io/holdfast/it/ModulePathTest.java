@@ -92,12 +92,13 @@ class ModulePathTest {
     }
 
     @Test
-    void aModuleThatRequiresCore_cannotReachTheEngine() throws IOException {
+    void aModuleThatRequiresCore_cannotReachTheSpiOrTheEngine() throws IOException {
         String modulePath = String.join(File.pathSeparator, modulePath().values());
         Compilation c = compile(sources("module-consumer-spi"), modulePath, dir.resolve("spi"));
 
         assertThat(c.exitCode()).as(c.output()).isNotZero();
-        assertThat(c.output()).contains("package io.holdfast.spi is not visible");
+        assertThat(c.output()).contains("package io.holdfast.spi is not visible")
+                .contains("package io.holdfast.internal is not visible");
     }
 
     private record Compilation(int exitCode, String output) {

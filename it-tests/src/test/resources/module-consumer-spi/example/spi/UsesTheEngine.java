@@ -1,5 +1,6 @@
 package example.spi;
 
+import io.holdfast.internal.AcquisitionEngine;
 import io.holdfast.spi.LockKind;
 
 final class UsesTheEngine {
@@ -9,5 +10,9 @@ final class UsesTheEngine {
 
     static Class<?> kind() {
         return LockKind.class;
+    }
+
+    static Class<?> engine() {
+        return AcquisitionEngine.class;
     }
 }

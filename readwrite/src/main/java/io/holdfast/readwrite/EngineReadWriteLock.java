@@ -3,13 +3,12 @@ package io.holdfast.readwrite;
 import io.holdfast.RLock;
 import io.holdfast.RReadWriteLock;
 import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.EngineLock;
 import io.holdfast.spi.LockKeys;
 
 /**
  * A read-write lock over one name, across every process that talks to the same Redis: the read
  * lock is shared by any number of holders, the write lock excludes every other hold. Both are
- * {@link EngineLock}s, so reentrancy, leases with watchdog renewal, fencing tokens (one per new
+ * {@linkplain ClientContext#newLock engine locks}, so reentrancy, leases with watchdog renewal, fencing tokens (one per new
  * hold, read or write, strictly increasing per lock name) and the lost-lease signal work as for
  * the reentrant lock. Every read hold has its own lease: a reader that dies stops counting when
  * its lease runs out, whatever the other readers renew.
@@ -61,8 +60,8 @@ final class EngineReadWriteLock implements RReadWriteLock {
 
     EngineReadWriteLock(ClientContext ctx, LockKeys keys) {
         this.name = keys.name();
-        this.readLock = new EngineLock(ctx, ctx.component(ReadKind.class, ReadKind::new), keys);
-        this.writeLock = new EngineLock(ctx, ctx.component(WriteKind.class, WriteKind::new), keys);
+        this.readLock = ctx.newLock(ctx.component(ReadKind.class, ReadKind::new), keys);
+        this.writeLock = ctx.newLock(ctx.component(WriteKind.class, WriteKind::new), keys);
     }
 
     @Override

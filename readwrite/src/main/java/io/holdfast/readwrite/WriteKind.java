@@ -63,7 +63,7 @@ final class WriteKind extends ReadWriteKind {
 
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
-        if (!r.mode().reentry() && ctx.holds().containsKey(new HoldKey(r.keys().key(), READ, r.holderId()))) {
+        if (!r.mode().reentry() && ctx.holdsLocally(new HoldKey(r.keys().key(), READ, r.holderId()))) {
             return CompletableFuture.completedFuture(new AttemptResult(Outcome.REFUSED, 0, UPGRADE_REFUSED, 0));
         }
         long intentMillis = r.mode().willWait() ? ctx.options().fairWaiterTimeout().toMillis() : 0;

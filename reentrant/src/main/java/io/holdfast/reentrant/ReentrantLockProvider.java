@@ -2,13 +2,12 @@ package io.holdfast.reentrant;
 
 import io.holdfast.RLock;
 import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.EngineLock;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockProvider;
 import io.holdfast.spi.LockType;
 import java.util.List;
 
-/** Makes {@code Holdfast.getLock(name)}: an {@link EngineLock} over {@link ReentrantKind}. */
+/** Makes {@code Holdfast.getLock(name)}: an {@linkplain io.holdfast.spi.ClientContext#newLock engine lock} over {@link ReentrantKind}. */
 public final class ReentrantLockProvider implements LockProvider<RLock> {
 
     @Override
@@ -18,7 +17,7 @@ public final class ReentrantLockProvider implements LockProvider<RLock> {
 
     @Override
     public RLock create(ClientContext context, String name) {
-        return new EngineLock(context, context.component(ReentrantKind.class, ReentrantKind::new), context.keys(name));
+        return context.newLock(context.component(ReentrantKind.class, ReentrantKind::new), context.keys(name));
     }
 
     @Override

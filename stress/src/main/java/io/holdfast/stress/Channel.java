@@ -1,7 +1,7 @@
 package io.holdfast.stress;
 
-import io.holdfast.spi.PubSubHub;
-import io.holdfast.spi.Waiter;
+import io.holdfast.internal.PubSubHub;
+import io.holdfast.internal.Waiter;
 
 /** A client's pub/sub hub over a {@link FakeRedis} connection, and one lock channel on it. */
 final class Channel {

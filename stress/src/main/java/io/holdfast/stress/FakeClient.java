@@ -1,7 +1,7 @@
 package io.holdfast.stress;
 
 import io.holdfast.HoldfastOptions;
-import io.holdfast.spi.ClientContext;
+import io.holdfast.internal.Client;
 import io.holdfast.spi.LeaseKeeper;
 import io.holdfast.watchdog.WatchdogFactory;
 
@@ -15,13 +15,13 @@ final class FakeClient {
 
     final FakeRedis redis;
     final ManualTimer timer = new ManualTimer();
-    final ClientContext ctx;
+    final Client ctx;
     final LeaseKeeper watchdog;
 
     /** @param renewed how the fake server answers renewals: renewed, or gone */
     FakeClient(boolean renewed) {
         redis = new FakeRedis(renewed);
-        ctx = new ClientContext("stress", OPTIONS, redis.gateway(), null, timer, Runnable::run);
+        ctx = new Client("stress", OPTIONS, redis.gateway(), null, timer, Runnable::run);
         watchdog = new WatchdogFactory().create(ctx);
         ctx.keeper(watchdog);
     }

@@ -1,7 +1,7 @@
 package io.holdfast.stress;
 
 import io.holdfast.LockLostException;
-import io.holdfast.spi.Hold;
+import io.holdfast.internal.Hold;
 import io.holdfast.spi.HoldKey;
 import io.holdfast.spi.LockKeys;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +29,7 @@ final class HeldLock {
         hold = new Hold(id, keys, kind, null, 1, Item.LEASE_MILLIS, true,
                 client.ctx.ticker().nanoTime() + Item.LEASE_MILLIS * 1_000_000L, client.ctx.ticker(), (h, cause) -> {
             lostCalls.incrementAndGet();
-            client.watchdog.cancel(h); // as ClientContext.lost does
+            client.watchdog.cancel(h); // as Client.lost does
         });
         client.ctx.holds().put(id, hold);
         client.watchdog.register(hold);

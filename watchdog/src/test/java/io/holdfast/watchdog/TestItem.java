@@ -1,6 +1,5 @@
 package io.holdfast.watchdog;
 
-import io.holdfast.spi.Hold;
 import io.holdfast.spi.Renewable;
 import io.holdfast.spi.Script;
 import java.util.List;
@@ -9,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A hold on a real lock hash, on a test's clock, that records how the watchdog treated it. */
 class TestItem implements Renewable {
 
-    static final Script PLAIN = Script.load(Hold.class, "renew-hash-plain.lua");
-    static final Script GUARDED = Script.load(Hold.class, "renew-hash.lua");
+    static final Script PLAIN = Script.load(Script.class, "renew-hash-plain.lua");
+    static final Script GUARDED = Script.load(Script.class, "renew-hash.lua");
 
     final String key;
     final String holder;

@@ -8,8 +8,8 @@ import io.holdfast.LockLostException;
 import io.holdfast.Ticker;
 import io.holdfast.spi.AttemptRequest;
 import io.holdfast.spi.AttemptResult;
-import io.holdfast.spi.ClientContext;
-import io.holdfast.spi.Hold;
+import io.holdfast.internal.Client;
+import io.holdfast.internal.Hold;
 import io.holdfast.spi.HoldKey;
 import io.holdfast.spi.LeaseKeeper;
 import io.holdfast.spi.LeasedItem;
@@ -49,14 +49,14 @@ class WatchdogRenewalTest {
     /** For each renewal sent: how long the hold was still valid then, in ns. */
     private final List<Long> validLeftAtSend = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<LockLostException> lost = new AtomicReference<>();
-    private final ClientContext ctx;
+    private final Client ctx;
     private final LeaseKeeper watchdog;
     private Hold hold;
 
     WatchdogRenewalTest() {
         HoldfastOptions options = HoldfastOptions.builder("redis://fake:0").watchdogLease(java.time.Duration.ofMillis(LEASE_MS))
                 .ticker(ticker).timer(timer).build();
-        ctx = new ClientContext("client", options, new RedisGateway(renewingServer(), "fake:0"), null,
+        ctx = new Client("client", options, new RedisGateway(renewingServer(), "fake:0"), null,
                 options.timer().orElseThrow(), Runnable::run);
         watchdog = new WatchdogFactory().create(ctx);
         ctx.keeper(watchdog);

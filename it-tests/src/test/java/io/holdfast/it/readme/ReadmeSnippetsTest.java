@@ -7,6 +7,7 @@ import io.holdfast.Holdfast;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
 import io.holdfast.ReplicationException;
+import io.holdfast.testkit.RedisServer;
 import io.holdfast.testkit.RedisServerExtension;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -182,6 +183,29 @@ class ReadmeSnippetsTest {
             }
         }
         return blocks;
+    }
+
+    @Test
+    void quorumLock_overThreeMasters_holdsAMajority_andGivesTheStorageItsToken() throws Exception {
+        try (RedisServer second = RedisServer.start(); RedisServer third = RedisServer.start()) {
+            snippets.quorumLock(redis.uri(), second.uri(), third.uri());
+            snippets.quorumLock(redis.uri(), second.uri(), third.uri());
+            assertThat(snippets.invoiceTokens).hasSize(2);
+            assertThat(snippets.invoiceTokens.get(1)).isGreaterThan(snippets.invoiceTokens.get(0));
+            for (RedisServer s : List.of(redis.server(), second, third)) {
+                assertThat(s.commands().exists("holdfast:{invoices:7}")).isZero();
+            }
+        }
+    }
+
+    @Test
+    void multiLock_holdsEveryMemberAroundTheWork_andReleasesThemAll() {
+        try (Holdfast stock = Holdfast.connect(redis.uri())) {
+            snippets.multiLock(snippets.holdfast, stock);
+            assertThat(snippets.reservedWhileBothHeld).containsExactly(true);
+            assertThat(snippets.holdfast.getLock("order:42").isLocked()).isFalse();
+            assertThat(stock.getFairLock("sku:7").isLocked()).isFalse();
+        }
     }
 
     /** The regions between {@code // readme:begin} and {@code // readme:end}, each dedented. */

@@ -1,0 +1,247 @@
+package io.holdfast.internal;
+
+import io.holdfast.spi.AttemptMode;
+import io.holdfast.spi.AttemptRequest;
+import io.holdfast.spi.AttemptResult;
+import io.holdfast.spi.HoldKey;
+import io.holdfast.spi.LeaseKeeper;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
+import io.holdfast.spi.ScriptEffect;
+import io.holdfast.LeaseState;
+import io.holdfast.LockLostException;
+import io.holdfast.spi.AttemptResult.Outcome;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one acquisition engine every lock kind runs on; asynchronous inside, with
+ * {@link EngineLock} as the blocking adapter.
+ *
+ * <p>Algorithm. A fresh acquisition (see {@link Acquisition}) makes one attempt. If the lock is
+ * busy and the caller will wait, it subscribes to the lock's channel, and only then tries again, so
+ * that a release after that attempt always reaches it. While busy it parks until a wake-up
+ * message or until the holder's lease would have run out (a lease that expires publishes
+ * nothing), whichever is first, then tries again. A re-entry (the holder already holds this role)
+ * is one attempt that only counts up, or finds the hold gone and reports it lost.
+ *
+ * <p>Holds: a granted hold is put in the client's registry and, without an explicit lease, handed
+ * to the watchdog; releasing the last level takes it out of both.
+ */
+public final class AcquisitionEngine {
+
+    private final Client ctx;
+
+    AcquisitionEngine(Client ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Starts acquiring.
+     *
+     * @param ownerThread the thread that owns the hold, or null for an owner token: the watchdog
+     *     stops renewing a hold whose owner thread has ended
+     * @param leaseMillis {@code > 0} for a lease that expires; {@code -1} for a watchdog-renewed one
+     * @param waitNanos {@code 0} for one attempt only, {@code < 0} to wait for ever
+     */
+    Acquisition acquire(LockKind kind, LockKeys keys, String holderId, Thread ownerThread, long leaseMillis,
+            long waitNanos) {
+        ctx.checkOpen();
+        HoldKey id = new HoldKey(keys.key(), kind.role(), holderId);
+        Hold held = ctx.holds().get(id);
+        Acquisition acquisition = new Acquisition(ctx, kind, keys, id, ownerThread, leaseMillis, waitNanos);
+        if (held == null) {
+            Acquisition running = ctx.acquiring().putIfAbsent(id, acquisition);
+            if (running != null) {
+                // two fresh attempts of one holder would both be granted the same field
+                acquisition.result().completeExceptionally(new IllegalStateException("cannot acquire lock '" + keys.name()
+                        + "': holder " + holderId + " is already acquiring it; an owner acquires one lock at a time"));
+                return acquisition;
+            }
+            Hold grantedMeanwhile = ctx.holds().get(id);
+            if (grantedMeanwhile != null) {
+                // a fresh acquisition of this holder finished between the two looks: re-enter its hold
+                // (a granted hold is registered before its acquisition leaves `acquiring`)
+                ctx.acquiring().remove(id, acquisition);
+                reenter(acquisition, grantedMeanwhile, leaseMillis);
+                return acquisition;
+            }
+            if (ctx.isClosed()) {
+                acquisition.clientClosed(); // close() went through `acquiring` before this one was in it
+                return acquisition;
+            }
+            acquisition.start();
+        } else {
+            reenter(acquisition, held, leaseMillis);
+        }
+        return acquisition;
+    }
+
+    private void reenter(Acquisition acquisition, Hold held, long leaseMillis) {
+        LockLostException lost = held.lostCause();
+        if (lost != null) {
+            acquisition.result().completeExceptionally(lost);
+            return;
+        }
+        // a nested level without a lease of its own keeps the hold's lease: the watchdog's, or the
+        // outer level's explicit one (it must not stretch an explicit lease nobody renews)
+        long lease = leaseMillis > 0 ? leaseMillis : held.leaseMillis();
+        held.reentering(lease);
+        long sent = ctx.ticker().nanoTime();
+        boolean kept = leaseMillis <= 0;
+        AttemptRequest request = new AttemptRequest(held.keys(), held.id().holderId(),
+                kept ? AttemptMode.REENTER_KEEPING_LEASE : AttemptMode.REENTER, lease, null, 0, held.count() + 1);
+        held.kind().attempt(request).whenComplete((r, e) -> {
+            if (e != null) {
+                acquisition.result().completeExceptionally(Errors.translate(e,
+                        "re-entering lock '" + held.lockName() + "'", held.keys(), ctx.redis().endpoint()));
+            } else if (r.outcome() == Outcome.REENTERED) {
+                // the server set the count the client sends (its count + 1): a re-entry that runs
+                // twice, re-sent after a reconnect, counts once
+                held.count(held.count() + 1);
+                if (!kept) {
+                    held.extended(sent, lease);
+                }
+                acquisition.result().complete(held);
+            } else {
+                held.markLost("the hold was gone from the server when re-entered", false);
+                acquisition.result().completeExceptionally(held.lostCause() != null ? held.lostCause()
+                        : new LockLostException(held.lockName(), "the hold was gone from the server when re-entered"));
+            }
+        });
+    }
+
+    /**
+     * Releases one level of {@code holderId}'s hold. Fails with IllegalMonitorStateException if
+     * the client has no such hold, LockLostException if it was lost.
+     */
+    public CompletableFuture<Void> release(LockKind kind, LockKeys keys, String holderId) {
+        HoldKey id = new HoldKey(keys.key(), kind.role(), holderId);
+        Hold hold = ctx.holds().get(id);
+        if (hold == null) {
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException(
+                    "cannot unlock lock '" + keys.name() + "': not held by " + holderId));
+        }
+        if (hold.lostCause() != null) {
+            return CompletableFuture.failedFuture(dropLostLevel(hold));
+        }
+        boolean last = hold.count() == 1;
+        if (last && !hold.beginRelease()) {
+            if (hold.lostCause() != null) {
+                return CompletableFuture.failedFuture(dropLostLevel(hold));
+            }
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException(
+                    "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
+        }
+        long disconnects = ctx.redis().disconnects();
+        String server = ctx.redis().serverId();
+        boolean validWhenSent = hold.validUntilNanos() - ctx.ticker().nanoTime() > 0;
+        return applied(keys, kind.release(keys, holderId, hold.count() - 1)).thenApply(ScriptEffect::found)
+                .thenCompose(held -> !held && last && validWhenSent && ctx.redis().disconnects() != disconnects
+                        ? ctx.redis().refreshServerId().thenCompose(now -> released(hold, true, false,
+                                !server.isEmpty() && server.equals(now)))
+                        : released(hold, last, held, false))
+                .handle((v, e) -> {
+                    if (e == null) {
+                        return null;
+                    }
+                    if (last && hold.state() == LeaseState.RELEASING) {
+                        hold.abortRelease();
+                    }
+                    throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+                });
+    }
+
+    /**
+     * The server released one level ({@code held}: it has the levels the client asked for, since
+     * the script sets the client's count, see {@link LockKind#release}) or found no hold to release
+     * ({@code !held}). A last level that was not there is lost, unless {@code maybeRunTwice} (only ever true
+     * for a last level): the connection
+     * was lost while the release was in flight, so its first run (whose reply was lost, then
+     * re-sent) may have released it; the hold was still valid when it was sent; and the server that
+     * answered is the same process as before the release was sent (same {@code run_id}: not a
+     * restarted server that forgot the hold), so nothing but a release (this one, or a force-unlock
+     * in the same moment) could have removed it; it then counts as released. If the server's
+     * identity is not known, it counts as lost: a loss reported too often, never one hidden.
+     */
+    private CompletableFuture<Void> released(Hold hold, boolean last, boolean held, boolean maybeRunTwice) {
+        if (!held && !maybeRunTwice) {
+            hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
+            return CompletableFuture.failedFuture(dropLostLevel(hold));
+        }
+        if (!last) {
+            hold.count(hold.count() - 1);
+            return CompletableFuture.completedFuture(null);
+        }
+        hold.count(0);
+        hold.released();
+        forget(hold);
+        ctx.observer().released(hold.lockName(), hold.kind().role(), hold.heldNanos());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Unlocks one level of a lost hold: the level is gone, forget the hold after its last one. */
+    private LockLostException dropLostLevel(Hold hold) {
+        int left = hold.count() - 1;
+        hold.count(Math.max(0, left));
+        if (left <= 0) {
+            forget(hold);
+        }
+        return hold.lostCause();
+    }
+
+    /**
+     * Acts on what a script published for this client's own waiters at once (a hand-over names
+     * one of them: it need not wait for the message to come back through pub/sub; the message
+     * still comes in later and is then ignored by whoever already took it).
+     */
+    CompletableFuture<ScriptEffect> applied(LockKeys keys, CompletableFuture<ScriptEffect> effect) {
+        return effect.thenApply(e -> {
+            if (!e.published().isEmpty()) {
+                ctx.hub().deliverLocally(keys.channel(), e.published());
+            }
+            return e;
+        });
+    }
+
+    /** Takes {@code hold} out of the registry and the watchdog. */
+    void forget(Hold hold) {
+        LeaseKeeper keeper = ctx.keeper();
+        if (keeper != null) {
+            keeper.cancel(hold);
+        }
+        ctx.holds().remove(hold.id(), hold);
+    }
+
+    /**
+     * Registers a hold the server just granted.
+     *
+     * @param validUntilNanos until when the server surely keeps it (see {@link Hold#validUntilNanos()})
+     */
+    Hold granted(Acquisition a, long token, long validUntilNanos) {
+        Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, a.leaseMillis(), a.renewed(),
+                validUntilNanos, ctx.ticker(), ctx::lost);
+        ctx.holds().put(hold.id(), hold);
+        if (a.renewed()) {
+            ctx.keeper().register(hold);
+        }
+        return hold;
+    }
+
+    /** The client's hold for this kind, lock and holder, if any. */
+    public Optional<Hold> hold(LockKind kind, LockKeys keys, String holderId) {
+        return Optional.ofNullable(ctx.holds().get(new HoldKey(keys.key(), kind.role(), holderId)));
+    }
+
+    /** Frees the lock on the server and marks every local hold on it lost. */
+    public CompletableFuture<Boolean> forceUnlock(LockKind kind, LockKeys keys) {
+        // the holds before the call: the force-unlock may hand the lock over to a waiter of this
+        // client, whose new hold may be registered before the reply comes in
+        List<Hold> before = ctx.holds().values().stream().filter(h -> h.keys().key().equals(keys.key())).toList();
+        return applied(keys, kind.forceUnlock(keys)).thenApply(ScriptEffect::found).thenApply(wasLocked -> {
+            before.forEach(h -> h.markLost("force-unlocked", true));
+            return wasLocked;
+        });
+    }
+}

@@ -1,0 +1,275 @@
+package io.holdfast.internal;
+
+import io.holdfast.spi.LockKeys;
+import io.holdfast.spi.LockKind;
+import io.holdfast.Lease;
+import io.holdfast.LockUpgradeException;
+import io.holdfast.RLock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The blocking {@link RLock} over the {@link AcquisitionEngine}, for any {@link LockKind}. It keeps
+ * no state of its own: holds live in the client's registry, keyed by lock, role and holder, so
+ * two objects for the same name behave as one lock.
+ *
+ * <p>Threads: the holder of a call is the calling thread ({@code clientId:threadId}).
+ */
+public class EngineLock implements RLock {
+
+    private static final long WATCHDOG = -1;
+
+    protected final Client ctx;
+    protected final LockKind kind;
+    protected final LockKeys keys;
+
+    public EngineLock(Client ctx, LockKind kind, LockKeys keys) {
+        this.ctx = Objects.requireNonNull(ctx);
+        this.kind = Objects.requireNonNull(kind);
+        this.keys = Objects.requireNonNull(keys);
+    }
+
+    @Override
+    public String getName() {
+        return keys.name();
+    }
+
+    @Override
+    public void lock() {
+        awaitUninterruptibly(start(WATCHDOG, -1));
+    }
+
+    @Override
+    public void lock(long leaseTime, TimeUnit unit) {
+        awaitUninterruptibly(start(leaseMillis(leaseTime, unit, false), -1));
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        lockInterruptibly(WATCHDOG);
+    }
+
+    @Override
+    public void lockInterruptibly(long leaseTime, TimeUnit unit) throws InterruptedException {
+        lockInterruptibly(leaseMillis(leaseTime, unit, false));
+    }
+
+    private void lockInterruptibly(long leaseMillis) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        awaitInterruptibly(start(leaseMillis, -1));
+    }
+
+    @Override
+    public boolean tryLock() {
+        try {
+            return awaitUninterruptibly(start(WATCHDOG, 0)) != null;
+        } catch (LockUpgradeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean tryLock(long waitTime, TimeUnit unit) throws InterruptedException {
+        return tryLock(waitTime, -1, unit);
+    }
+
+    @Override
+    public boolean tryLock(long waitTime, long leaseTime, TimeUnit unit) throws InterruptedException {
+        long lease = leaseMillis(leaseTime, unit, true);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        try {
+            return awaitInterruptibly(start(lease, waitNanos(waitTime, unit))) != null;
+        } catch (LockUpgradeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void unlock() {
+        ctx.checkOpen();
+        join(ctx.engine().release(kind, keys, holder()), "unlocking");
+    }
+
+    @Override
+    public boolean forceUnlock() {
+        ctx.checkOpen();
+        return join(ctx.engine().forceUnlock(kind, keys), "force-unlocking");
+    }
+
+    @Override
+    public boolean isLocked() {
+        ctx.checkOpen();
+        return join(kind.isLocked(keys), "reading");
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return isHeldByThread(Thread.currentThread().getId());
+    }
+
+    @Override
+    public boolean isHeldByThread(long threadId) {
+        ctx.checkOpen();
+        return join(kind.holdCount(keys, ctx.holderId(threadId)), "reading") > 0;
+    }
+
+    @Override
+    public int getHoldCount() {
+        ctx.checkOpen();
+        return join(kind.holdCount(keys, holder()), "reading");
+    }
+
+    @Override
+    public long remainTimeToLive() {
+        ctx.checkOpen();
+        return join(kind.remainTimeToLive(keys), "reading");
+    }
+
+    @Override
+    public Optional<Lease> currentLease() {
+        return ctx.engine().hold(kind, keys, holder()).map(this::lease);
+    }
+
+    @Override
+    public CompletableFuture<Lease> lockAsync(long owner, long leaseTime, TimeUnit unit) {
+        return startAsync(owner, leaseTime, unit, -1, this::lease);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Lease>> tryLockAsync(long owner, long waitTime, long leaseTime, TimeUnit unit) {
+        return startAsync(owner, leaseTime, unit, waitNanos(waitTime, unit), h -> Optional.ofNullable(h).map(this::lease));
+    }
+
+    @Override
+    public CompletableFuture<Void> unlockAsync(long owner) {
+        ctx.checkOpen();
+        return ctx.engine().release(kind, keys, ctx.ownerHolderId(owner)).handleAsync((v, e) -> {
+            if (e != null) {
+                throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+            }
+            return v;
+        }, ctx.callbacks());
+    }
+
+    /**
+     * Starts an owner-token acquisition; cancelling the returned future cancels the acquisition.
+     * The returned future completes on the callback executor, never on the I/O thread that
+     * delivered the grant (a hand-over message, a reply).
+     */
+    private <T> CompletableFuture<T> startAsync(long owner, long leaseTime, TimeUnit unit, long waitNanos,
+            Function<Hold, T> reply) {
+        long lease = leaseMillis(leaseTime, unit, true);
+        Acquisition a = ctx.engine().acquire(kind, keys, ctx.ownerHolderId(owner), null, lease, waitNanos);
+        CompletableFuture<T> result = a.result().handleAsync((h, e) -> {
+            if (e != null) {
+                throw Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+            }
+            return reply.apply(h);
+        }, ctx.callbacks());
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                a.cancel();
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + keys.name() + " as " + kind.role() + "]";
+    }
+
+    /** What the user sees of {@code hold}: its {@code whenLost()} completes off the I/O threads. */
+    private Lease lease(Hold hold) {
+        return new ClientLease(hold, ctx.callbacks());
+    }
+
+    /** The holder id of the calling thread. */
+    protected String holder() {
+        return ctx.holderId(Thread.currentThread().getId());
+    }
+
+    private Acquisition start(long leaseMillis, long waitNanos) {
+        return ctx.engine().acquire(kind, keys, holder(), Thread.currentThread(), leaseMillis, waitNanos);
+    }
+
+    /**
+     * {@code > 0} within [{@link RLock#MIN_LEASE_MILLIS}, {@link RLock#MAX_LEASE_MILLIS}] stays;
+     * {@code < 0} (only if allowed) means watchdog; anything else is refused.
+     */
+    private static long leaseMillis(long leaseTime, TimeUnit unit, boolean negativeMeansWatchdog) {
+        Objects.requireNonNull(unit, "unit");
+        if (leaseTime < 0 && negativeMeansWatchdog) {
+            return WATCHDOG;
+        }
+        if (leaseTime <= 0) {
+            throw new IllegalArgumentException("leaseTime must be positive: " + leaseTime + " " + unit);
+        }
+        if (unit.toNanos(leaseTime) < TimeUnit.MILLISECONDS.toNanos(RLock.MIN_LEASE_MILLIS)) {
+            throw new IllegalArgumentException("leaseTime " + leaseTime + " " + unit + " is shorter than the minimum lease of "
+                    + RLock.MIN_LEASE_MILLIS + " ms");
+        }
+        if (unit.toMillis(leaseTime) > RLock.MAX_LEASE_MILLIS) {
+            throw new IllegalArgumentException("leaseTime " + leaseTime + " " + unit + " is longer than the maximum lease of "
+                    + RLock.MAX_LEASE_MILLIS + " ms (365 days)");
+        }
+        return unit.toMillis(leaseTime);
+    }
+
+    /** {@code < 0} → 0 (do not wait); at or above {@link RLock#MAX_WAIT_NANOS} → -1 (no time limit). */
+    private static long waitNanos(long waitTime, TimeUnit unit) {
+        long nanos = Objects.requireNonNull(unit, "unit").toNanos(waitTime);
+        return nanos >= RLock.MAX_WAIT_NANOS ? -1 : Math.max(0, nanos);
+    }
+
+    private Hold awaitInterruptibly(Acquisition a) throws InterruptedException {
+        try {
+            return a.result().get();
+        } catch (InterruptedException e) {
+            awaitUninterruptibly(a.cancel());
+            throw e;
+        } catch (ExecutionException e) {
+            throw rethrow(e, "acquiring");
+        }
+    }
+
+    private Hold awaitUninterruptibly(Acquisition a) {
+        return join(a.result(), "acquiring");
+    }
+
+    /** Waits for {@code f} ignoring interrupts, then sets the interrupt flag again if one came. */
+    private <T> T join(CompletableFuture<T> f, String doing) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw rethrow(e, doing);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void awaitUninterruptibly(CompletableFuture<Void> f) {
+        join(f, "cancelling");
+    }
+
+    private RuntimeException rethrow(ExecutionException e, String doing) {
+        return Errors.translate(e.getCause(), doing + " lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+    }
+}

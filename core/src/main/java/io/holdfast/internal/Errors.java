@@ -1,0 +1,127 @@
+package io.holdfast.internal;
+
+import io.holdfast.spi.LockKeys;
+import io.holdfast.HoldfastException;
+import io.holdfast.HoldfastTimeoutException;
+import io.holdfast.RedisUnavailableException;
+import io.holdfast.WrongKeyTypeException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns what Lettuce reports into Holdfast's exceptions, each naming the lock and the server. */
+public final class Errors {
+
+    private Errors() {
+    }
+
+    /** Strips the wrappers futures put around a failure. */
+    public static Throwable unwrap(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /**
+     * The exception a caller should see for {@code failure}, which happened while doing
+     * {@code what} (e.g. "acquiring lock 'orders'") against {@code endpoint}.
+     */
+    public static RuntimeException translate(Throwable failure, String what, LockKeys keys, String endpoint) {
+        Throwable e = unwrap(failure);
+        if (e instanceof IllegalMonitorStateException | e instanceof HoldfastException
+                | e instanceof IllegalArgumentException | e instanceof CancellationException) {
+            return (RuntimeException) e;
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String refusal = authenticationRefusal(e);
+        if (refusal != null) {
+            // Lettuce reports a refused AUTH at connect as "Unable to connect", the reply as its cause
+            return new RedisUnavailableException(what + ": Redis at " + endpoint + " refused authentication: " + refusal, e);
+        }
+        if (e instanceof RedisCommandTimeoutException) {
+            return new HoldfastTimeoutException(what + ": Redis at " + endpoint + " did not answer in time (" + message + ")", e);
+        }
+        if (e instanceof RedisCommandExecutionException) {
+            if (serverError(message).startsWith("WRONGTYPE")) {
+                return new WrongKeyTypeException(what + ": key '" + (keys == null ? "?" : keys.key())
+                        + "' holds a value of another type, written by someone else; Holdfast changed nothing", e);
+            }
+            return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + serverError(message), e);
+        }
+        String setup = setupFailure(e);
+        if (setup != null) {
+            return new RedisUnavailableException(what + ": Redis at " + endpoint + " is reachable, but " + setup, e);
+        }
+        if (e instanceof RedisConnectionException || e instanceof IOException
+                || (e instanceof RedisException && message.contains("not connected"))) {
+            return new RedisUnavailableException(what + ": Redis at " + endpoint + " is unreachable: " + message, e);
+        }
+        if (e instanceof RedisException) {
+            return new HoldfastException(what + ": " + message, e);
+        }
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        return new HoldfastException(what + ": " + message, e);
+    }
+
+    /**
+     * The server's error reply as a command outside a script would get it. Redis 7 passes an error
+     * raised by {@code redis.call} inside a script through unchanged ({@code WRONGTYPE Operation
+     * against ...}); Redis 6.2 wraps it ({@code ERR Error running script (call to f_<sha>):
+     * @user_script:12: WRONGTYPE Operation against ...}), so the same fault reads the same on both.
+     */
+    static String serverError(String message) {
+        Matcher m = SCRIPT_ERROR_6_2.matcher(message);
+        return m.matches() ? m.group(1) : message;
+    }
+
+    private static final Pattern SCRIPT_ERROR_6_2 = Pattern.compile(
+            "ERR Error running script \\(call to f_[0-9a-f]+\\): @\\w+:\\d+: (.*)", Pattern.DOTALL);
+
+    /**
+     * Why a connection to a reachable server could not be set up, found in {@code e}'s cause chain
+     * (Lettuce reports every failed connect as "Unable to connect"), or null: the server's error reply
+     * to a setup command (e.g. {@code SELECT} of a database index out of range), or a failed TLS
+     * handshake (e.g. an untrusted certificate).
+     */
+    private static String setupFailure(Throwable e) {
+        if (!(e instanceof RedisConnectionException)) {
+            return null;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
+                return "it refused the connection setup: " + t.getMessage();
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                Throwable root = t;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return "the TLS handshake failed: " + t.getMessage()
+                        + (root != t && root.getMessage() != null ? " (" + root.getMessage() + ")" : "");
+            }
+        }
+        return null;
+    }
+
+    /** The server's NOAUTH / WRONGPASS reply somewhere in {@code e}'s cause chain, or null. */
+    private static String authenticationRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null
+                    && (t.getMessage().startsWith("NOAUTH") || t.getMessage().startsWith("WRONGPASS"))) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+}

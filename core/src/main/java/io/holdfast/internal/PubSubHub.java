@@ -1,0 +1,228 @@
+package io.holdfast.internal;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.Timer;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's one pub/sub connection, multiplexed over every lock channel.
+ *
+ * <p>A channel is subscribed while at least one local waiter needs it: {@link #join} counts a
+ * waiter in (subscribing on the first), {@link #leave} counts it out (unsubscribing after the
+ * last, or, with a linger, once the channel has had no waiter for that long: a lock whose threads
+ * take turns does not pay a SUBSCRIBE and a second attempt each time its last local waiter is
+ * served). Both run inside {@link ConcurrentHashMap#compute}, as does the linger's end, so the
+ * SUBSCRIBE/UNSUBSCRIBE commands of one channel are issued in the order of the count changes, and
+ * one connection keeps that order on the wire.
+ *
+ * <p>Wake-ups: a message wakes local waiters as {@link WakeMessage} says. After a reconnect,
+ * Lettuce subscribes again; messages published in between are gone, so every waiter of a channel
+ * that is confirmed a second time retries at once.
+ */
+public final class PubSubHub implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PubSubHub.class);
+
+    /** How long a client keeps a lock's channel after its last local waiter left. */
+    public static final long LINGER_MILLIS = 1_000;
+
+    private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    private final StatefulRedisPubSubConnection<String, String> connection;
+    private final Timer timer;
+    private final long lingerMillis;
+
+    /** One channel's local waiters and subscription. */
+    private static final class Channel {
+        final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+        int refs;
+        /** Counts the times refs went to zero: a linger's end only unsubscribes if it is still its turn. */
+        long idleTimes;
+        volatile boolean confirmed;
+        CompletableFuture<Void> subscribed;
+    }
+
+    /** Takes over {@code connection}; unsubscribes a channel as soon as its last waiter leaves. */
+    public PubSubHub(StatefulRedisPubSubConnection<String, String> connection) {
+        this(connection, null, 0);
+    }
+
+    /**
+     * Takes over {@code connection} (opened by the client at connect, never on an I/O thread).
+     *
+     * @param lingerMillis how long a channel stays subscribed after its last waiter left, on
+     *     {@code timer}; 0: not at all
+     */
+    public PubSubHub(StatefulRedisPubSubConnection<String, String> connection, Timer timer, long lingerMillis) {
+        if (lingerMillis > 0 && timer == null) {
+            throw new IllegalArgumentException("a linger needs a timer");
+        }
+        this.connection = connection;
+        this.timer = timer;
+        this.lingerMillis = lingerMillis;
+        connection.addListener(new Listener());
+    }
+
+    /**
+     * Counts {@code waiter} in on {@code channel}; the future completes once the server has
+     * confirmed the subscription, so a release after that point reaches the waiter.
+     */
+    public CompletableFuture<Void> join(String channel, Waiter waiter) {
+        StatefulRedisPubSubConnection<String, String> conn = connection;
+        Channel c = channels.compute(channel, (name, existing) -> {
+            Channel ch = existing == null ? new Channel() : existing;
+            if (ch.subscribed == null || ch.subscribed.isCompletedExceptionally()) {
+                ch.subscribed = conn.async().subscribe(name).toCompletableFuture();
+            }
+            ch.refs++;
+            ch.waiters.add(waiter);
+            return ch;
+        });
+        return c.subscribed;
+    }
+
+    /**
+     * Counts {@code waiter} in on {@code channel} only if the server has already confirmed the
+     * subscription (another local waiter holds it open): then no command is sent, and a release
+     * published after this call reaches the waiter.
+     *
+     * @return how many other local waiters the channel has, or {@code -1} if the waiter was not
+     *     counted in (no confirmed subscription)
+     */
+    public int joinIfSubscribed(String channel, Waiter waiter) {
+        int[] others = {-1};
+        channels.computeIfPresent(channel, (name, ch) -> {
+            CompletableFuture<Void> sub = ch.subscribed;
+            if (sub != null && sub.isDone() && !sub.isCompletedExceptionally()) {
+                others[0] = ch.refs;
+                ch.refs++;
+                ch.waiters.add(waiter);
+            }
+            return ch;
+        });
+        return others[0];
+    }
+
+    /** Counts {@code waiter} out; the last one out unsubscribes (at once, or after the linger). */
+    public void leave(String channel, Waiter waiter) {
+        channels.computeIfPresent(channel, (name, ch) -> {
+            if (!ch.waiters.remove(waiter)) {
+                return ch;
+            }
+            if (--ch.refs > 0) {
+                return ch;
+            }
+            if (lingerMillis > 0) {
+                long idle = ++ch.idleTimes;
+                timer.newTimeout(t -> endLinger(name, idle), lingerMillis, TimeUnit.MILLISECONDS);
+                return ch;
+            }
+            connection.async().unsubscribe(name);
+            return null;
+        });
+    }
+
+    /** The linger that began when the channel's count went to zero for the {@code idle}th time ends. */
+    private void endLinger(String channel, long idle) {
+        channels.computeIfPresent(channel, (name, ch) -> {
+            if (ch.refs > 0 || ch.idleTimes != idle) {
+                return ch; // a waiter came back meanwhile (and maybe left again: that linger decides)
+            }
+            connection.async().unsubscribe(name);
+            return null;
+        });
+    }
+
+    /** Channels subscribed now: with local waiters, or lingering (for tests and metrics). */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /**
+     * Acts on {@code message} as if it had come in on {@code channel}: for a script reply that
+     * also published it, so local waiters need not wait for the pub/sub round trip. The message
+     * still comes in later and is then ignored by whoever already took it.
+     */
+    void deliverLocally(String channel, String message) {
+        dispatch(channel, message);
+    }
+
+    /** Wakes one local waiter of {@code channel}, as a {@link WakeMessage#ONE} message would. */
+    public void wakeOne(String channel) {
+        dispatch(channel, WakeMessage.ONE);
+    }
+
+    private void dispatch(String channel, String message) {
+        Channel c = channels.get(channel);
+        if (c == null) {
+            return;
+        }
+        if (WakeMessage.ONE.equals(message)) {
+            for (Waiter w : c.waiters) {
+                if (w.wake()) {
+                    return;
+                }
+            }
+        } else if (message.startsWith(WakeMessage.HANDED_OVER_PREFIX)) {
+            String[] parts = message.substring(WakeMessage.HANDED_OVER_PREFIX.length()).split("\\|", 3);
+            long token;
+            try {
+                token = Long.parseLong(parts[0]);
+            } catch (RuntimeException e) {
+                log.warn("ignored a malformed hand-over message on {}: {}", channel, message);
+                return;
+            }
+            if (parts.length < 3) {
+                log.warn("ignored a malformed hand-over message on {}: {}", channel, message);
+                return;
+            }
+            String holder = parts[2];
+            for (Waiter w : c.waiters) {
+                if (w.holderId().equals(holder)) {
+                    w.handedOver(parts[1], token);
+                }
+            }
+        } else if (message.startsWith(WakeMessage.HOLDER_PREFIX)) {
+            String holder = message.substring(WakeMessage.HOLDER_PREFIX.length());
+            for (Waiter w : c.waiters) {
+                if (w.holderId().equals(holder)) {
+                    w.wake();
+                }
+            }
+        } else {
+            c.waiters.forEach(Waiter::wake);
+        }
+    }
+
+    private final class Listener extends RedisPubSubAdapter<String, String> {
+        @Override
+        public void message(String channel, String message) {
+            dispatch(channel, message);
+        }
+
+        @Override
+        public void subscribed(String channel, long count) {
+            Channel c = channels.get(channel);
+            if (c == null) {
+                return;
+            }
+            if (c.confirmed) {
+                log.debug("re-subscribed to {} after a reconnect; waking its waiters", channel);
+                c.waiters.forEach(Waiter::wake);
+            }
+            c.confirmed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        channels.clear();
+    }
+}

@@ -1,0 +1,199 @@
+package io.holdfast.internal;
+
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * One waiting acquisition, as the pub/sub hub and the timer see it.
+ *
+ * <p>States: RUNNING — an attempt is in flight (or about to be); PARKED — waiting for a wake-up
+ * or its timeout; WOKEN — woken while RUNNING, so the next {@link #park} retries at once instead of
+ * sleeping (this is what makes a release between "attempt failed" and "parked" impossible to
+ * miss); DONE — finished, takes no wake-ups.
+ *
+ * <p>Concurrency: {@link #wake} comes from the pub/sub thread, timeouts from the timer thread,
+ * {@link #park} from whichever thread completed the last attempt. Transitions happen under the
+ * monitor; the retry runs outside it. A generation number makes a stale timeout (one whose park
+ * already ended by a wake-up) do nothing, so at most one attempt is ever in flight.
+ *
+ * <p>Hand-over ({@link #handedOver}): the server already granted the lock to one placement of this
+ * waiter's holder in the lock's queue. If it is the placement this waiter waits with now
+ * ({@link #placement(String)}), a PARKED waiter runs its hand-over action with the fencing token
+ * instead of an attempt. Anything else is only a wake-up: a RUNNING waiter (its attempt in flight,
+ * or the next one, finds the hold granted and reports it acquired), and a message naming another
+ * placement of this acquisition: it may be late, for a grant that has run out since and after
+ * which the waiter queued again (trusting it let two holders in at once), so an attempt asks the
+ * server.
+ */
+public final class Waiter {
+
+    private static final int RUNNING = 0;
+    private static final int PARKED = 1;
+    private static final int WOKEN = 2;
+    private static final int DONE = 3;
+
+    private final String holderId;
+    private final String acquisitionTag;
+    private final LongConsumer onHandOver;
+    private volatile String placement;
+    private int state = RUNNING;
+    private long generation;
+    private Runnable retry;
+    private Timeout timeout;
+
+    public Waiter(String holderId) {
+        this(holderId, 0, null);
+    }
+
+    /**
+     * @param acquisitionId the acquisition this waiter waits for; a hand-over naming another one is
+     *     ignored (it is late: that acquisition already ended)
+     * @param onHandOver runs with the fencing token when a hand-over reaches this waiter parked;
+     *     null: a hand-over is only a wake-up
+     */
+    public Waiter(String holderId, long acquisitionId, LongConsumer onHandOver) {
+        this.holderId = holderId;
+        this.acquisitionTag = acquisitionId + ".";
+        this.onHandOver = onHandOver;
+    }
+
+    /**
+     * The holder this waiter acquires for: a {@link WakeMessage#HOLDER_PREFIX} message (a
+     * read-write release waking the first waiting writer) and a hand-over name the waiter by it.
+     */
+    public String holderId() {
+        return holderId;
+    }
+
+    /**
+     * Wakes this waiter.
+     *
+     * @return {@code true} if it took the wake-up (it will attempt now or right after its attempt
+     *     in flight); {@code false} if it is finished or already has a wake-up pending
+     */
+    public boolean wake() {
+        Runnable run;
+        synchronized (this) {
+            switch (state) {
+                case PARKED -> {
+                    state = RUNNING;
+                    cancelTimeout();
+                    run = retry;
+                }
+                case RUNNING -> {
+                    state = WOKEN;
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        run.run();
+        return true;
+    }
+
+    /**
+     * The placement ({@code "<acquisition>.<placement>"}) this waiter's acquisition waits with now,
+     * as its last attempt's reply said; null before it queued.
+     */
+    public void placement(String current) {
+        this.placement = current;
+    }
+
+    /** The placement set last, or null. */
+    public String placement() {
+        return placement;
+    }
+
+    /**
+     * The lock was handed over to placement {@code placement} ({@code "<acquisition>.<n>"}) of this
+     * waiter's holder, with fencing token {@code token}.
+     *
+     * @return {@code true} if it took it (as a hand-over or as a wake-up), {@code false} if it is
+     *     finished, already has a wake-up pending, or waits for another acquisition
+     */
+    public boolean handedOver(String placement, long token) {
+        if (!placement.startsWith(acquisitionTag)) {
+            return false;
+        }
+        if (onHandOver == null || !placement.equals(this.placement)) {
+            return wake();
+        }
+        synchronized (this) {
+            switch (state) {
+                case PARKED -> {
+                    state = RUNNING;
+                    cancelTimeout();
+                }
+                case RUNNING -> {
+                    state = WOKEN;
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        onHandOver.accept(token);
+        return true;
+    }
+
+    /**
+     * After a failed attempt: runs {@code retry} when woken or after {@code delayMillis},
+     * whichever is first; at once if a wake-up came while the attempt was in flight.
+     */
+    public void park(long delayMillis, Timer timer, Runnable retry) {
+        synchronized (this) {
+            if (state == DONE) {
+                return;
+            }
+            if (state != WOKEN) {
+                state = PARKED;
+                this.retry = retry;
+                long parkedAs = ++generation;
+                timeout = timer.newTimeout(t -> fire(parkedAs), Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+                return;
+            }
+            state = RUNNING;
+        }
+        retry.run();
+    }
+
+    /**
+     * Takes no more wake-ups and drops its timeout.
+     *
+     * @return whether a wake-up was pending (taken while an attempt was in flight, not yet acted on);
+     *     a waiter that leaves without the lock must pass such a wake-up on
+     */
+    public boolean done() {
+        synchronized (this) {
+            boolean pending = state == WOKEN;
+            state = DONE;
+            cancelTimeout();
+            return pending;
+        }
+    }
+
+    private void fire(long parkedAs) {
+        Runnable run;
+        synchronized (this) {
+            if (state != PARKED || generation != parkedAs) {
+                return;
+            }
+            state = RUNNING;
+            timeout = null;
+            run = retry;
+        }
+        run.run();
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel();
+            timeout = null;
+        }
+    }
+}
