@@ -65,7 +65,9 @@ class ReadmeSnippetsTest {
             quoted.addAll(regions(Files.readAllLines(ROOT.resolve(file))));
         }
         List<String> inReadme = javaBlocks(Files.readAllLines(ROOT.resolve("README.md")));
-        assertThat(inReadme).hasSize(11).containsExactlyInAnyOrderElementsOf(quoted);
+        // exactly the tested regions, each as often (no fixed count: two branches that each added two
+        // snippets both wrote 9 -> 11, and the merge kept 11 for 13 blocks)
+        assertThat(inReadme).isNotEmpty().containsExactlyInAnyOrderElementsOf(quoted);
     }
 
     @Test
