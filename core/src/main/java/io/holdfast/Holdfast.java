@@ -56,6 +56,7 @@ public final class Holdfast implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
     /** The client's own timer, stopped at close; null if the user gave one (see {@link HoldfastOptions#timer()}). */
     private final HashedWheelTimer ownTimer;
     private final java.util.concurrent.Executor events;
@@ -124,6 +125,7 @@ public final class Holdfast implements AutoCloseable {
             shutdownQuietly();
             throw e;
         }
+        this.pubSub = pubSub;
         this.ownTimer = options.timer().isPresent() ? null
                 : new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
         io.netty.util.Timer timer = options.timer().orElse(ownTimer);
@@ -308,6 +310,18 @@ public final class Holdfast implements AutoCloseable {
      */
     public int subscribedChannels() {
         return ctx.hub().channelCount();
+    }
+
+    /**
+     * Whether the pub/sub connection, on which waiters are woken, is connected now. While it is not
+     * (Lettuce reconnects it and subscribes again), waiters still get their locks, by retrying when
+     * the holder's lease would run out or at most every few seconds, but later than a wake-up would
+     * have let them. Asks nothing of Redis; false once the client is closed.
+     *
+     * @return whether the pub/sub connection is open
+     */
+    public boolean isPubSubConnected() {
+        return !ctx.isClosed() && pubSub.isOpen();
     }
 
     /**

@@ -26,8 +26,10 @@ public final class HoldfastOptions {
     private final Path trustedCertificates;
     private final Ticker ticker;
     private final Timer timer;
+    private final HoldfastObserver observer;
 
     private HoldfastOptions(Builder b) {
+        this.observer = b.observer;
         this.ticker = b.ticker;
         this.timer = b.timer;
         this.trustedCertificates = b.trustedCertificates;
@@ -166,6 +168,16 @@ public final class HoldfastOptions {
         return Optional.ofNullable(timer);
     }
 
+    /**
+     * Told what the client's locks do (acquisitions, releases, renewals, losses, hand-overs);
+     * never null.
+     *
+     * @return the observer the user set, or {@link HoldfastObserver#NONE}
+     */
+    public HoldfastObserver observer() {
+        return observer;
+    }
+
     /** Builder of {@link HoldfastOptions}; every setter checks its argument at once. */
     public static final class Builder {
         private final String redisUri;
@@ -180,6 +192,7 @@ public final class HoldfastOptions {
         private Path trustedCertificates;
         private Ticker ticker = Ticker.system();
         private Timer timer;
+        private HoldfastObserver observer = HoldfastObserver.NONE;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -341,6 +354,19 @@ public final class HoldfastOptions {
          */
         public Builder timer(Timer timer) {
             this.timer = Objects.requireNonNull(timer, "timer");
+            return this;
+        }
+
+        /**
+         * Tells {@code observer} what the client's locks do, e.g. to record metrics (see
+         * {@link HoldfastObserver} for the events, and the threads they are reported on). Default:
+         * {@link HoldfastObserver#NONE}, which costs nothing.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(HoldfastObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.holdfast;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -193,11 +194,31 @@ public interface RLock extends Lock {
     int getHoldCount();
 
     /**
-     * Remaining time to live of the lock key (one round trip).
+     * Remaining time to live of the lock key (one round trip), in the form Redisson's {@code RLock}
+     * returns it, for code ported from there; {@link #timeToLive()} says the same without magic
+     * numbers.
      *
      * @return milliseconds: -2 if the lock is not held, -1 if it has no expiry
      */
     long remainTimeToLive();
+
+    /**
+     * Remaining time to live of the lock as the server sees it (one round trip): until its key
+     * expires unless renewed, whoever holds it.
+     *
+     * @return the time left, or empty if nobody holds the lock; a key without expiry (which
+     *     Holdfast never leaves: every hold has a lease) reads as {@link #NO_EXPIRY}
+     */
+    default Optional<Duration> timeToLive() {
+        long millis = remainTimeToLive();
+        if (millis == -2) {
+            return Optional.empty();
+        }
+        return Optional.of(millis == -1 ? NO_EXPIRY : Duration.ofMillis(millis));
+    }
+
+    /** What {@link #timeToLive()} reads for a lock key without expiry: the longest {@code Duration}. */
+    Duration NO_EXPIRY = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
     /**
      * The calling thread's current hold, if it has one in this client, including a hold that was

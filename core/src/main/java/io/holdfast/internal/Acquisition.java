@@ -1,5 +1,6 @@
 package io.holdfast.internal;
 
+import io.holdfast.HoldfastObserver;
 import io.holdfast.spi.AttemptMode;
 import io.holdfast.spi.AttemptRequest;
 import io.holdfast.spi.AttemptResult;
@@ -12,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,7 +51,10 @@ final class Acquisition {
     /** The watchdog renews the hold (no explicit lease was asked for). */
     private final boolean renewed;
     private final boolean noWait;
+    /** When the wait ends, on the ticker; meaningless if {@link #unbounded}. */
     private final long deadline;
+    /** Waits without a time limit (never compare {@link #deadline}: ticker readings may be negative). */
+    private final boolean unbounded;
     private final long id = IDS.incrementAndGet();
     private final Waiter waiter;
     private final CompletableFuture<Hold> result = new CompletableFuture<>();
@@ -58,6 +63,9 @@ final class Acquisition {
     /** The latest memo a BUSY reply carried (see {@link AttemptResult#memo()}), null before. */
     private String memo;
     private boolean attempted;
+    /** When {@link #start()} ran, on the client's ticker; its outcome is reported once (see {@link #report}). */
+    private long startedNanos;
+    private final AtomicBoolean reported = new AtomicBoolean(true);
 
     Acquisition(Client ctx, LockKind kind, LockKeys keys, HoldKey holdId, Thread ownerThread, long leaseMillis,
             long waitNanos) {
@@ -69,7 +77,8 @@ final class Acquisition {
         this.leaseMillis = ctx.leaseMillis(leaseMillis);
         this.renewed = leaseMillis <= 0;
         this.noWait = waitNanos == 0;
-        this.deadline = waitNanos < 0 ? Long.MAX_VALUE : ctx.ticker().nanoTime() + waitNanos;
+        this.unbounded = waitNanos < 0;
+        this.deadline = unbounded ? 0 : ctx.ticker().nanoTime() + waitNanos;
         this.waiter = new Waiter(holdId.holderId(), id, this::handedOver);
     }
 
@@ -97,6 +106,9 @@ final class Acquisition {
      * once: no SUBSCRIBE, no second attempt.
      */
     void start() {
+        startedNanos = ctx.ticker().nanoTime();
+        reported.set(false);
+        ctx.observer().acquisitionStarted(keys.name(), kind.role());
         ctx.undos().settled(keys, holdId.holderId()).whenComplete((v, e) -> {
             if (e == null) {
                 firstAttempt();
@@ -118,6 +130,7 @@ final class Acquisition {
     void clientClosed() {
         cancelled = true;
         ctx.acquiring().remove(holdId, this);
+        report(null, closedError());
         result.completeExceptionally(closedError());
         waiter.wake();
     }
@@ -156,6 +169,7 @@ final class Acquisition {
      * finds the hold granted and grants it again in full (or, cancelled, gives it back).
      */
     private void handedOver(long token) {
+        ctx.observer().handOverReceived(keys.name(), kind.role());
         if (cancelled || ctx.isClosed()) {
             attempt();
             return;
@@ -230,7 +244,7 @@ final class Acquisition {
             });
             return;
         }
-        long remainingNanos = deadline - ctx.ticker().nanoTime();
+        long remainingNanos = unbounded ? Long.MAX_VALUE : deadline - ctx.ticker().nanoTime();
         if (remainingNanos <= 0) {
             giveUp(null);
             return;
@@ -284,10 +298,22 @@ final class Acquisition {
                 ctx.hub().wakeOne(keys.channel());
             }
         }
+        report(hold, failure); // before the caller learns it, so that it comes before a release's report
         if (failure != null) {
             result.completeExceptionally(failure);
         } else {
             result.complete(hold);
+        }
+    }
+
+    /** Tells the observer how a started acquisition ended, once. */
+    private void report(Hold hold, RuntimeException failure) {
+        if (reported.compareAndSet(false, true)) {
+            HoldfastObserver.Outcome outcome = hold != null ? HoldfastObserver.Outcome.ACQUIRED
+                    : failure == null ? HoldfastObserver.Outcome.TIMED_OUT
+                    : failure instanceof CancellationException ? HoldfastObserver.Outcome.INTERRUPTED
+                    : HoldfastObserver.Outcome.FAILED;
+            ctx.observer().acquisitionFinished(keys.name(), kind.role(), outcome, ctx.ticker().nanoTime() - startedNanos);
         }
     }
 

@@ -177,6 +177,7 @@ public final class AcquisitionEngine {
         hold.count(0);
         hold.released();
         forget(hold);
+        ctx.observer().released(hold.lockName(), hold.kind().role(), hold.heldNanos());
         return CompletableFuture.completedFuture(null);
     }
 

@@ -1,5 +1,6 @@
 package io.holdfast.internal;
 
+import io.holdfast.HoldfastObserver;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.spi.ClientContext;
@@ -35,6 +36,7 @@ public final class Client implements ClientContext {
     private final PubSubHub hub;
     private final Timer timer;
     private final Executor events;
+    private final HoldfastObserver observer;
     private final Map<HoldKey, Hold> holds = new ConcurrentHashMap<>();
     private final Map<HoldKey, Acquisition> acquiring = new ConcurrentHashMap<>();
     private final java.util.Set<Waiter> conditionWaiters = ConcurrentHashMap.newKeySet();
@@ -53,6 +55,7 @@ public final class Client implements ClientContext {
         this.hub = hub;
         this.timer = timer;
         this.events = events;
+        this.observer = ObserverDispatch.of(options.observer(), events);
         this.engine = new AcquisitionEngine(this);
     }
 
@@ -87,6 +90,11 @@ public final class Client implements ClientContext {
      */
     public Executor callbacks() {
         return events;
+    }
+
+    @Override
+    public HoldfastObserver observer() {
+        return observer;
     }
 
     @Override
@@ -203,6 +211,7 @@ public final class Client implements ClientContext {
             holds.remove(hold.id(), hold); // nobody is left to unlock it
         }
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), hold.id().holderId(), hold.fencingToken());
+        observer.leaseLost(hold.lockName(), hold.kind().role(), ObserverDispatch.cause(cause));
         events.execute(() -> {
             try {
                 options.leaseListener().leaseLost(new ClientLease(hold, events), cause);

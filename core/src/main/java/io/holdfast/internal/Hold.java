@@ -56,6 +56,8 @@ public final class Hold extends LeasedItem implements Lease {
     private volatile int count = 1;
     private volatile String goneWhileReleasing;
     private volatile boolean longerLease;
+    /** When the client registered the hold, on {@link #ticker}. */
+    private final long grantedNanos;
 
     /**
      * @param ownerThread the thread that owns the hold, or null if an owner token does; held weakly
@@ -75,6 +77,12 @@ public final class Hold extends LeasedItem implements Lease {
         this.token = token;
         this.renewed = renewed;
         this.onLost = onLost;
+        this.grantedNanos = ticker.nanoTime();
+    }
+
+    /** How long ago the client registered this hold, in nanoseconds. */
+    long heldNanos() {
+        return ticker.nanoTime() - grantedNanos;
     }
 
     public HoldKey id() {

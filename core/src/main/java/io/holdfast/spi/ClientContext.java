@@ -1,5 +1,6 @@
 package io.holdfast.spi;
 
+import io.holdfast.HoldfastObserver;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.Ticker;
@@ -19,6 +20,14 @@ public interface ClientContext {
 
     /** The options the client was built with. */
     HoldfastOptions options();
+
+    /**
+     * Where the engine and the watchdog report what locks do: the user's
+     * {@link HoldfastOptions#observer()}, called off the I/O threads, in order, never throwing.
+     *
+     * @return the client's observer (a no-op one if the user set none)
+     */
+    HoldfastObserver observer();
 
     /** The client's command connection. */
     RedisGateway redis();

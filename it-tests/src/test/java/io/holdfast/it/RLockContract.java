@@ -271,10 +271,13 @@ abstract class RLockContract {
         assertThat(fromB.isHeldByThread(Thread.currentThread().getId())).isFalse();
         assertThat(lockOf(a, "seen").isHeldByThread(Thread.currentThread().getId())).isTrue();
         assertThat(fromB.remainTimeToLive()).isBetween(1L, LEASE.toMillis());
+        assertThat(fromB.timeToLive()).hasValueSatisfying(ttl ->
+                assertThat(ttl).isPositive().isLessThanOrEqualTo(LEASE));
         assertThat(fromB.getHoldCount()).isZero();
         lock.unlock();
         assertThat(fromB.isLocked()).isFalse();
         assertThat(fromB.remainTimeToLive()).isEqualTo(-2L);
+        assertThat(fromB.timeToLive()).isEmpty();
     }
 
     @Test

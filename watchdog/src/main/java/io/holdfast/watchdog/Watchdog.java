@@ -1,5 +1,6 @@
 package io.holdfast.watchdog;
 
+import io.holdfast.HoldfastObserver;
 import io.holdfast.Ticker;
 import io.holdfast.spi.LeaseKeeper;
 import io.holdfast.spi.Renewable;
@@ -64,6 +65,7 @@ public final class Watchdog implements LeaseKeeper {
     private final RenewalSender sender;
     private final ToIntFunction<String> slotOf;
     private final Ticker clock;
+    private final HoldfastObserver observer;
     private final Map<Long, Group> groups = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -75,6 +77,13 @@ public final class Watchdog implements LeaseKeeper {
      *     {@code timer}'s delays should pass on
      */
     public Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf, Ticker clock) {
+        this(timer, sender, slotOf, clock, HoldfastObserver.NONE);
+    }
+
+    /** @param observer told of every batch's renewals or failure (the client's, which never throws) */
+    public Watchdog(Timer timer, RenewalSender sender, ToIntFunction<String> slotOf, Ticker clock,
+            HoldfastObserver observer) {
+        this.observer = observer;
         this.timer = timer;
         this.sender = sender;
         this.slotOf = slotOf;
@@ -236,14 +245,17 @@ public final class Watchdog implements LeaseKeeper {
                 if (error != null) {
                     log.debug("renewal of {} leases failed; the next sweep retries", batch.size(), error);
                     batch.forEach(inFlight::remove);
+                    observer.renewalFailed(batch.size(), error);
                     return;
                 }
+                int gone = 0;
                 List<Renewable> switched = null;
                 for (int i = 0; i < renewed.length; i++) {
                     Renewable item = batch.get(i);
                     if (!items.contains(item)) {
                         inFlight.remove(item); // cancelled, or reported gone meanwhile: the reply is stale
                     } else if (!renewed[i]) {
+                        gone++;
                         inFlight.remove(item);
                         if (items.remove(item)) {
                             item.gone("the server no longer has it (lease expired or key deleted)");
@@ -261,6 +273,7 @@ public final class Watchdog implements LeaseKeeper {
                     }
                 }
                 log.debug("renewed {} leases of {} ms", batch.size(), leaseMillis);
+                observer.renewed(renewed.length - gone, gone, clock.nanoTime() - sent);
                 if (switched != null) {
                     renewAgain(switched);
                 }

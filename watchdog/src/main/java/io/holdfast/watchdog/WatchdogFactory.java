@@ -12,6 +12,7 @@ public final class WatchdogFactory implements LeaseKeeperFactory {
 
     @Override
     public LeaseKeeper create(ClientContext context) {
-        return new Watchdog(context.timer(), new RenewalSender(context.redis()), key -> 0, context.ticker());
+        return new Watchdog(context.timer(), new RenewalSender(context.redis()), key -> 0, context.ticker(),
+                context.observer());
     }
 }

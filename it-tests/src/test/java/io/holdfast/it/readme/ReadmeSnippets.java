@@ -6,6 +6,8 @@ import io.holdfast.Lease;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
 import io.holdfast.ReplicaAcknowledgement;
+import io.holdfast.quorum.MultiLock;
+import io.holdfast.quorum.QuorumHoldfast;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +48,8 @@ class ReadmeSnippets {
     final ConcurrentLinkedQueue<Long> printedTokens = new ConcurrentLinkedQueue<>();
     final AtomicInteger printersAtOnce = new AtomicInteger();
     final AtomicInteger mostPrintersAtOnce = new AtomicInteger();
+    final List<Long> invoiceTokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Boolean> reservedWhileBothHeld = new java.util.concurrent.CopyOnWriteArrayList<>();
     CompletableFuture<Void> done;
 
     ReadmeSnippets(RedisCommands<String, String> server) {
@@ -218,5 +222,38 @@ class ReadmeSnippets {
                 .build();
         // readme:end
         return options;
+    }
+
+    void quorumLock(String... masterUris) {
+        Storage storage = (text, token) -> invoiceTokens.add(token);
+        // readme:begin
+        // masterUris: five independent masters, e.g. "redis://10.0.0.1:6379" ... "redis://10.0.0.5:6379"
+        try (QuorumHoldfast quorum = QuorumHoldfast.builder(masterUris).build()) {
+            RLock lock = quorum.getQuorumLock("invoices:7");   // the RLock contract, held on a majority
+            lock.lock();
+            try {
+                Lease lease = lock.currentLease().orElseThrow();
+                storage.write("invoice 7", lease.fencingToken()); // the storage rejects older tokens
+            } finally {
+                lock.unlock();                                // LockLostException if the majority was lost
+            }
+        }
+        // readme:end
+    }
+
+    void multiLock(Holdfast orders, Holdfast stock) {
+        // readme:begin
+        RLock both = MultiLock.of(orders.getLock("order:42"), stock.getFairLock("sku:7")); // any kinds, any servers
+        both.lock();                          // all or none; others naming them in another order cannot deadlock
+        try {
+            reserve(42, 7);
+        } finally {
+            both.unlock();                    // releases every member
+        }
+        // readme:end
+    }
+
+    private void reserve(int order, int sku) {
+        reservedWhileBothHeld.add(server.exists("holdfast:{order:" + order + "}") == 1);
     }
 }

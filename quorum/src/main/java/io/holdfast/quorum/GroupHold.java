@@ -1,0 +1,293 @@
+package io.holdfast.quorum;
+
+import io.holdfast.Lease;
+import io.holdfast.LeaseState;
+import io.holdfast.LockLostException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hold of a group lock: the member holds it was granted with (taken with one owner token of
+ * their own, each at level 1), its level count, and its state.
+ *
+ * <p>States (as {@link LeaseState}): ACTIVE from the grant; RELEASING while the last unlock releases
+ * the members; RELEASED after it; LOST as soon as fewer than {@link Policy#needed()} member holds are
+ * still live (a member's {@code whenLost()} fired: its lease ran out unrenewed, its key vanished,
+ * it was force-unlocked), or at the last unlock if an explicit lease had run out or too few
+ * members still had the hold. LOST is entered once: the listener fires, {@link #whenLost()}
+ * completes, and the member holds still live are released at once (a minority is of no use to
+ * the holder and would keep others waiting). Every unlock of a lost hold throws
+ * {@link LockLostException}, one per level; then it is forgotten.
+ *
+ * <p>Validity: the {@code needed}-th latest validity deadline among the live member holds (each
+ * member's own: its last successful acquire or renewal's send time + its lease), less the drift
+ * allowance. At the grant this is at most {@code start + lease - drift}, where {@code start} is
+ * when the attempts were sent: Redlock's "lease − elapsed − drift". Renewals move it forward.
+ */
+final class GroupHold {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupHold.class);
+
+    final GroupLock lock;
+    final Holder holder;
+    final Thread ownerThread;
+    final long memberOwner;
+    final boolean renewed;
+    final long driftNanos;
+    private final Lease[] members;
+    private final long token;
+    private final CompletableFuture<LockLostException> lost = new CompletableFuture<>();
+    /** Guarded by {@code this}. */
+    private int count = 1;
+    private volatile LeaseState state = LeaseState.ACTIVE;
+    private volatile LockLostException lostCause;
+    private volatile long lostAtNanos;
+
+    GroupHold(GroupLock lock, Holder holder, Thread ownerThread, long memberOwner, boolean renewed, long driftNanos,
+            Lease[] members) {
+        this.lock = lock;
+        this.holder = holder;
+        this.ownerThread = ownerThread;
+        this.memberOwner = memberOwner;
+        this.renewed = renewed;
+        this.driftNanos = driftNanos;
+        this.members = members.clone();
+        this.token = Arrays.stream(members).filter(m -> m != null).mapToLong(Lease::fencingToken).max().orElseThrow();
+    }
+
+    /**
+     * Starts watching the member holds: any loss is counted at once, and the validity deadline is
+     * checked when it comes (see {@link #checkValidity()}).
+     */
+    void watch() {
+        for (int i = 0; i < members.length; i++) {
+            int member = i;
+            if (members[i] != null) {
+                members[i].whenLost().thenAccept(cause -> memberLost(member, cause));
+            }
+        }
+        scheduleValidityCheck();
+    }
+
+    private void scheduleValidityCheck() {
+        if (state != LeaseState.ACTIVE) {
+            return;
+        }
+        try {
+            lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the client is closed: nothing is renewed any more, nothing is checked
+        }
+    }
+
+    /**
+     * The validity deadline has come: if renewals moved it, checks again at the new one; if not,
+     * the hold is lost although no member reported it (an explicit lease ran out; or a member's
+     * client stopped renewing without reporting a loss, e.g. it was closed; or a majority's shares
+     * are late by more than the drift allowance).
+     */
+    private void checkValidity() {
+        if (state != LeaseState.ACTIVE) {
+            return;
+        }
+        if (validUntilNanos() - lock.ctx.now() > 0) {
+            scheduleValidityCheck();
+            return;
+        }
+        markLost(renewed ? "not renewed on " + lock.policy.needed() + " members before its validity ended"
+                : "its lease of the " + lock.policy.label() + " ran out", false, true);
+    }
+
+    /** The maximum of the granted members' fencing tokens (see {@link QuorumHoldfast}, "Fencing"). */
+    long fencingToken() {
+        return token;
+    }
+
+    LeaseState state() {
+        return state;
+    }
+
+    /** The member holds granted (null where none), in the lock's member order. */
+    Lease[] members() {
+        return members.clone();
+    }
+
+    int liveMembers() {
+        int live = 0;
+        for (Lease m : members) {
+            if (m != null && (m.state() == LeaseState.ACTIVE || m.state() == LeaseState.RELEASING)) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    /** See the class comment, "Validity"; once lost, the moment it was found lost. */
+    long validUntilNanos() {
+        if (state == LeaseState.LOST) {
+            return lostAtNanos;
+        }
+        long[] live = Arrays.stream(members).filter(m -> m != null && m.state() != LeaseState.LOST)
+                .mapToLong(Lease::validUntilNanos).sorted().toArray();
+        int needed = lock.policy.needed();
+        if (live.length < needed) {
+            return Long.MIN_VALUE / 2;
+        }
+        return live[live.length - needed] - driftNanos;
+    }
+
+    boolean isValid() {
+        return state == LeaseState.ACTIVE && validUntilNanos() - lock.ctx.now() > 0;
+    }
+
+    CompletionStage<LockLostException> whenLost() {
+        return lost.minimalCompletionStage();
+    }
+
+    /** Re-entry: one more level, unless the hold is lost. */
+    synchronized boolean enter() {
+        if (state != LeaseState.ACTIVE) {
+            return false;
+        }
+        count++;
+        return true;
+    }
+
+    /** Takes one level off; returns the levels left. */
+    synchronized int leave() {
+        return --count;
+    }
+
+    synchronized int count() {
+        return count;
+    }
+
+    LockLostException lostCause() {
+        return lostCause;
+    }
+
+    /** The last level is being released. */
+    synchronized boolean startReleasing() {
+        if (state != LeaseState.ACTIVE) {
+            return false;
+        }
+        state = LeaseState.RELEASING;
+        return true;
+    }
+
+    void released() {
+        state = LeaseState.RELEASED;
+    }
+
+    private void memberLost(int member, LockLostException cause) {
+        int live = liveMembers();
+        if (live < lock.policy.needed()) {
+            markLost(lock.policy.label() + " needs " + lock.policy.needed() + " of " + members.length
+                    + " members and only " + live + " still hold it (member " + member + ": " + cause.getMessage() + ")",
+                    false, true);
+        }
+    }
+
+    /**
+     * Enters LOST once (from ACTIVE, or from RELEASING when {@code atRelease}): records the cause,
+     * releases the member holds still live (if {@code releaseMembers}), completes
+     * {@link #whenLost()} and tells the listener, both on the callback executor.
+     *
+     * @return the cause (the first one if it was lost already)
+     */
+    LockLostException markLost(String reason, boolean atRelease, boolean releaseMembers) {
+        LockLostException cause;
+        synchronized (this) {
+            if (state == LeaseState.LOST || state == LeaseState.RELEASED
+                    || state == LeaseState.RELEASING && !atRelease) {
+                return lostCause;
+            }
+            cause = new LockLostException(lock.getName(), reason);
+            lostCause = cause;
+            lostAtNanos = lock.ctx.now();
+            state = LeaseState.LOST;
+        }
+        log.warn("{} (holder {}, fencing token {})", cause.getMessage(), holder, token);
+        if (releaseMembers) {
+            releaseLiveMembers();
+        }
+        GroupLease view = new GroupLease(this);
+        lock.ctx.callbacks.execute(() -> {
+            lost.complete(cause);
+            try {
+                lock.ctx.listener.leaseLost(view, cause);
+            } catch (RuntimeException e) {
+                log.warn("lease listener failed for {} '{}'", lock.policy.label(), lock.getName(), e);
+            }
+        });
+        return cause;
+    }
+
+    /** Gives back the member holds still live, without waiting (a lost hold's minority is of no use). */
+    void releaseLiveMembers() {
+        for (int i = 0; i < members.length; i++) {
+            if (members[i] != null && members[i].state() == LeaseState.ACTIVE) {
+                lock.releaseMember(i, memberOwner);
+            }
+        }
+    }
+
+    /** The user's view of a group hold. */
+    static final class GroupLease implements Lease {
+        private final GroupHold hold;
+
+        GroupLease(GroupHold hold) {
+            this.hold = hold;
+        }
+
+        @Override
+        public String lockName() {
+            return hold.lock.getName();
+        }
+
+        @Override
+        public long fencingToken() {
+            return hold.token;
+        }
+
+        @Override
+        public LeaseState state() {
+            return hold.state;
+        }
+
+        @Override
+        public long validUntilNanos() {
+            return hold.validUntilNanos();
+        }
+
+        @Override
+        public long remaining(TimeUnit unit) {
+            return unit.convert(Math.max(0, hold.validUntilNanos() - hold.lock.ctx.now()), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public boolean isValid() {
+            return hold.isValid();
+        }
+
+        @Override
+        public boolean isRenewed() {
+            return hold.renewed;
+        }
+
+        @Override
+        public CompletionStage<LockLostException> whenLost() {
+            return hold.whenLost();
+        }
+
+        @Override
+        public String toString() {
+            return hold.lock.policy.label() + " lease[" + lockName() + ", " + hold.holder + ", token " + hold.token + ", "
+                    + hold.state + ", " + hold.liveMembers() + " live members]";
+        }
+    }
+}

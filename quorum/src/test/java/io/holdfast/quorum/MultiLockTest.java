@@ -1,0 +1,236 @@
+package io.holdfast.quorum;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.Lease;
+import io.holdfast.LeaseState;
+import io.holdfast.LockLostException;
+import io.holdfast.RLock;
+import io.holdfast.RReadWriteLock;
+import io.holdfast.testkit.OwnerThread;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The multi-lock over locks on two independent redis-servers started by the test: all or none,
+ * no deadlock between clients that name the members in different orders, a member's loss is the
+ * group's, any kinds of lock.
+ */
+@Tag("integration")
+class MultiLockTest {
+
+    @RegisterExtension
+    static final FiveMasters servers = new FiveMasters(2);
+
+    private static final Duration LEASE = Duration.ofMillis(900);
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** Two clients of each server: x1, x2 on server 0; y1, y2 on server 1. */
+    private Holdfast x1;
+    private Holdfast x2;
+    private Holdfast y1;
+    private Holdfast y2;
+
+    @BeforeEach
+    void connect() {
+        x1 = client(0);
+        x2 = client(0);
+        y1 = client(1);
+        y2 = client(1);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    private Holdfast client(int server) {
+        Holdfast h = Holdfast.connect(HoldfastOptions.builder(servers.get(server).uri()).watchdogLease(LEASE).build());
+        closeables.add(h);
+        return h;
+    }
+
+    private OwnerThread thread(String name) {
+        OwnerThread t = new OwnerThread(name);
+        closeables.add(t);
+        return t;
+    }
+
+    @Test
+    void aBusyMember_meansNothingIsTaken_andTheWaiterGetsAllOnceItIsFree() throws Exception {
+        RLock stockElsewhere = y2.getLock("stock");
+        stockElsewhere.lock();
+        RLock both = MultiLock.of(x1.getLock("order"), y1.getLock("stock"));
+        assertThat(both.tryLock()).isFalse();
+        assertThat(both.tryLock(300, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(x1.getLock("order").isLocked()).as("all or none: the free member was given back").isFalse();
+
+        OwnerThread waiter = thread("multi-waiter");
+        Future<Boolean> waiting = waiter.submit(() -> both.tryLock(10, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> y1.subscribedChannels() == 1);
+        stockElsewhere.unlock();
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(x2.getLock("order").isLocked()).isTrue();
+        assertThat(y2.getLock("stock").isLocked()).isTrue();
+        assertThat(waiter.call(both::isHeldByCurrentThread)).isTrue();
+        waiter.run(both::unlock);
+        assertThat(x2.getLock("order").isLocked()).isFalse();
+        assertThat(y2.getLock("stock").isLocked()).isFalse();
+    }
+
+    @Test
+    void twoClientsLockingABAndBAConcurrently_neverDeadlock_andNeverOverlap() throws Exception {
+        int rounds = 100;
+        RLock ab = MultiLock.of(x1.getLock("A"), y1.getLock("B"));
+        RLock ba = MultiLock.of(y2.getLock("B"), x2.getLock("A"));
+        AtomicInteger inside = new AtomicInteger();
+        AtomicReference<String> overlap = new AtomicReference<>();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (RLock multi : List.of(ab, ba, ab, ba)) {
+            OwnerThread t = thread("racer");
+            all.add(CompletableFuture.runAsync(() -> t.run(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    multi.lock();
+                    try {
+                        if (inside.incrementAndGet() != 1) {
+                            overlap.set("two holders of {A, B} at once");
+                        }
+                        inside.decrementAndGet();
+                    } finally {
+                        multi.unlock();
+                    }
+                }
+            })));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+        assertThat(overlap.get()).isNull();
+        assertThat(x1.getLock("A").isLocked()).isFalse();
+        assertThat(y1.getLock("B").isLocked()).isFalse();
+    }
+
+    @Test
+    void allOrNone_underContentionWithHoldersOfSingleMembers() throws Exception {
+        int rounds = 60;
+        RLock both = MultiLock.of(x1.getLock("order"), y1.getLock("stock"));
+        RLock order = x2.getLock("order");
+        RLock stock = y2.getLock("stock");
+        AtomicInteger inOrder = new AtomicInteger();
+        AtomicInteger inStock = new AtomicInteger();
+        AtomicReference<String> overlap = new AtomicReference<>();
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        List<Runnable> bodies = List.of(
+                () -> {
+                    both.lock();
+                    try {
+                        enter(inOrder, overlap, "order");
+                        enter(inStock, overlap, "stock");
+                        inOrder.decrementAndGet();
+                        inStock.decrementAndGet();
+                    } finally {
+                        both.unlock();
+                    }
+                },
+                () -> {
+                    order.lock();
+                    try {
+                        enter(inOrder, overlap, "order");
+                        inOrder.decrementAndGet();
+                    } finally {
+                        order.unlock();
+                    }
+                },
+                () -> {
+                    stock.lock();
+                    try {
+                        enter(inStock, overlap, "stock");
+                        inStock.decrementAndGet();
+                    } finally {
+                        stock.unlock();
+                    }
+                });
+        for (Runnable body : bodies) {
+            OwnerThread t = thread("contender");
+            all.add(CompletableFuture.runAsync(() -> t.run(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    body.run();
+                }
+            })));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+        assertThat(overlap.get()).isNull();
+    }
+
+    private static void enter(AtomicInteger inside, AtomicReference<String> overlap, String what) {
+        if (inside.incrementAndGet() != 1) {
+            overlap.set("two holders of " + what + " at once");
+        }
+    }
+
+    @Test
+    void oneMembersLoss_isReportedAsTheGroupsLoss() throws Exception {
+        AtomicInteger told = new AtomicInteger();
+        RLock both = MultiLock.of((lease, cause) -> told.incrementAndGet(), List.of(x1.getLock("order"), y1.getLock("stock")));
+        both.lock();
+        Lease lease = both.currentLease().orElseThrow();
+        assertThat(x2.getLock("order").forceUnlock()).isTrue();
+        LockLostException lost = lease.whenLost().toCompletableFuture().get(LEASE.toMillis() * 5, TimeUnit.MILLISECONDS);
+        assertThat(lost).hasMessageContaining("order");
+        assertThat(lease.state()).isEqualTo(LeaseState.LOST);
+        await().atMost(Duration.ofSeconds(5)).until(() -> told.get() == 1);
+        await("the other member was given back at once").atMost(Duration.ofSeconds(5))
+                .until(() -> !y2.getLock("stock").isLocked());
+        assertThatThrownBy(both::unlock).isInstanceOf(LockLostException.class);
+        assertThat(told).hasValue(1);
+        assertThat(x1.renewalCount() + y1.renewalCount()).isZero();
+    }
+
+    @Test
+    void membersOfAnyKind_readWriteAndFair() throws Exception {
+        RReadWriteLock rw = x1.getReadWriteLock("catalog");
+        RLock both = MultiLock.of(rw.writeLock(), y1.getFairLock("queue"));
+        both.lock();
+        both.lock();
+        assertThat(both.getHoldCount()).isEqualTo(2);
+        OwnerThread other = thread("reader");
+        assertThat(other.call(() -> x2.getReadWriteLock("catalog").readLock().tryLock())).isFalse();
+        assertThat(other.call(() -> y2.getFairLock("queue").tryLock())).isFalse();
+        both.unlock();
+        assertThat(other.call(() -> y2.getFairLock("queue").tryLock())).isFalse();
+        both.unlock();
+        assertThat(other.call(() -> {
+            RLock read = x2.getReadWriteLock("catalog").readLock();
+            boolean got = read.tryLock();
+            read.unlock();
+            return got;
+        })).isTrue();
+        assertThat(both.isLocked()).isFalse();
+    }
+
+    @Test
+    void badInput_isRefusedWithAClearError() {
+        RLock a = x1.getLock("a");
+        assertThatThrownBy(() -> MultiLock.of()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> MultiLock.of(a, a)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> MultiLock.of(a, null)).isInstanceOf(NullPointerException.class);
+        RLock both = MultiLock.of(a, y1.getLock("b"));
+        assertThatThrownBy(both::unlock).isInstanceOf(IllegalMonitorStateException.class).hasMessageContaining("a,b");
+        assertThatThrownBy(() -> both.lock(0, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
