@@ -38,11 +38,14 @@ public interface HoldfastObserver {
 
     /** Why a hold was lost (see {@link LockLostException}). */
     enum LossCause {
-        /** The server no longer had the hold: its lease ran out, its key was deleted, a failover lost it. */
+        /**
+         * The server no longer had the hold: its lease ran out, its key was deleted, a failover lost
+         * it, or another client force-unlocked it.
+         */
         GONE_FROM_SERVER,
         /** The watchdog could not renew it before its lease ran out (Redis unreachable or too slow). */
         NOT_RENEWED,
-        /** {@code forceUnlock()} freed it. */
+        /** {@code forceUnlock()} of this client freed it. */
         FORCE_UNLOCKED,
         /** The thread that held it ended without unlocking; the client stopped renewing it. */
         OWNER_ENDED

@@ -51,7 +51,10 @@ final class Acquisition {
     /** The watchdog renews the hold (no explicit lease was asked for). */
     private final boolean renewed;
     private final boolean noWait;
+    /** When the wait ends, on the ticker; meaningless if {@link #unbounded}. */
     private final long deadline;
+    /** Waits without a time limit (never compare {@link #deadline}: ticker readings may be negative). */
+    private final boolean unbounded;
     private final long id = IDS.incrementAndGet();
     private final Waiter waiter;
     private final CompletableFuture<Hold> result = new CompletableFuture<>();
@@ -74,7 +77,8 @@ final class Acquisition {
         this.leaseMillis = ctx.leaseMillis(leaseMillis);
         this.renewed = leaseMillis <= 0;
         this.noWait = waitNanos == 0;
-        this.deadline = waitNanos < 0 ? Long.MAX_VALUE : ctx.ticker().nanoTime() + waitNanos;
+        this.unbounded = waitNanos < 0;
+        this.deadline = unbounded ? 0 : ctx.ticker().nanoTime() + waitNanos;
         this.waiter = new Waiter(holdId.holderId(), id, this::handedOver);
     }
 
@@ -240,7 +244,7 @@ final class Acquisition {
             });
             return;
         }
-        long remainingNanos = deadline - ctx.ticker().nanoTime();
+        long remainingNanos = unbounded ? Long.MAX_VALUE : deadline - ctx.ticker().nanoTime();
         if (remainingNanos <= 0) {
             giveUp(null);
             return;

@@ -4,6 +4,7 @@ import io.holdfast.spi.AttemptResult;
 import io.holdfast.spi.LeasedItem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holdfast.internal.fixtures.ManualClock;
 import io.holdfast.internal.fixtures.ScriptedKind;
 import java.util.List;
 import java.util.OptionalLong;
@@ -91,6 +92,21 @@ class AcquisitionTest {
         advanceMillis(Acquisition.MAX_PARK_MILLIS);
         assertThat(attemptMillis()).containsExactly(0L, 0L, 5_000L, 10_000L);
         assertThat(result).isNotDone();
+    }
+
+    /** Regression: "wait for ever" was a deadline of Long.MAX_VALUE, and MAX_VALUE - (negative now) overflowed into "the deadline passed". */
+    @Test
+    void waitingForEver_onAClockThatReadsNegative_neverGivesUp() {
+        ManualClient negative = new ManualClient(new ManualClock(-7_000_000_000L));
+        CompletableFuture<Hold> result = negative.acquire(LEASE_MS, -1);
+
+        negative.clock.advance(3 * Acquisition.MAX_PARK_MILLIS, TimeUnit.MILLISECONDS);
+        assertThat(negative.kind.attemptTimes).as("attempts go on every max park").hasSize(5);
+        assertThat(result).as("still waiting, not given up with nothing held").isNotDone();
+
+        negative.kind.onAttempt = r -> ScriptedKind.acquired(7);
+        negative.clock.advance(Acquisition.MAX_PARK_MILLIS, TimeUnit.MILLISECONDS);
+        assertThat(done(result).fencingToken()).isEqualTo(7);
     }
 
     @Test

@@ -23,8 +23,8 @@ final class ManualClient {
 
     static final String HOLDER = "client:1";
 
-    final ManualClock clock = new ManualClock();
-    final ScriptedKind kind = new ScriptedKind(clock);
+    final ManualClock clock;
+    final ScriptedKind kind;
     final FakePubSub pubSub = new FakePubSub();
     /** What the engine handed to the watchdog. */
     final List<Renewable> renewing = new CopyOnWriteArrayList<>();
@@ -32,6 +32,12 @@ final class ManualClient {
     final LockKeys keys;
 
     ManualClient() {
+        this(new ManualClock());
+    }
+
+    ManualClient(ManualClock clock) {
+        this.clock = clock;
+        this.kind = new ScriptedKind(clock);
         HoldfastOptions options = HoldfastOptions.builder("redis://fake:0").ticker(clock).timer(clock).build();
         ctx = new Client("client", options, new RedisGateway(null, "fake:0"),
                 new PubSubHub(pubSub.connection()), options.timer().orElseThrow(), Runnable::run);

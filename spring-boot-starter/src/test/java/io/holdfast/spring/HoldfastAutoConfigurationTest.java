@@ -145,6 +145,28 @@ class HoldfastAutoConfigurationTest {
         });
     }
 
+    @Configuration(proxyBeanMethods = false)
+    static class OwnOptions {
+        @Bean
+        HoldfastOptions myOptions() {
+            return HoldfastOptions.builder(redis.uri()).keyPrefix("own-options:").build();
+        }
+    }
+
+    @Test
+    void applicationsOwnOptions_areTheOnesTheClientIsMadeWith() {
+        runner.withUserConfiguration(OwnOptions.class).withPropertyValues("holdfast.key-prefix=ignored:").run(context -> {
+            assertThat(context).hasSingleBean(HoldfastOptions.class).hasBean("myOptions");
+            RLock lock = context.getBean(Holdfast.class).getLock("own");
+            lock.lock();
+            try {
+                assertThat(redis.commands().exists("own-options:{own}")).isEqualTo(1);
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
     /** Records the events an observer bean is told. */
     static final class Recorder implements HoldfastObserver {
         final List<String> events = new CopyOnWriteArrayList<>();
@@ -239,7 +261,10 @@ class HoldfastAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(Holdfast.class);
                     assertThat(context).doesNotHaveBean(HoldfastMetrics.class)
-                            .doesNotHaveBean(HoldfastHealthIndicator.class).doesNotHaveBean(HoldfastLockRegistry.class);
+                            .doesNotHaveBean(HoldfastHealthIndicator.class).doesNotHaveBean(HoldfastLockRegistry.class)
+                            .doesNotHaveBean(HoldfastObserver.class);
+                    assertThat(context.getBean(HoldfastOptions.class).observer()).as("no event is queued")
+                            .isSameAs(HoldfastObserver.NONE);
                 });
     }
 

@@ -22,14 +22,14 @@ import org.springframework.context.annotation.Configuration;
  * <ul>
  * <li>{@link HoldfastOptions}: the properties, then every {@link HoldfastOptionsCustomizer} bean, then
  *     the observer: every {@link HoldfastObserver} bean (the metrics and the loss tracker below among
- *     them) in {@code @Order}.</li>
+ *     them) in {@code @Order}; with none, the client queues no event at all.</li>
  * <li>{@link Holdfast}: connected at start (the application fails to start if Redis cannot be
  *     reached), closed at shutdown.</li>
  * <li>{@link HoldfastMetrics}, when Micrometer is present and {@code holdfast.metrics.enabled} is not
  *     false: a {@code MeterBinder}, bound to the application's registry by Spring Boot's metrics
  *     support (Actuator).</li>
- * <li>{@link HoldfastHealthIndicator}, when Actuator is present and
- *     {@code management.health.holdfast.enabled} is not false.</li>
+ * <li>{@link HoldfastHealthIndicator} and the {@link LeaseLossTracker} it reads, when Actuator is
+ *     present and {@code management.health.holdfast.enabled} is not false.</li>
  * <li>{@link HoldfastLockRegistry}, when Spring Integration is present, no other
  *     {@code LockRegistry} bean is defined, and {@code holdfast.lock-registry.enabled} is not false.</li>
  * </ul>
@@ -41,18 +41,6 @@ public class HoldfastAutoConfiguration {
 
     /** Creates the auto-configuration; Spring calls it. */
     public HoldfastAutoConfiguration() {
-    }
-
-    /**
-     * The lost-lease tracker the health indicator reads.
-     *
-     * @param properties the {@code holdfast.*} properties
-     * @return the tracker, an observer of the client
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    public LeaseLossTracker holdfastLeaseLossTracker(HoldfastProperties properties) {
-        return new LeaseLossTracker(properties.getHealth().getLostLeaseWindow());
     }
 
     /**
@@ -103,6 +91,13 @@ public class HoldfastAutoConfiguration {
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
     @ConditionalOnProperty(prefix = "management.health.holdfast", name = "enabled", matchIfMissing = true)
     static class HealthConfiguration {
+
+        /** The lost-lease tracker the health indicator reads, an observer of the client. */
+        @Bean
+        @ConditionalOnMissingBean
+        LeaseLossTracker holdfastLeaseLossTracker(HoldfastProperties properties) {
+            return new LeaseLossTracker(properties.getHealth().getLostLeaseWindow());
+        }
 
         @Bean
         @ConditionalOnMissingBean(name = "holdfastHealthIndicator")
