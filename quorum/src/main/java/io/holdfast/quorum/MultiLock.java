@@ -51,6 +51,8 @@ import java.util.stream.IntStream;
  * set of locks and use it from every thread (two objects over the same locks exclude each other on
  * the servers, but are not re-entries of each other).
  *
+ * <p>There are no conditions: {@code newCondition} throws {@link UnsupportedOperationException}.
+ *
  * <p><b>Redis unreachable</b>: a member that fails with an error fails the acquisition
  * ({@link io.holdfast.RedisUnavailableException} naming the member), after every member taken is
  * given back.

@@ -150,7 +150,8 @@ public final class QuorumHoldfast implements AutoCloseable {
      * <p>Differences from a single-master lock: {@code isHeldByCurrentThread()},
      * {@code isHeldByThread()} and {@code getHoldCount()} answer from this client's registry and
      * the hold's validity (no round trip); a nested acquisition with an explicit lease keeps the
-     * hold's lease; {@code isLocked()} is true when a majority is locked.
+     * hold's lease; {@code isLocked()} is true when a majority is locked; there are no conditions
+     * ({@code newCondition} throws {@link UnsupportedOperationException}).
      *
      * @param name the lock's name, the same key on every master
      * @return the lock; obtaining it does not talk to Redis. It keeps no state of its own (holds
