@@ -146,6 +146,10 @@ final class GroupAcquisition {
         if (stopIfCancelled()) {
             return;
         }
+        if (lock.policy.firstMemberFirst() && granted[0] == null) {
+            claimFirst();
+            return;
+        }
         List<CompletableFuture<Outcome>> attempts = new ArrayList<>();
         for (int i = 0; i < granted.length; i++) {
             attempts.add(granted[i] != null
@@ -192,6 +196,57 @@ final class GroupAcquisition {
             }
         });
         return outcome;
+    }
+
+    /**
+     * The multi-lock's first step ({@link Policy#firstMemberFirst()}): one zero-wait attempt on the
+     * first member; granted, the round goes on with the others; busy, the acquisition gives back
+     * what it holds and waits queued there.
+     */
+    private void claimFirst() {
+        attempt(0).whenComplete((o, x) -> {
+            if (cancelled) {
+                releaseAll().whenComplete((v, e) -> stopIfCancelled());
+                return;
+            }
+            switch (o.answer()) {
+                case GRANTED -> {
+                    granted[0] = o.lease();
+                    owners[0] = o.owner();
+                    shortRounds = 0;
+                    round();
+                }
+                case BUSY -> {
+                    shortRounds = 0;
+                    releaseAll().whenComplete((v, e) -> {
+                        if (stopIfCancelled()) {
+                            return;
+                        }
+                        if (noWait || lock.ctx.now() - deadline >= 0) {
+                            complete(null);
+                        } else {
+                            waitAt(0);
+                        }
+                    });
+                }
+                case FAILED -> {
+                    Throwable error = o.error();
+                    RuntimeException e = isFatal(error) ? (RuntimeException) error : unavailable(0,
+                            List.of(lock.memberLabel(0) + ": " + error.getMessage()), List.of(error));
+                    releaseAll().whenComplete((v, y) -> fail(e));
+                }
+                case NO_ANSWER -> {
+                    long now = lock.ctx.now();
+                    shortSince = shortRounds++ == 0 ? now : shortSince;
+                    if (now - shortSince >= lock.policy.unavailableNanos()) {
+                        RedisUnavailableException e = unavailable(0, List.of(lock.memberLabel(0) + ": no answer"), List.of());
+                        releaseAll().whenComplete((v, y) -> fail(e));
+                    } else {
+                        lock.ctx.schedule(this::round, GroupContext.backoffNanos(lock.policy.backoffMillis()));
+                    }
+                }
+            }
+        });
     }
 
     private void afterRound(List<Outcome> outcomes) {

@@ -26,10 +26,11 @@ import java.util.stream.IntStream;
  * one level each, and counts its own levels per holder (thread or owner token), so it is reentrant
  * as a whole.
  *
- * <p><b>All or none, and no deadlock</b>: an attempt tries every member at once without waiting;
- * if one is busy, it gives back every member it took, and only then waits, queued on one member,
- * the first busy one in the canonical order (by lock name, then the order given). Holding one
- * member, it tries the others again without waiting (if they are busy, again a few ms later, at
+ * <p><b>All or none, and no deadlock</b>: an attempt takes the first member in the canonical order
+ * (by lock name, then the order given) without waiting, then tries the others at once, without
+ * waiting either; if one is busy, it gives back every member it took, and only then waits, queued
+ * on one member: the first, or the first busy one. Holding that member, it tries the others again
+ * without waiting (if they are busy, again a few ms later, at
  * most 5 times, then it gives everything back). So a multi-lock never waits for a member while it
  * holds another: two clients locking {A, B} and {B, A} cannot deadlock, whatever the order given,
  * and they wait for each other in the gate member's FIFO queue instead of polling. A newcomer
@@ -112,7 +113,7 @@ public final class MultiLock {
             labels.add("lock '" + locks.get(i).getName() + "'");
         }
         String name = String.join(",", members.stream().map(RLock::getName).toList());
-        Policy policy = new Policy("multi-lock", members.size(), 0, 0, 60_000, 20, 2_000);
+        Policy policy = new Policy("multi-lock", members.size(), 0, 0, 60_000, 20, 2_000, true);
         GroupContext base = shared();
         GroupContext ctx = new GroupContext(base.scheduler, base.callbacks, listener); // a registry of its own
         return new GroupLock(new Group(name, members, labels, policy, ctx, 30_000));

@@ -90,7 +90,7 @@ public final class QuorumHoldfast implements AutoCloseable {
         this.ownsMasters = owns;
         this.watchdogLeaseMillis = b.watchdogLease.toMillis();
         this.policy = new Policy("quorum lock", masters.size() / 2 + 1, b.driftFactor, b.driftMillis,
-                b.memberTimeout.toMillis(), b.retryBackoff.toMillis(), b.unavailableTimeout.toMillis());
+                b.memberTimeout.toMillis(), b.retryBackoff.toMillis(), b.unavailableTimeout.toMillis(), false);
         this.scheduler = Threads.scheduler("holdfast-quorum-timer");
         this.callbacks = Threads.callbacks("holdfast-quorum-callbacks");
         this.ctx = new GroupContext(scheduler, callbacks, b.leaseListener);
