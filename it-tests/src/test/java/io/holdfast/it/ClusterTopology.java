@@ -1,0 +1,64 @@
+package io.holdfast.it;
+
+import io.holdfast.testkit.RedisClusterGroup;
+import io.holdfast.testkit.RedisServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A Redis Cluster of 3 masters with a replica each for one test class (register it as a static
+ * extension): started before the class, every master flushed before each test, all stopped after.
+ * The contract tests on a Cluster connect with {@link #uri()} and look at {@link #nodeFor(String)}.
+ */
+public final class ClusterTopology implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+
+    private RedisClusterGroup group;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        group = RedisClusterGroup.start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        group.masters().forEach(m -> m.commands().flushall());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        group.close();
+    }
+
+    /** The cluster itself, for faults (failover, migration). */
+    public RedisClusterGroup group() {
+        return group;
+    }
+
+    /** {@code redis-cluster://} with every node as a seed. */
+    public String uri() {
+        return "redis-cluster://" + group.servers().stream().map(n -> n.host() + ":" + n.port())
+                .collect(Collectors.joining(","));
+    }
+
+    /** The master that serves {@code key}'s slot now. */
+    public RedisServer nodeFor(String key) {
+        return group.nodeFor(key);
+    }
+
+    /** The first master (by slot). */
+    public RedisServer firstMaster() {
+        return group.masters().get(0);
+    }
+
+    /** {@code PUBSUB SHARDCHANNELS pattern} of every master, together. */
+    public List<String> shardChannels(String pattern) {
+        List<String> all = new ArrayList<>();
+        group.masters().forEach(m -> all.addAll(m.commands().pubsubShardChannels(pattern)));
+        return all;
+    }
+}
