@@ -55,6 +55,26 @@ public final class ClusterTopology implements BeforeAllCallback, BeforeEachCallb
         return group.masters().get(0);
     }
 
+    /**
+     * {@code perMaster} lock names for each master (the masters in their order), found by trying
+     * {@code prefix + 0}, {@code prefix + 1}, ... under the default key prefix.
+     */
+    public List<String> namesOnEveryMaster(String prefix, int perMaster) {
+        List<RedisServer> masters = group.masters();
+        java.util.Map<RedisServer, List<String>> byMaster = new java.util.LinkedHashMap<>();
+        masters.forEach(m -> byMaster.put(m, new ArrayList<>()));
+        for (int i = 0; byMaster.values().stream().anyMatch(l -> l.size() < perMaster); i++) {
+            String name = prefix + i;
+            List<String> names = byMaster.get(group.nodeFor("holdfast:{" + name + "}"));
+            if (names.size() < perMaster) {
+                names.add(name);
+            }
+        }
+        List<String> all = new ArrayList<>();
+        byMaster.values().forEach(all::addAll);
+        return all;
+    }
+
     /** {@code PUBSUB SHARDCHANNELS pattern} of every master, together. */
     public List<String> shardChannels(String pattern) {
         List<String> all = new ArrayList<>();
