@@ -34,6 +34,6 @@ class ClusterFairLockContractTest extends FairLockContractTest {
 
     @Override
     protected List<String> subscribedChannels() {
-        return cluster.shardChannels("holdfast:*");
+        return cluster.subscribedChannels("holdfast:*");
     }
 }

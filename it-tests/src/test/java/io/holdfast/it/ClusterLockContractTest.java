@@ -36,7 +36,7 @@ class ClusterLockContractTest extends LockContract {
 
     @Override
     protected List<String> subscribedChannels() {
-        return cluster.shardChannels("holdfast:*");
+        return cluster.subscribedChannels("holdfast:*");
     }
 
     @Override

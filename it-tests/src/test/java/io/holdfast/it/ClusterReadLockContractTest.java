@@ -34,6 +34,6 @@ class ClusterReadLockContractTest extends ReadLockContractTest {
 
     @Override
     protected List<String> subscribedChannels() {
-        return cluster.shardChannels("holdfast:*");
+        return cluster.subscribedChannels("holdfast:*");
     }
 }

@@ -75,10 +75,24 @@ public final class ClusterTopology implements BeforeAllCallback, BeforeEachCallb
         return all;
     }
 
-    /** {@code PUBSUB SHARDCHANNELS pattern} of every master, together. */
-    public List<String> shardChannels(String pattern) {
+    /**
+     * The channels matching {@code pattern} that clients subscribed to: with sharded pub/sub (Redis
+     * 7+) {@code PUBSUB SHARDCHANNELS} of every master together; with classic pub/sub (Redis 6.2)
+     * the distinct {@code PUBSUB CHANNELS} of every running node.
+     */
+    public List<String> subscribedChannels(String pattern) {
         List<String> all = new ArrayList<>();
-        group.masters().forEach(m -> all.addAll(m.commands().pubsubShardChannels(pattern)));
+        if (sharded()) {
+            group.masters().forEach(m -> all.addAll(m.commands().pubsubShardChannels(pattern)));
+        } else {
+            group.servers().stream().filter(RedisServer::isRunning).flatMap(n -> n.commands().pubsubChannels(pattern)
+                    .stream()).distinct().forEach(all::add);
+        }
         return all;
+    }
+
+    /** Whether the servers have sharded pub/sub (Redis 7+), which Holdfast then uses on a Cluster. */
+    public boolean sharded() {
+        return !firstMaster().commands().info("server").contains("redis_version:6.");
     }
 }

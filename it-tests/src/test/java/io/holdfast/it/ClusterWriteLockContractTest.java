@@ -34,6 +34,6 @@ class ClusterWriteLockContractTest extends WriteLockContractTest {
 
     @Override
     protected List<String> subscribedChannels() {
-        return cluster.shardChannels("holdfast:*");
+        return cluster.subscribedChannels("holdfast:*");
     }
 }

@@ -72,7 +72,7 @@ class ClusterFaultsTest {
         RedisServer owner = cluster.nodeFor(key);
         List<RedisServer> shard = new ArrayList<>(cluster.group().replicasOf(owner));
         shard.add(owner);
-        boolean sharded = !owner.commands().info("server").contains("redis_version:6.");
+        boolean sharded = cluster.sharded();
         Map<RedisServer, Long> before = busMessages();
         long publishedBefore = published(owner, sharded);
         int rounds = 20;
