@@ -219,4 +219,14 @@ class ReadmeSnippets {
         // readme:end
         return options;
     }
+
+    Holdfast cluster(String seed, String otherSeed) {
+        // readme:begin
+        HoldfastOptions options = HoldfastOptions.clusterBuilder(seed, otherSeed) // e.g. "redis://user:secret@10.0.0.1:6379"
+                .watchdogLease(Duration.ofSeconds(30))
+                .build();              // options.redisUri(): "redis-cluster://user:secret@10.0.0.1:6379,10.0.0.2:6379"
+        Holdfast holdfast = Holdfast.connect(options);
+        // readme:end
+        return holdfast;
+    }
 }

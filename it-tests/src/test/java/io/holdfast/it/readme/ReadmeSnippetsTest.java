@@ -59,7 +59,7 @@ class ReadmeSnippetsTest {
             quoted.addAll(regions(Files.readAllLines(SOURCES.resolve(file))));
         }
         List<String> inReadme = javaBlocks(Files.readAllLines(ROOT.resolve("README.md")));
-        assertThat(inReadme).hasSize(9).containsExactlyInAnyOrderElementsOf(quoted);
+        assertThat(inReadme).hasSize(10).containsExactlyInAnyOrderElementsOf(quoted);
     }
 
     @Test
