@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Server identity per slot: {@link RedisGateway#serverId(String)} is the {@code run_id} of the
  * master that owns the key's slot in Lettuce's current view, read with {@code INFO server} on that
- * node's own connection: for every master at connect, for a node again after any command
- * connection of the client reconnects, and at the moment a release needs it. A key whose slot
+ * node's own connection: for every master at connect and whenever the slot map changes, for a
+ * master again when its command connection reconnects, and at the moment a release needs it. A key whose slot
  * moved to another node (failover, migration) thus names another process, and a "not held" reply
  * there is never taken for a re-sent release.
  *
@@ -118,12 +118,14 @@ public final class ClusterLink {
             boolean sharded = hasShardedPubSub(connection, options);
             RedisGateway gateway = new RedisGateway(connection.async(), endpoint(seeds), disconnects,
                     new Nodes(connection), sharded);
-            client.addListener(new Reconnects(gateway, disconnects, connection));
-            for (RedisClusterNode node : connection.getPartitions()) {
-                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    gateway.refreshNode(node.getNodeId()); // not awaited: a missing id only counts as unknown
+            Reconnects reconnects = new Reconnects(gateway, disconnects, connection);
+            client.addListener(reconnects);
+            reconnects.refreshAll(); // not awaited: a missing id only counts as unknown
+            resources.eventBus().get().subscribe(event -> {
+                if (event instanceof io.lettuce.core.cluster.event.ClusterTopologyChangedEvent) {
+                    reconnects.refreshAll();
                 }
-            }
+            });
             StatefulRedisClusterPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8);
             return new ClusterLink(client, connection, pubSub, gateway);
         } catch (RuntimeException e) {
@@ -211,9 +213,12 @@ public final class ClusterLink {
     }
 
     /**
-     * Counts every lost command connection to any node (a release in flight on one may have run
-     * twice: over-counting only makes the engine ask the server's identity more often), and reads
-     * the run_id of every master again when one comes back.
+     * Counts every lost command connection to a master (a release in flight on one may have run
+     * twice; a node's loss counts for every lock, which only makes the engine ask the server's
+     * identity more often), and reads the run_id of a master again when its connection comes back
+     * or the slot map changes. Lettuce also opens and closes a connection per node at every
+     * topology refresh; those carry no command of Holdfast's and are not counted (counting them
+     * would make every release look re-sent).
      */
     private static final class Reconnects implements RedisConnectionStateListener {
         private final RedisGateway gateway;
@@ -229,25 +234,48 @@ public final class ClusterLink {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> lost) {
-            if (!(lost instanceof StatefulRedisPubSubConnection)) {
+            if (masterOf(lost) != null) {
                 disconnects.incrementAndGet();
             }
         }
 
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> back, SocketAddress at) {
-            if (back instanceof StatefulRedisPubSubConnection || !(at instanceof java.net.InetSocketAddress address)) {
-                return;
+            RedisClusterNode master = masterOf(back);
+            if (master != null) {
+                gateway.refreshNode(master.getNodeId()); // the node may be a restarted one
+            }
+        }
+
+        /** Refreshes the run_id of every master (after the slot map changed). */
+        void refreshAll() {
+            for (RedisClusterNode node : connection.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    gateway.refreshNode(node.getNodeId());
+                }
+            }
+        }
+
+        /**
+         * The master whose command connection (the one Lettuce routes its slots' commands to) is
+         * {@code handler}, or null: a pub/sub connection, a topology refresh's, one not set up yet.
+         */
+        private RedisClusterNode masterOf(RedisChannelHandler<?, ?> handler) {
+            if (handler instanceof StatefulRedisPubSubConnection) {
+                return null;
             }
             for (RedisClusterNode node : connection.getPartitions()) {
                 RedisURI uri = node.getUri();
-                if (uri != null && uri.getPort() == address.getPort()
-                        && (uri.getHost().equals(address.getHostString())
-                                || address.getAddress() != null
-                                        && uri.getHost().equals(address.getAddress().getHostAddress()))) {
-                    gateway.refreshNode(node.getNodeId()); // the node may be a restarted one
+                if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || uri == null) {
+                    continue;
+                }
+                java.util.concurrent.CompletableFuture<?> pooled = connection.getConnectionAsync(uri.getHost(),
+                        uri.getPort());
+                if (pooled.isDone() && !pooled.isCompletedExceptionally() && pooled.join() == handler) {
+                    return node;
                 }
             }
+            return null;
         }
     }
 }
