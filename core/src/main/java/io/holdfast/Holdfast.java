@@ -69,10 +69,6 @@ public final class Holdfast implements AutoCloseable {
 
     private Holdfast(HoldfastOptions options) {
         boolean cluster = ClusterLink.isClusterUri(options.redisUri());
-        if (cluster && options.replicaAcknowledgement().isPresent()) {
-            throw new IllegalArgumentException("replicaAcknowledgement is not supported on a Redis Cluster yet (WAIT"
-                    + " would have to go to the master of each lock's slot); connect without it: " + options.redisUri());
-        }
         RedisURI uri = cluster ? null : parseUri(options.redisUri());
         String endpoint = cluster ? ClusterLink.endpoint(ClusterLink.seeds(options.redisUri(), options.commandTimeout()))
                 : endpoint(uri);
@@ -185,9 +181,7 @@ public final class Holdfast implements AutoCloseable {
      *     of Redis 7+: SPUBLISH or SSUBSCRIBE) on Holdfast's channels ({@code <keyPrefix>*}); the
      *     message names the command and the ACL rule to grant
      * @throws IllegalArgumentException if the URI is malformed, e.g. a port that is not a number
-     *     from 1 to 65535; or if a Cluster ({@code redis-cluster://}) is asked for
-     *     {@link HoldfastOptions.Builder#replicaAcknowledgement replica acknowledgement}, which is not
-     *     supported there
+     *     from 1 to 65535
      */
     public static Holdfast connect(HoldfastOptions options) {
         return new Holdfast(Objects.requireNonNull(options, "options"));

@@ -210,6 +210,22 @@ public final class ClusterLink {
         public int slotOf(String key) {
             return SlotHash.getSlot(key);
         }
+
+        /**
+         * On the pooled connection Lettuce routes the slot's commands to (the same connection key,
+         * write intent and the master's host and port), after the script's reply: WAIT then counts
+         * the replicas of that master that have the hold.
+         */
+        @Override
+        public CompletionStage<Long> waitForReplicas(String key, int replicas, long timeoutMillis) {
+            RedisClusterNode owner = connection.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+            if (owner == null || owner.getUri() == null) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new io.lettuce.core.RedisException(
+                        "no master known for the slot of " + key));
+            }
+            return connection.getConnectionAsync(owner.getUri().getHost(), owner.getUri().getPort())
+                    .thenCompose(c -> c.async().waitForReplication(replicas, timeoutMillis));
+        }
     }
 
     /**

@@ -45,6 +45,22 @@ public final class RedisGateway {
         default int slotOf(String key) {
             return 0;
         }
+
+        /**
+         * {@code WAIT replicas timeout} on the connection that carries {@code key}'s commands (on a
+         * Cluster: that of the master of its slot), so that it counts the replicas that have what
+         * that connection wrote.
+         */
+        CompletionStage<Long> waitForReplicas(String key, int replicas, long timeoutMillis);
+    }
+
+    /**
+     * {@code WAIT replicas timeout} after the writes sent for {@code key}: on the one connection, or
+     * on a Cluster on the connection to the master of {@code key}'s slot (per shard; the replicas
+     * counted are that master's). Completes with the number of replicas that acknowledged.
+     */
+    public CompletableFuture<Long> waitForReplicas(String key, int replicas, long timeoutMillis) {
+        return servers.waitForReplicas(key, replicas, timeoutMillis).toCompletableFuture();
     }
 
     /**
@@ -97,6 +113,11 @@ public final class RedisGateway {
             @Override
             public CompletionStage<String> infoServer(String node) {
                 return async.info("server");
+            }
+
+            @Override
+            public CompletionStage<Long> waitForReplicas(String key, int replicas, long timeoutMillis) {
+                return async.waitForReplication(replicas, timeoutMillis);
             }
         };
     }

@@ -142,5 +142,10 @@ class WatchdogClusterTest {
         public int slotOf(String key) {
             return SlotHash.getSlot(key);
         }
+
+        @Override
+        public CompletionStage<Long> waitForReplicas(String key, int replicas, long timeoutMillis) {
+            throw new UnsupportedOperationException("no WAIT in this test");
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.RedisPermissionException;
 import io.holdfast.RedisUnavailableException;
+import io.holdfast.ReplicationException;
 import io.holdfast.ReplicaAcknowledgement;
 import io.holdfast.it.ClusterTopology;
 import io.holdfast.testkit.RedisServer;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Connecting to a Redis Cluster: the builder's seed list, the checks made at connect (channel
  * permission per pub/sub mode, replica acknowledgement refused), and a dead seed that does not
- * keep the client from the live ones.
+ * keep the client from the live ones; replica acknowledgement per shard.
  */
 @Tag("integration")
 class ClusterConnectTest {
@@ -62,11 +63,41 @@ class ClusterConnectTest {
                 .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("127.0.0.1:1");
     }
 
+    /**
+     * {@code WAIT} goes to the master of each lock's slot, after the hold was written there: a shard
+     * whose replica is frozen gives its hold back ({@code REQUIRE}), the other shards are not
+     * affected.
+     */
     @Test
-    void replicaAcknowledgement_isRefusedAtConnect_onACluster() {
-        assertThatThrownBy(() -> Holdfast.connect(HoldfastOptions.builder(cluster.uri())
-                .replicaAcknowledgement(1, Duration.ofMillis(100), ReplicaAcknowledgement.Policy.REQUIRE).build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported on a Redis Cluster");
+    void replicaAcknowledgement_isPerShard_aShardWhoseReplicaIsFrozenGivesItsHoldBack() {
+        List<String> names = cluster.namesOnEveryMaster("ack-", 1);
+        try (Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(cluster.uri())
+                .replicaAcknowledgement(1, Duration.ofMillis(300), ReplicaAcknowledgement.Policy.REQUIRE).build())) {
+            for (String name : names) {
+                RLock lock = holdfast.getLock(name);
+                lock.lock();
+                lock.unlock();
+            }
+            String frozenKey = "holdfast:{" + names.get(0) + "}";
+            RedisServer master = cluster.nodeFor(frozenKey);
+            List<RedisServer> replicas = cluster.group().replicasOf(master);
+            assertThat(replicas).hasSize(1);
+            replicas.get(0).pause();
+            try {
+                assertThatThrownBy(() -> holdfast.getLock(names.get(0)).lock())
+                        .isInstanceOf(ReplicationException.class)
+                        .satisfies(e -> assertThat(((ReplicationException) e).acknowledged()).isZero());
+                assertThat(master.commands().exists(frozenKey)).as("the hold was given back").isZero();
+                RLock other = holdfast.getLock(names.get(1));
+                other.lock(); // another shard, whose replica answers
+                other.unlock();
+            } finally {
+                replicas.get(0).resume();
+            }
+            RLock again = holdfast.getLock(names.get(0));
+            again.lock();
+            again.unlock();
+        }
     }
 
     @Test
