@@ -114,7 +114,7 @@ public final class ClusterLink {
         client.setOptions(clientOptions.build());
         AtomicLong disconnects = new AtomicLong();
         try {
-            StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8);
+            StatefulRedisClusterConnection<String, String> connection = connectWithin(client, options.commandTimeout());
             boolean sharded = hasShardedPubSub(connection, options);
             RedisGateway gateway = new RedisGateway(connection.async(), endpoint(seeds), disconnects,
                     new Nodes(connection), sharded);
@@ -132,6 +132,38 @@ public final class ClusterLink {
             client.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * Connects, trying the seeds again until {@code budget} has passed: each seed has only the
+     * short seed timeout (so that later topology refreshes are not held up by a node that hangs),
+     * and a first connect on a loaded machine may need more than one round.
+     */
+    private static StatefulRedisClusterConnection<String, String> connectWithin(RedisClusterClient client,
+            Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (true) {
+            try {
+                return client.connect(StringCodec.UTF8);
+            } catch (io.lettuce.core.RedisException e) { // no seed answered ("Cannot obtain initial ... topology")
+                if (!unreachable(e) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // not a busy loop on refusals
+            }
+        }
+    }
+
+    /** Whether {@code e} says that no node could be reached (as opposed to, say, refused credentials). */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisConnectionException
+                    || String.valueOf(t.getMessage()).startsWith("Cannot retrieve initial cluster partitions")) {
+                return !String.valueOf(e.getMessage()).contains("WRONGPASS")
+                        && java.util.Arrays.stream(t.getSuppressed()).noneMatch(s -> String.valueOf(s).contains("WRONGPASS"));
+            }
+        }
+        return false;
     }
 
     /**
