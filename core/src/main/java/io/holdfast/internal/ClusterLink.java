@@ -35,10 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Topology: the slot map is refreshed every {@value #REFRESH_SECONDS} s and at once on every
  * adaptive trigger ({@code MOVED}, {@code ASK}, a node that does not answer on the first reconnect
- * attempt, an unknown node), at most once a second; seed and refresh connections time out after at
- * most {@value #SEED_TIMEOUT_MILLIS} ms, so that a dead master in the seed list or in the last
- * view does not hold the refresh up (without a refresh, Lettuce keeps sending a failed master's
- * slots to it).
+ * attempt, an unknown node), at most once a second. The first connect gives the seeds the command
+ * timeout (a cold JVM on a loaded machine needs it); after it, connecting to a node and refreshing
+ * the slot map time out after at most {@value #SEED_TIMEOUT_MILLIS} ms, so that a dead master does
+ * not hold a refresh up (without a refresh, Lettuce keeps sending a failed master's slots to it).
  *
  * <p>Server identity per slot: {@link RedisGateway#serverId(String)} is the {@code run_id} of the
  * master that owns the key's slot in Lettuce's current view, read with {@code INFO server} on that
@@ -97,10 +97,12 @@ public final class ClusterLink {
      */
     public static ClusterLink connect(HoldfastOptions options, ClientResources resources) {
         List<RedisURI> seeds = seeds(options.redisUri(), options.commandTimeout());
+        Duration refreshTimeout = seeds.get(0).getTimeout();
+        seeds.forEach(seed -> seed.setTimeout(options.commandTimeout())); // the first connect: the whole timeout
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         ClusterClientOptions.Builder clientOptions = ClusterClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(seeds.get(0).getTimeout()).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(REFRESH_SECONDS))
                         .enableAllAdaptiveRefreshTriggers()
@@ -115,6 +117,10 @@ public final class ClusterLink {
         AtomicLong disconnects = new AtomicLong();
         try {
             StatefulRedisClusterConnection<String, String> connection = connectWithin(client, options.commandTimeout());
+            // from now on (topology refreshes, connections to new nodes) a node that hangs costs at most refreshTimeout
+            seeds.forEach(seed -> seed.setTimeout(refreshTimeout));
+            client.setOptions(clientOptions.socketOptions(SocketOptions.builder().connectTimeout(refreshTimeout).build())
+                    .build());
             boolean sharded = hasShardedPubSub(connection, options);
             RedisGateway gateway = new RedisGateway(connection.async(), endpoint(seeds), disconnects,
                     new Nodes(connection), sharded);
