@@ -16,6 +16,7 @@
 @SuppressWarnings({"module", "requires-automatic"}) // the qualified exports name modules built after this one; Lettuce is an automatic module
 module io.holdfast.core {
     requires lettuce.core;
+    requires reactor.core; // Lettuce's event bus, to follow a Cluster's slot moves
     requires transitive io.netty.common; // HoldfastOptions.Builder#timer takes a Netty Timer
     requires com.github.benmanes.caffeine;
     requires org.slf4j;

@@ -3,6 +3,7 @@ package io.holdfast;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.holdfast.internal.Client;
+import io.holdfast.internal.ClusterLink;
 import io.holdfast.internal.Errors;
 import io.holdfast.spi.LeaseKeeperFactory;
 import io.holdfast.spi.LockProvider;
@@ -34,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Holdfast client: one connection to one Redis, one pub/sub connection, one watchdog, and the
- * locks obtained from it.
+ * A Holdfast client: one connection to one Redis (standalone, the master found through Sentinels,
+ * or every master of a Redis Cluster, see {@link HoldfastOptions#clusterBuilder}), one pub/sub
+ * connection, one watchdog, and the locks obtained from it.
  *
  * <pre>{@code
  * try (Holdfast holdfast = Holdfast.connect("redis://127.0.0.1:6379")) {
@@ -54,8 +56,9 @@ public final class Holdfast implements AutoCloseable {
 
     private final Client ctx;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    private final io.lettuce.core.AbstractRedisClient client;
+    private final io.lettuce.core.api.StatefulConnection<String, String> connection;
+    private final RedisGateway gateway;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     /** The client's own timer, stopped at close; null if the user gave one (see {@link HoldfastOptions#timer()}). */
     private final HashedWheelTimer ownTimer;
@@ -70,55 +73,72 @@ public final class Holdfast implements AutoCloseable {
         String clientId = UUID.randomUUID().toString();
         io.holdfast.internal.ClientIdentity named = new io.holdfast.internal.ClientIdentity(clientId, options.keyPrefix());
         this.identity = named;
-        RedisURI uri = parseUri(options.redisUri());
-        uri.setTimeout(options.commandTimeout());
-        String endpoint = endpoint(uri);
+        boolean cluster = ClusterLink.isClusterUri(options.redisUri());
+        RedisURI uri = cluster ? null : parseUri(options.redisUri());
+        String endpoint = cluster ? ClusterLink.endpoint(ClusterLink.seeds(options.redisUri(), options.commandTimeout()))
+                : endpoint(uri);
         this.resources = DefaultClientResources.create();
-        this.client = RedisClient.create(resources, uri);
-        ClientOptions.Builder clientOptions = ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build());
-        options.trustedCertificates().ifPresent(pem -> clientOptions.sslOptions(
-                SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
-        client.setOptions(clientOptions.build());
         StatefulRedisPubSubConnection<String, String> pubSub;
-        java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
-        RedisGateway gateway;
-        try {
-            this.connection = client.connect(StringCodec.UTF8);
-            StatefulRedisConnection<String, String> commands = connection;
-            gateway = new RedisGateway(connection.async(), endpoint, disconnects);
-            RedisGateway connected = gateway;
-            client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
-                @Override
-                public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> lost) {
-                    if (lost == commands) {
-                        disconnects.incrementAndGet();
+        ClusterLink link = null;
+        if (cluster) {
+            try {
+                link = ClusterLink.connect(options, resources);
+            } catch (RuntimeException e) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+                throw Errors.translate(e, "connecting", null, endpoint);
+            }
+            this.client = link.client();
+            this.connection = link.connection();
+            this.gateway = link.gateway();
+            pubSub = link.pubSub();
+        } else {
+            uri.setTimeout(options.commandTimeout());
+            RedisClient standalone = RedisClient.create(resources, uri);
+            this.client = standalone;
+            ClientOptions.Builder clientOptions = ClientOptions.builder()
+                    .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                    .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build());
+            options.trustedCertificates().ifPresent(pem -> clientOptions.sslOptions(
+                    SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+            standalone.setOptions(clientOptions.build());
+            java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
+            try {
+                StatefulRedisConnection<String, String> commands = standalone.connect(StringCodec.UTF8);
+                this.connection = commands;
+                this.gateway = new RedisGateway(commands.async(), endpoint, disconnects);
+                RedisGateway connected = gateway;
+                standalone.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+                    @Override
+                    public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> lost) {
+                        if (lost == commands) {
+                            disconnects.incrementAndGet();
+                        }
                     }
-                }
 
-                @Override
-                public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> back, java.net.SocketAddress at) {
-                    if (back == commands) {
-                        connected.refreshServerId(); // the server may be a restarted one
-                        named.name(commands.async(), "command");
-                    } else if (back instanceof StatefulRedisPubSubConnection<?, ?> p) {
-                        @SuppressWarnings("unchecked")
-                        StatefulRedisPubSubConnection<String, String> sub = (StatefulRedisPubSubConnection<String, String>) p;
-                        named.name(sub.async(), "pub/sub");
+                    @Override
+                    public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> back,
+                            java.net.SocketAddress at) {
+                        if (back == commands) {
+                            connected.refreshNode(""); // the server may be a restarted one
+                            named.name(commands.async(), "command");
+                        } else if (back instanceof StatefulRedisPubSubConnection<?, ?> p) {
+                            @SuppressWarnings("unchecked")
+                            StatefulRedisPubSubConnection<String, String> sub = (StatefulRedisPubSubConnection<String, String>) p;
+                            named.name(sub.async(), "pub/sub");
+                        }
                     }
-                }
-            });
-            gateway.refreshServerId(); // not awaited: replies come in order, so it is known before any later reply
-            pubSub = client.connectPubSub(StringCodec.UTF8);
-            named.name(connection.async(), "command");
-            named.name(pubSub.async(), "pub/sub");
-        } catch (RuntimeException e) {
-            shutdownQuietly();
-            throw Errors.translate(e, "connecting", null, endpoint);
+                });
+                gateway.refreshNode(""); // not awaited: replies come in order, so it is known before any later reply
+                pubSub = standalone.connectPubSub(StringCodec.UTF8);
+            } catch (RuntimeException e) {
+                shutdownQuietly();
+                throw Errors.translate(e, "connecting", null, endpoint);
+            }
         }
+        named.name(gateway.async(), "command"); // on a Cluster: every node connection Lettuce has
+        named.name(pubSub.async(), "pub/sub");
         try {
-            checkChannelPermissions(options, uri, endpoint, pubSub);
+            checkChannelPermissions(options, endpoint, pubSub);
         } catch (RuntimeException e) {
             connection.close();
             pubSub.close();
@@ -133,7 +153,10 @@ public final class Holdfast implements AutoCloseable {
         this.ownEvents = options.callbackExecutor().isPresent() ? null
                 : Executors.newCachedThreadPool(r -> daemon(r, "holdfast-callbacks-" + callbackThreads.incrementAndGet()));
         this.events = options.callbackExecutor().orElse(ownEvents);
-        PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
+        PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS, gateway.shardedPubSub());
+        if (link != null) {
+            link.follow(hub);
+        }
         this.ctx = new Client(clientId, options,
                 gateway, hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()
@@ -146,7 +169,7 @@ public final class Holdfast implements AutoCloseable {
         ctx.reserveKeySuffixes(providers.values().stream().flatMap(p -> p.keySuffixes().stream()).distinct().toList());
         this.locks = Caffeine.newBuilder().maximumSize(options.lockCacheSize()).build();
         this.warnings = checkServer(endpoint);
-        identity.keepRecord(connection.async(), timer);
+        identity.keepRecord(gateway.async(), timer);
     }
 
     /**
@@ -168,8 +191,9 @@ public final class Holdfast implements AutoCloseable {
      *     message names host and port, and the real cause when the server was reached but the
      *     connection could not be set up (e.g. a database index out of range, a TLS certificate
      *     that is not trusted)
-     * @throws RedisPermissionException if the Redis user may not PUBLISH or SUBSCRIBE on Holdfast's
-     *     channels ({@code <keyPrefix>*}); the message names the command and the ACL rule to grant
+     * @throws RedisPermissionException if the Redis user may not PUBLISH or SUBSCRIBE (on a Cluster
+     *     of Redis 7+: SPUBLISH or SSUBSCRIBE) on Holdfast's channels ({@code <keyPrefix>*}); the
+     *     message names the command and the ACL rule to grant
      * @throws IllegalArgumentException if the URI is malformed, e.g. a port that is not a number
      *     from 1 to 65535
      */
@@ -259,10 +283,15 @@ public final class Holdfast implements AutoCloseable {
      * and its {@code close()} leaves the connection open. Obtaining it does not talk to Redis.
      *
      * @return the inspector
+     * @throws UnsupportedOperationException on a Redis Cluster (a scan there must visit every
+     *     master; not built yet)
      */
     public LockInspector inspector() {
         ctx.checkOpen();
-        return new LockInspector(null, connection, ctx.options().keyPrefix(), ctx.redis().endpoint());
+        if (!(connection instanceof StatefulRedisConnection<String, String> one)) {
+            throw new UnsupportedOperationException("inspecting locks on a Redis Cluster is not supported yet");
+        }
+        return new LockInspector(null, one, ctx.options().keyPrefix(), ctx.redis().endpoint());
     }
 
     /**
@@ -356,15 +385,23 @@ public final class Holdfast implements AutoCloseable {
      *
      * @throws RedisPermissionException naming the command and the ACL rule to grant
      */
-    private void checkChannelPermissions(HoldfastOptions options, RedisURI uri, String endpoint,
+    private void checkChannelPermissions(HoldfastOptions options, String endpoint,
             StatefulRedisPubSubConnection<String, String> pubSub) {
         String channel = io.holdfast.spi.LockKeys.of(options.keyPrefix(), "holdfast:permission-probe").channel();
-        String command = "PUBLISH";
+        boolean sharded = gateway.shardedPubSub();
+        String command = sharded ? "SPUBLISH" : "PUBLISH";
+        long timeout = options.commandTimeout().toMillis();
         try {
-            connection.sync().publish(channel, "");
-            command = "SUBSCRIBE";
-            pubSub.sync().subscribe(channel);
-            pubSub.sync().unsubscribe(channel);
+            io.lettuce.core.LettuceFutures.awaitOrCancel(sharded ? gateway.async().spublish(channel, "")
+                    : gateway.async().publish(channel, ""), timeout, TimeUnit.MILLISECONDS);
+            command = sharded ? "SSUBSCRIBE" : "SUBSCRIBE";
+            if (sharded) {
+                pubSub.sync().ssubscribe(channel);
+                pubSub.sync().sunsubscribe(channel);
+            } else {
+                pubSub.sync().subscribe(channel);
+                pubSub.sync().unsubscribe(channel);
+            }
         } catch (io.lettuce.core.RedisCommandExecutionException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
                 throw Errors.translate(e, "checking channel permissions", null, endpoint);
@@ -382,7 +419,10 @@ public final class Holdfast implements AutoCloseable {
 
     /** The ACL user name in {@code redisUri}, or "default" (Redis's user when none is given). */
     private static String userName(String redisUri) {
-        String info = java.net.URI.create(redisUri).getUserInfo();
+        int start = redisUri.indexOf("://") + 3;
+        int at = redisUri.lastIndexOf('@');
+        String info = at < start ? null
+                : java.net.URLDecoder.decode(redisUri.substring(start, at), java.nio.charset.StandardCharsets.UTF_8);
         int colon = info == null ? -1 : info.indexOf(':');
         String user = info == null ? "" : colon < 0 ? "" : info.substring(0, colon);
         return user.isEmpty() ? "default" : user;
@@ -436,7 +476,8 @@ public final class Holdfast implements AutoCloseable {
     private List<String> checkServer(String endpoint) {
         List<String> found = new ArrayList<>();
         try {
-            String policy = connection.sync().configGet("maxmemory-policy").get("maxmemory-policy");
+            String policy = io.lettuce.core.LettuceFutures.awaitOrCancel(gateway.async().configGet("maxmemory-policy"),
+                    5, TimeUnit.SECONDS).get("maxmemory-policy");
             if (policy != null && !policy.equals("noeviction")) {
                 found.add("Redis at " + endpoint + " has maxmemory-policy " + policy
                         + ": under memory pressure it may evict lock keys, and a lock would then be free while held;"

@@ -46,13 +46,60 @@ public final class HoldfastOptions {
 
     /**
      * Starts options for the Redis at {@code redisUri}: {@code redis://[user:password@]host[:port][/database]}
-     * or {@code rediss://...} for TLS.
+     * or {@code rediss://...} for TLS; through Sentinels
+     * {@code redis-sentinel://[password@]host:port[,host:port...]/[database]#masterName}; a Redis
+     * Cluster {@code redis-cluster://[user:password@]host:port[,host:port...]} (or
+     * {@code rediss-cluster://} for TLS; the same as {@link #clusterBuilder}).
      *
      * @param redisUri the Redis URI
      * @return a builder with every other option at its default
      */
     public static Builder builder(String redisUri) {
         return new Builder(redisUri);
+    }
+
+    /**
+     * Starts options for a Redis Cluster, given some of its nodes. The client learns every node and
+     * slot from the first seed that answers, routes each lock to the master of its slot and follows
+     * failovers and slot migrations; see the README's "Redis Cluster" section.
+     *
+     * @param seeds URIs of some nodes: {@code redis://[user:password@]host:port}, or
+     *     {@code rediss://...} for TLS; every seed with the same scheme and credentials, and no
+     *     database (a Cluster has only database 0)
+     * @return a builder whose {@link #redisUri()} is
+     *     {@code redis-cluster://[user:password@]host:port,host:port...}
+     * @throws IllegalArgumentException if no seed is given, a seed is not such a URI, or the seeds
+     *     differ in scheme or credentials
+     */
+    public static Builder clusterBuilder(String... seeds) {
+        Objects.requireNonNull(seeds, "seeds");
+        if (seeds.length == 0) {
+            throw new IllegalArgumentException("a Redis Cluster needs at least one seed URI");
+        }
+        String scheme = null;
+        String userInfo = null;
+        StringBuilder hosts = new StringBuilder();
+        for (String seed : seeds) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(Objects.requireNonNull(seed, "seed"));
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("seed is not a URI: " + seed + " (" + e.getReason() + ")", e);
+            }
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null
+                    || uri.getPort() < 0 || uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+                throw new IllegalArgumentException("a Cluster seed must be redis://[user:password@]host:port or "
+                        + "rediss://..., without a database: " + seed.replace(String.valueOf(uri.getRawUserInfo()), "***"));
+            }
+            if (scheme != null && (!scheme.equals(uri.getScheme()) || !Objects.equals(userInfo, uri.getRawUserInfo()))) {
+                throw new IllegalArgumentException("every Cluster seed must have the same scheme and credentials");
+            }
+            scheme = uri.getScheme();
+            userInfo = uri.getRawUserInfo();
+            hosts.append(hosts.length() == 0 ? "" : ",").append(uri.getRawAuthority()
+                    .substring(uri.getRawAuthority().lastIndexOf('@') + 1));
+        }
+        return new Builder(scheme + "-cluster://" + (userInfo == null ? "" : userInfo + "@") + hosts);
     }
 
     /**

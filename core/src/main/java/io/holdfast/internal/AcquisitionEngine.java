@@ -135,11 +135,11 @@ public final class AcquisitionEngine {
                     "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
         }
         long disconnects = ctx.redis().disconnects();
-        String server = ctx.redis().serverId();
+        String server = ctx.redis().serverId(keys.key());
         boolean validWhenSent = hold.validUntilNanos() - ctx.ticker().nanoTime() > 0;
         return applied(keys, kind.release(keys, holderId, hold.count() - 1)).thenApply(ScriptEffect::found)
                 .thenCompose(held -> !held && last && validWhenSent && ctx.redis().disconnects() != disconnects
-                        ? ctx.redis().refreshServerId().thenCompose(now -> released(hold, true, false,
+                        ? ctx.redis().refreshServerId(keys.key()).thenCompose(now -> released(hold, true, false,
                                 !server.isEmpty() && server.equals(now)))
                         : released(hold, last, held, false))
                 .handle((v, e) -> {

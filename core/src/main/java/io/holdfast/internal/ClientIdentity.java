@@ -84,7 +84,7 @@ public final class ClientIdentity {
      * Names a connection (at connect, or after a reconnect). Never fails: a refusal is logged once
      * at INFO, later ones at DEBUG.
      */
-    public void name(RedisAsyncCommands<String, String> connection, String which) {
+    public void name(io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, String> connection, String which) {
         connection.clientSetname(connectionName).toCompletableFuture().whenComplete((ok, e) -> {
             if (e == null) {
                 return;
@@ -100,7 +100,7 @@ public final class ClientIdentity {
     }
 
     /** Writes the record now and every {@link #REFRESH_MILLIS} ms until {@link #stop()}. */
-    public void keepRecord(RedisAsyncCommands<String, String> connection, Timer timer) {
+    public void keepRecord(io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, String> connection, Timer timer) {
         if (stopped) {
             return;
         }

@@ -25,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * <p>Wake-ups: a message wakes local waiters as {@link WakeMessage} says. After a reconnect,
  * Lettuce subscribes again; messages published in between are gone, so every waiter of a channel
  * that is confirmed a second time retries at once.
+ *
+ * <p>Sharded (a Redis Cluster of Redis 7+, see {@link io.holdfast.spi.RedisGateway#shardedPubSub()}):
+ * the same, with {@code SSUBSCRIBE}/{@code SUNSUBSCRIBE}, which Lettuce's cluster pub/sub
+ * connection sends to the master of the channel's slot. When the slot leaves that node (a
+ * migration: the server then ends the subscription itself; a failover: {@link ShardedChannels}
+ * notices the new owner), {@link #resubscribe} subscribes again where the slot is now, and the
+ * confirmation wakes the channel's waiters like a reconnect does.
  */
 public final class PubSubHub implements AutoCloseable {
 
@@ -37,6 +44,7 @@ public final class PubSubHub implements AutoCloseable {
     private final StatefulRedisPubSubConnection<String, String> connection;
     private final Timer timer;
     private final long lingerMillis;
+    private final boolean sharded;
 
     /** One channel's local waiters and subscription. */
     private static final class Channel {
@@ -53,19 +61,28 @@ public final class PubSubHub implements AutoCloseable {
         this(connection, null, 0);
     }
 
+    /** Classic pub/sub; see {@link #PubSubHub(StatefulRedisPubSubConnection, Timer, long, boolean)}. */
+    public PubSubHub(StatefulRedisPubSubConnection<String, String> connection, Timer timer, long lingerMillis) {
+        this(connection, timer, lingerMillis, false);
+    }
+
     /**
      * Takes over {@code connection} (opened by the client at connect, never on an I/O thread).
      *
      * @param lingerMillis how long a channel stays subscribed after its last waiter left, on
      *     {@code timer}; 0: not at all
+     * @param sharded whether to subscribe with {@code SSUBSCRIBE} (the scripts publish with
+     *     {@code SPUBLISH}) rather than {@code SUBSCRIBE}
      */
-    public PubSubHub(StatefulRedisPubSubConnection<String, String> connection, Timer timer, long lingerMillis) {
+    public PubSubHub(StatefulRedisPubSubConnection<String, String> connection, Timer timer, long lingerMillis,
+            boolean sharded) {
         if (lingerMillis > 0 && timer == null) {
             throw new IllegalArgumentException("a linger needs a timer");
         }
         this.connection = connection;
         this.timer = timer;
         this.lingerMillis = lingerMillis;
+        this.sharded = sharded;
         connection.addListener(new Listener());
     }
 
@@ -78,7 +95,7 @@ public final class PubSubHub implements AutoCloseable {
         Channel c = channels.compute(channel, (name, existing) -> {
             Channel ch = existing == null ? new Channel() : existing;
             if (ch.subscribed == null || ch.subscribed.isCompletedExceptionally()) {
-                ch.subscribed = conn.async().subscribe(name).toCompletableFuture();
+                ch.subscribed = subscribe(name);
             }
             ch.refs++;
             ch.waiters.add(waiter);
@@ -123,9 +140,43 @@ public final class PubSubHub implements AutoCloseable {
                 timer.newTimeout(t -> endLinger(name, idle), lingerMillis, TimeUnit.MILLISECONDS);
                 return ch;
             }
-            connection.async().unsubscribe(name);
+            unsubscribe(name);
             return null;
         });
+    }
+
+    private CompletableFuture<Void> subscribe(String channel) {
+        return (sharded ? connection.async().ssubscribe(channel) : connection.async().subscribe(channel))
+                .toCompletableFuture();
+    }
+
+    private void unsubscribe(String channel) {
+        if (sharded) {
+            connection.async().sunsubscribe(channel);
+        } else {
+            connection.async().unsubscribe(channel);
+        }
+    }
+
+    /**
+     * Subscribes {@code channel} again if some waiter still needs it (or it lingers): after the
+     * server ended the subscription, or the node it was made on no longer serves the channel's
+     * slot. The confirmation wakes the channel's waiters (a release in between was not heard).
+     */
+    public void resubscribe(String channel) {
+        channels.computeIfPresent(channel, (name, ch) -> {
+            log.debug("subscribing to {} again (its slot moved or the server dropped it)", name);
+            CompletableFuture<Void> again = subscribe(name);
+            if (ch.subscribed == null || ch.subscribed.isCompletedExceptionally()) {
+                ch.subscribed = again;
+            }
+            return ch;
+        });
+    }
+
+    /** The channels subscribed now, or being subscribed (for following slot moves). */
+    public java.util.Set<String> channels() {
+        return java.util.Set.copyOf(channels.keySet());
     }
 
     /** The linger that began when the channel's count went to zero for the {@code idle}th time ends. */
@@ -134,7 +185,7 @@ public final class PubSubHub implements AutoCloseable {
             if (ch.refs > 0 || ch.idleTimes != idle) {
                 return ch; // a waiter came back meanwhile (and maybe left again: that linger decides)
             }
-            connection.async().unsubscribe(name);
+            unsubscribe(name);
             return null;
         });
     }
@@ -204,6 +255,28 @@ public final class PubSubHub implements AutoCloseable {
         @Override
         public void message(String channel, String message) {
             dispatch(channel, message);
+        }
+
+        @Override
+        public void smessage(String channel, String message) {
+            dispatch(channel, message);
+        }
+
+        @Override
+        public void ssubscribed(String channel, long count) {
+            subscribed(channel, count);
+        }
+
+        /**
+         * The server ended a sharded subscription: ours (the channel is gone from the map, or came
+         * back and is subscribed again), or its own when the channel's slot left the node (a
+         * migration), then the channel is subscribed again where the slot is now.
+         */
+        @Override
+        public void sunsubscribed(String channel, long count) {
+            if (channels.containsKey(channel)) {
+                resubscribe(channel);
+            }
         }
 
         @Override

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replica acknowledgement step of a fresh acquisition ({@link ReplicaAcknowledgement}): one
- * {@code WAIT} on the connection that wrote the hold, then the policy. It runs between the
+ * {@code WAIT} on the connection that wrote the hold (on a Cluster, the one to the master of the
+ * lock's slot: per shard), then the policy. It runs between the
  * server's grant and the registration of the hold, so a hold that fails it is never renewed.
  */
 final class ReplicaCheck {
@@ -30,7 +31,7 @@ final class ReplicaCheck {
         if (ack == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return ctx.redis().async().waitForReplication(ack.replicas(), ack.timeout().toMillis()).toCompletableFuture()
+        return ctx.redis().waitForReplicas(keys.key(), ack.replicas(), ack.timeout().toMillis())
                 .thenAccept(acknowledged -> {
                     if (acknowledged >= ack.replicas()) {
                         return;

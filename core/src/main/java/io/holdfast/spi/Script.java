@@ -24,19 +24,30 @@ import java.util.regex.Pattern;
  * itself; they may include others; each is included once per script (a repeated include is
  * dropped). The digest and the line numbers in Redis error messages refer to the composed text,
  * {@link #source()}.
+ *
+ * <p><b>Wake-ups.</b> A script publishes through core's fragment {@code /io/holdfast/spi/publish.lua}
+ * ({@code publish(channel, message)}, classic {@code PUBLISH}). Its {@link #withShardedPubSub()}
+ * variant is the same script composed with {@code publish-sharded.lua} in that fragment's place
+ * ({@code SPUBLISH}); the client runs that variant on a Redis Cluster of Redis 7+ (see
+ * {@link RedisGateway#shardedPubSub()}). The two differ in that one fragment only.
  */
 public final class Script {
 
     private static final Pattern INCLUDE = Pattern.compile("--@include\\s+(\\S+)\\s*");
+    private static final String PUBLISH = "/io/holdfast/spi/publish.lua";
+    private static final String PUBLISH_SHARDED = "/io/holdfast/spi/publish-sharded.lua";
 
     private final String name;
     private final String source;
     private final String sha;
+    /** This script with sharded pub/sub: itself if it publishes nothing. */
+    private final Script sharded;
 
-    private Script(String name, String source) {
+    private Script(String name, String source, Script sharded) {
         this.name = name;
         this.source = source;
         this.sha = sha1(source);
+        this.sharded = sharded == null ? this : sharded;
     }
 
     /**
@@ -50,7 +61,22 @@ public final class Script {
      */
     public static Script load(Class<?> anchor, String fileName) {
         String path = resolve("/" + anchor.getPackageName().replace('.', '/') + "/", fileName);
-        return new Script(anchor.getPackageName() + "/" + fileName, compose(anchor, path, new HashSet<>()));
+        String name = anchor.getPackageName() + "/" + fileName;
+        Set<String> included = new HashSet<>();
+        String source = compose(anchor, path, included, false);
+        Script sharded = included.contains(PUBLISH)
+                ? new Script(name + " (sharded pub/sub)", compose(anchor, path, new HashSet<>(), true), null) : null;
+        return new Script(name, source, sharded);
+    }
+
+    /**
+     * This script with sharded pub/sub: {@code publish-sharded.lua} ({@code SPUBLISH}) in place of
+     * {@code publish.lua} ({@code PUBLISH}); this script itself if it includes neither (it
+     * publishes nothing). For a Redis Cluster of Redis 7+, where a classic message would be
+     * broadcast to every node.
+     */
+    public Script withShardedPubSub() {
+        return sharded;
     }
 
     public String name() {
@@ -72,7 +98,7 @@ public final class Script {
     }
 
     /** The text of the resource at absolute {@code path}, its include lines replaced. */
-    private static String compose(Class<?> anchor, String path, Set<String> included) {
+    private static String compose(Class<?> anchor, String path, Set<String> included, boolean sharded) {
         included.add(path);
         String dir = path.substring(0, path.lastIndexOf('/') + 1);
         StringBuilder out = new StringBuilder();
@@ -83,10 +109,13 @@ public final class Script {
                 continue;
             }
             String fragment = resolve(dir, m.group(1));
+            if (sharded && fragment.equals(PUBLISH)) {
+                fragment = PUBLISH_SHARDED;
+            }
             if (included.contains(fragment)) {
                 continue;
             }
-            String text = compose(anchor, fragment, included);
+            String text = compose(anchor, fragment, included, sharded);
             out.append("-- [included ").append(fragment).append("]\n").append(text)
                     .append(text.endsWith("\n") ? "" : "\n").append("-- [end of ").append(fragment).append("]\n");
         }

@@ -10,6 +10,7 @@
 -- the way are dropped (each once: the cost is amortised over their registrations). Not idempotent:
 -- a signal re-sent after a reconnect may wake a second waiter (a spurious wake-up for it).
 --@include condition.lua
+--@include /io/holdfast/spi/publish.lua
 local lock, queue, deadlines, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 if redis.call('HEXISTS', lock, ARGV[1]) == 0 then
   return {-1, ''}
@@ -21,7 +22,7 @@ if ARGV[2] == 'all' then
   if n == 0 then
     return {0, ''}
   end
-  redis.call('PUBLISH', channel, '*')
+  publish(channel, '*')
   return {n, '*'}
 end
 while true do
@@ -33,7 +34,7 @@ while true do
   redis.call('ZREM', deadlines, head)
   if live then
     local message = '=' .. head
-    redis.call('PUBLISH', channel, message)
+    publish(channel, message)
     return {1, message}
   end
 end

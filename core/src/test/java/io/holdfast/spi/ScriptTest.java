@@ -38,4 +38,21 @@ class ScriptTest {
         Script s = Script.load(ScriptTest.class, "hash-hold.lua");
         assertThat(s.source()).contains("local function grant(").contains("local function count_down(");
     }
+
+    @Test
+    void withShardedPubSub_swapsThePublishFragmentOnly() {
+        Script classic = Script.load(Anchor.class, "publishing.lua");
+        Script sharded = classic.withShardedPubSub();
+        assertThat(classic.source()).contains("redis.call('PUBLISH', channel, message)").doesNotContain("SPUBLISH");
+        assertThat(sharded.source()).contains("redis.call('SPUBLISH', channel, message)")
+                .contains("if redis.REDIS_VERSION_NUM then").contains("return publish(KEYS[1], ARGV[1])");
+        assertThat(sharded.sha()).isNotEqualTo(classic.sha());
+        assertThat(sharded.withShardedPubSub()).isSameAs(sharded);
+    }
+
+    @Test
+    void withShardedPubSub_ofAScriptThatPublishesNothing_isTheScriptItself() {
+        Script s = Script.load(Anchor.class, "main.lua");
+        assertThat(s.withShardedPubSub()).isSameAs(s);
+    }
 }

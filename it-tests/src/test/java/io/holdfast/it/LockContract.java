@@ -8,6 +8,7 @@ import io.holdfast.Holdfast;
 import io.holdfast.LeaseState;
 import io.holdfast.RLock;
 import io.holdfast.testkit.OwnerThread;
+import io.holdfast.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,7 @@ abstract class LockContract extends RLockContract {
         Holdfast c = client(LEASE);
         List<Holdfast> clients = List.of(a, b, c);
         String counter = key("race-counter");
+        RedisServer counterServer = serverOf(counter);
         AtomicBoolean inside = new AtomicBoolean();
         AtomicReference<String> overlap = new AtomicReference<>();
         CountDownLatch go = new CountDownLatch(1);
@@ -64,8 +66,8 @@ abstract class LockContract extends RLockContract {
                         if (!inside.compareAndSet(false, true)) {
                             overlap.set("two holders at once");
                         }
-                        String v = server().commands().get(counter);
-                        server().commands().set(counter, Long.toString(v == null ? 1 : Long.parseLong(v) + 1));
+                        String v = counterServer.commands().get(counter);
+                        counterServer.commands().set(counter, Long.toString(v == null ? 1 : Long.parseLong(v) + 1));
                         inside.set(false);
                     } finally {
                         l.unlock();
@@ -76,7 +78,7 @@ abstract class LockContract extends RLockContract {
         go.countDown();
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         assertThat(overlap.get()).isNull();
-        assertThat(server().commands().get(counter)).isEqualTo(Integer.toString(threads * rounds));
+        assertThat(counterServer.commands().get(counter)).isEqualTo(Integer.toString(threads * rounds));
         assertThat(lockOf(a, "race").isLocked()).isFalse();
     }
 

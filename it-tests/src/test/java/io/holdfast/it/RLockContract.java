@@ -55,6 +55,22 @@ abstract class RLockContract {
         return redis.server();
     }
 
+    /**
+     * The server that holds {@code key} now: {@link #server()}; on a Cluster, the master of the
+     * key's slot.
+     */
+    protected RedisServer serverOf(String key) {
+        return server();
+    }
+
+    /**
+     * The Holdfast channels subscribed on the server(s) now: {@code PUBSUB CHANNELS holdfast:*}; on a
+     * Cluster with sharded pub/sub, {@code PUBSUB SHARDCHANNELS holdfast:*} of every master.
+     */
+    protected List<String> subscribedChannels() {
+        return server().commands().pubsubChannels("holdfast:*");
+    }
+
     /** The lock of this kind called {@code name}, from {@code client}. */
     protected abstract RLock lockOf(Holdfast client, String name);
 
@@ -200,7 +216,7 @@ abstract class RLockContract {
         assertThat(a.renewalCount()).isEqualTo(1);
         lock.unlock();
         assertThat(a.renewalCount()).isZero();
-        assertThat(server().commands().exists(key("done"))).isZero();
+        assertThat(serverOf(key("done")).commands().exists(key("done"))).isZero();
     }
 
     @Test
@@ -377,12 +393,12 @@ abstract class RLockContract {
                 return got;
             }));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> server().commands().pubsubChannels("holdfast:*").size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> subscribedChannels().size() == 1);
         held.unlock();
         for (Future<Boolean> r : results) {
             assertThat(r.get(10, TimeUnit.SECONDS)).isTrue();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> server().commands().pubsubChannels("holdfast:*").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> subscribedChannels().isEmpty());
         assertThat(a.subscribedChannels() + b.subscribedChannels()).isZero();
     }
 
@@ -390,13 +406,13 @@ abstract class RLockContract {
     void scriptFlush_midRun_isSurvived() {
         RLock lock = lockOf(a, "flushed");
         lock.lock();
-        server().commands().scriptFlush();
+        serverOf(key("flushed")).commands().scriptFlush();
         lock.lock();
         lock.unlock();
-        server().commands().scriptFlush();
+        serverOf(key("flushed")).commands().scriptFlush();
         lock.unlock();
         assertThat(lock.isLocked()).isFalse();
-        server().commands().scriptFlush();
+        serverOf(key("flushed")).commands().scriptFlush();
         assertThat(lock.tryLock()).isTrue();
         lock.unlock();
     }
@@ -437,11 +453,12 @@ abstract class RLockContract {
         closeables.add(quick);
         RLock lock = lockOf(quick, "lost-reply");
         lock.lock();
-        server().pause();
+        RedisServer node = serverOf(key("lost-reply"));
+        node.pause();
         try {
             assertThatThrownBy(lock::lock).isInstanceOf(HoldfastTimeoutException.class);
         } finally {
-            server().resume(); // the re-entry now runs on the server: it counts 2, the client 1
+            node.resume(); // the re-entry now runs on the server: it counts 2, the client 1
         }
         lock.lock(); // a later re-entry must not take over the server's count (3) either
         lock.unlock();

@@ -23,6 +23,7 @@
 --@include /io/holdfast/spi/renew-each.lua
 --@include /io/holdfast/spi/fencing-token.lua
 --@include /io/holdfast/spi/hold-count.lua
+--@include /io/holdfast/spi/publish.lua
 
 -- Holds: a field per hold of L, counted as every kind counts (hold-count.lua, delivery included);
 -- each hold's lease is its own deadline in L:leases, since many readers hold at once.
@@ -199,10 +200,10 @@ local function wake(intents, channel, now, held)
   local writer = first_intent(intents, now)
   if writer then
     if not held then
-      redis.call('PUBLISH', channel, '=' .. writer)
+      publish(channel, '=' .. writer)
     end
   else
-    redis.call('PUBLISH', channel, '*')
+    publish(channel, '*')
   end
 end
 

@@ -16,7 +16,7 @@ purge(L, leases, now)
 local left, held = release_one(L, leases, 'w:' .. ARGV[1], ARGV[2])
 if left == 0 then
   if open_turn(intents, turn, now) then
-    redis.call('PUBLISH', channel, '*')
+    publish(channel, '*')
   else
     wake(intents, channel, now, held)
   end

@@ -22,6 +22,7 @@
 -- there but whose queue entry is not (the queue key was deleted) joins again on its next attempt or
 -- renewal.
 --@include /io/holdfast/spi/fencing-token.lua
+--@include /io/holdfast/spi/publish.lua
 
 -- Server time in ms, and the TIME reply it was read from.
 local function now_ms()
@@ -114,11 +115,11 @@ local function hand_over(lock, q, channel, token_key, me)
       redis.call('HSET', lock, head, 1)
       redis.call('PEXPIRE', lock, lease)
       local message = '!' .. next_token(token_key) .. '|' .. placement .. '|' .. head
-      redis.call('PUBLISH', channel, message)
+      publish(channel, message)
       return 'given', message
     end
   end
-  redis.call('PUBLISH', channel, '1')
+  publish(channel, '1')
   return 'more', '1'
 end
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /** Sends to the real server and keeps count: batches unanswered, items sent per clock instant. */
-final class TrackingSender extends RenewalSender {
+class TrackingSender extends RenewalSender {
 
     final AtomicInteger pending = new AtomicInteger();
     final Map<Long, Integer> sentAt = new ConcurrentHashMap<>();

@@ -256,4 +256,14 @@ class ReadmeSnippets {
     private void reserve(int order, int sku) {
         reservedWhileBothHeld.add(server.exists("holdfast:{order:" + order + "}") == 1);
     }
+
+    Holdfast cluster(String seed, String otherSeed) {
+        // readme:begin
+        HoldfastOptions options = HoldfastOptions.clusterBuilder(seed, otherSeed) // e.g. "redis://user:secret@10.0.0.1:6379"
+                .watchdogLease(Duration.ofSeconds(30))
+                .build();              // options.redisUri(): "redis-cluster://user:secret@10.0.0.1:6379,10.0.0.2:6379"
+        Holdfast holdfast = Holdfast.connect(options);
+        // readme:end
+        return holdfast;
+    }
 }
