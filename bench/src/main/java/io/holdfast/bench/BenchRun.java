@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * One whole benchmark run: starts a throwaway Redis, runs every scenario in interleaved rounds
- * (Holdfast, Redisson[, floor], Holdfast, ...), and writes {@code RESULTS.md} and
+ * (Holdfast, Redisson[, Spring][, floor], Holdfast, ...), and writes {@code RESULTS.md} and
  * {@code latency.svg} into the output directory.
  */
 final class BenchRun {
@@ -103,7 +103,8 @@ final class BenchRun {
             String latency = r.scenario().charted();
             if (latency != null) {
                 chart.add(r.scenario().id() + ": " + latency,
-                        r.merged(Library.HOLDFAST, latency), r.merged(Library.REDISSON, latency));
+                        r.merged(Library.HOLDFAST, latency), r.merged(Library.REDISSON, latency),
+                        r.merged(Library.SPRING, latency));
             }
         }
         return chart.svg();

@@ -16,6 +16,11 @@ final class CrashScenario implements Scenario {
     static final String EXCESS = "acquired after lease end, ms";
 
     @Override
+    public List<Library> libraries() {
+        return PEERS;
+    }
+
+    @Override
     public String id() {
         return "crash";
     }
