@@ -1,21 +1,25 @@
 package io.holdfast.bench;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * {@link LockClient} over one Spring Integration {@link RedisLockRegistry} (its pub/sub lock type)
  * on its own spring-data-redis {@link LettuceConnectionFactory}: what a Spring application gets.
  * Every instance uses the same registry key, so instances contend on the same Redis keys
- * ({@code bench-spring:NAME}); a renewal task scheduler renews held locks (Spring renews every
- * third of the lease), the closest it has to a watchdog.
+ * ({@code bench-spring:NAME}), with the registry's defaults but {@code expireAfter} = the lease.
+ *
+ * <p>No renewal task scheduler, as by default: with one set, Spring 6.5.3 schedules each hold's
+ * renewal "as soon as possible" and then every third of the lease, so every acquisition pays one
+ * more round trip at once, and an {@code unlock()} that cancels a renewal in flight interrupts it
+ * (logged as an ERROR "Redis command interrupted"). Without it a hold simply expires after the lease;
+ * no scenario Spring runs in holds a lock that long (the crash scenario's holder is killed within
+ * its lease), so this default favours Spring only by the watchdog work it does not do.
  *
  * <p>Exclusive locks only: the registry has no fair or read-write lock, and its locks belong to
  * threads (a local {@code ReentrantLock} guards each one), so owner-based asynchronous calls are
@@ -28,12 +32,10 @@ final class SpringLocks implements LockClient {
     static final String REGISTRY_KEY = "bench-spring";
 
     private final LettuceConnectionFactory factory;
-    private final ThreadPoolTaskScheduler renewals;
     private final RedisLockRegistry registry;
 
-    private SpringLocks(LettuceConnectionFactory factory, ThreadPoolTaskScheduler renewals, RedisLockRegistry registry) {
+    private SpringLocks(LettuceConnectionFactory factory, RedisLockRegistry registry) {
         this.factory = factory;
-        this.renewals = renewals;
         this.registry = registry;
     }
 
@@ -43,17 +45,9 @@ final class SpringLocks implements LockClient {
                 new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
         factory.afterPropertiesSet();
         factory.start();
-        ThreadPoolTaskScheduler renewals = new ThreadPoolTaskScheduler();
-        renewals.setThreadNamePrefix("bench-spring-renew-" + UUID.randomUUID().toString().substring(0, 8) + "-");
-        renewals.setDaemon(true);
-        // close() lets a renewal in flight finish instead of interrupting it (Spring logs that as an ERROR)
-        renewals.setWaitForTasksToCompleteOnShutdown(true);
-        renewals.setAwaitTerminationSeconds(5);
-        renewals.initialize();
         RedisLockRegistry registry = new RedisLockRegistry(factory, REGISTRY_KEY, lease.toMillis());
         registry.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
-        registry.setRenewalTaskScheduler(renewals);
-        return new SpringLocks(factory, renewals, registry);
+        return new SpringLocks(factory, registry);
     }
 
     @Override
@@ -91,7 +85,6 @@ final class SpringLocks implements LockClient {
         try {
             registry.destroy();
         } finally {
-            renewals.shutdown();
             factory.destroy();
         }
     }

@@ -91,8 +91,8 @@ final class WatchdogScenario implements Scenario {
         List<CompletableFuture<?>> pending = new ArrayList<>(locks);
         for (int i = 0; i < locks; i++) {
             permits.acquire();
-            CompletableFuture<?> f = call.apply(i).toCompletableFuture();
-            f.whenComplete((v, e) -> {
+            // counted in the stage waited on: a callback beside it could run after allOf completes
+            CompletableFuture<?> f = call.apply(i).toCompletableFuture().whenComplete((v, e) -> {
                 permits.release();
                 if (e != null) {
                     failed.incrementAndGet();
