@@ -54,10 +54,18 @@ enum Library {
         };
     }
 
-    /** Spring's jars carry no pom.properties; their manifest names the version (lost in the shaded jar). */
+    /** Spring's jars carry no pom.properties: the build writes the pinned versions into a resource. */
     private static String springVersion() {
-        String v = org.springframework.integration.redis.util.RedisLockRegistry.class.getPackage().getImplementationVersion();
-        return "Spring Integration " + (v == null ? "?" : v) + " RedisLockRegistry (PUB_SUB_LOCK)";
+        Properties p = new Properties();
+        try (InputStream in = Library.class.getResourceAsStream("peer-versions.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // "?" below
+        }
+        return "Spring Integration " + p.getProperty("spring-integration", "?") + " RedisLockRegistry (PUB_SUB_LOCK)"
+                + " on spring-data-redis " + p.getProperty("spring-data-redis", "?");
     }
 
     /** From the pom.properties Maven puts in every jar (kept in the shaded jar). */
