@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Command line: {@code ./holdfast bench [--quick] [--only ID[,ID...]] [--out DIR]}. Writes
- * {@code DIR/RESULTS.md} and {@code DIR/latency.svg} (default DIR: {@code bench}).
+ * {@code DIR/RESULTS.md}, {@code DIR/latency.svg} and {@code DIR/scale-*.svg} (default DIR: {@code bench}).
+ * {@code --only scale} runs the scaling scenarios alone.
  */
 public final class BenchMain {
 
@@ -48,7 +49,8 @@ public final class BenchMain {
         String command = System.getProperty("holdfast.bench.command", "java -jar holdfast-bench-all.jar")
                 + (args.length == 0 ? "" : " " + String.join(" ", args));
         List<ScenarioResult> results = BenchRun.run(settings, out, only, command);
-        System.err.println("[bench] wrote " + out.resolve(BenchRun.RESULTS) + " and " + out.resolve(BenchRun.CHART));
+        System.err.println("[bench] wrote " + out.resolve(BenchRun.RESULTS) + ", " + out.resolve(BenchRun.CHART)
+                + " and the scale-*.svg curves of the scaling scenarios run");
         boolean failed = results.stream().anyMatch(r -> !r.failures().isEmpty());
         System.exit(failed ? 1 : 0);
     }

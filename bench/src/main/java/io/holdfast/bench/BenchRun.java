@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * One whole benchmark run: starts a throwaway Redis, runs every scenario in interleaved rounds
- * (Holdfast, Redisson[, floor], Holdfast, ...), and writes {@code RESULTS.md} and
- * {@code latency.svg} into the output directory.
+ * (Holdfast, Redisson[, Spring][, floor], Holdfast, ...), and writes {@code RESULTS.md},
+ * {@code latency.svg} and one {@code scale-*.svg} per scaling scenario into the output directory.
  */
 final class BenchRun {
 
@@ -35,7 +35,10 @@ final class BenchRun {
                 new ReadScenario(),
                 new WriteMixedScenario(),
                 new CrashScenario(),
-                new ChurnScenario());
+                new ChurnScenario(),
+                new WaitersScenario(),
+                new ClientsScenario(),
+                new NamesScenario());
     }
 
     /**
@@ -61,6 +64,11 @@ final class BenchRun {
             Files.createDirectories(outDir);
             Files.writeString(outDir.resolve(RESULTS), new ResultsReport(info, results).markdown());
             Files.writeString(outDir.resolve(CHART), chart(results));
+            for (ScenarioResult r : results) {
+                if (r.scenario() instanceof ScalingScenario s) {
+                    Files.writeString(outDir.resolve(s.chartFile()), curves(s, r, settings));
+                }
+            }
         }
         return results;
     }
@@ -97,13 +105,34 @@ final class BenchRun {
         return result;
     }
 
+    /** One panel per curve of {@code s}: the median over rounds at each size, per library. */
+    static String curves(ScalingScenario s, ScenarioResult r, Settings settings) {
+        CurveChart chart = new CurveChart(s.sizeLabel());
+        for (String metric : s.curves()) {
+            java.util.Map<Library, List<double[]>> series = new java.util.EnumMap<>(Library.class);
+            for (Library library : r.libraries()) {
+                List<double[]> points = new ArrayList<>();
+                for (int n : s.sizes(settings)) {
+                    Double v = r.median(library, ScalingScenario.at(metric, n));
+                    if (v != null) {
+                        points.add(new double[] {n, v});
+                    }
+                }
+                series.put(library, points);
+            }
+            chart.add(s.id() + ": " + metric, series);
+        }
+        return chart.svg();
+    }
+
     private static String chart(List<ScenarioResult> results) {
         SvgChart chart = new SvgChart();
         for (ScenarioResult r : results) {
             String latency = r.scenario().charted();
             if (latency != null) {
                 chart.add(r.scenario().id() + ": " + latency,
-                        r.merged(Library.HOLDFAST, latency), r.merged(Library.REDISSON, latency));
+                        r.merged(Library.HOLDFAST, latency), r.merged(Library.REDISSON, latency),
+                        r.merged(Library.SPRING, latency));
             }
         }
         return chart.svg();

@@ -35,6 +35,11 @@ final class ContendedScenario implements Scenario {
     }
 
     @Override
+    public List<Library> libraries() {
+        return fair ? Scenario.super.libraries() : PEERS;
+    }
+
+    @Override
     public Measurement run(Library library, Bench bench) throws Exception {
         bench.probe().commands().del(Clients.COUNTER_KEY);
         AtomicLong acquisitions = new AtomicLong();

@@ -24,6 +24,11 @@ final class HandoffScenario implements Scenario {
     }
 
     @Override
+    public List<Library> libraries() {
+        return PEERS;
+    }
+
+    @Override
     public String id() {
         return "handoff-" + holdMillis + "ms";
     }

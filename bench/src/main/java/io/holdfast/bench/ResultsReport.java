@@ -16,7 +16,7 @@ final class ResultsReport {
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("# Holdfast vs Redisson — benchmark results\n\n");
+        md.append("# Holdfast vs Redisson (and Spring's RedisLockRegistry) — benchmark results\n\n");
         md.append(info.markdown()).append('\n');
         md.append("## Targets\n\n| scenario | target | Holdfast | compared with | result |\n| --- | --- | --- | --- | --- |\n");
         for (ScenarioResult r : results) {
@@ -31,7 +31,8 @@ final class ResultsReport {
                         .append(" |\n");
             }
         }
-        md.append("\nA ratio is Holdfast / Redisson (or Holdfast / floor) of the medians. ")
+        md.append("\nA ratio is Holdfast / Redisson (Holdfast / Spring, Holdfast / floor) of the medians; "
+                + "a ratio target on a scenario that runs Spring must hold against both peers. ")
                 .append("Cells are the median of the rounds, with the spread (min–max) below.\n");
         for (ScenarioResult r : results) {
             scenario(md, r);
@@ -46,18 +47,25 @@ final class ResultsReport {
         md.append("| metric |");
         libs.forEach(l -> md.append(' ').append(l.label()).append(" |"));
         md.append(" Holdfast/Redisson |");
+        if (libs.contains(Library.SPRING)) {
+            md.append(" Holdfast/Spring |");
+        }
         if (libs.contains(Library.FLOOR)) {
             md.append(" Holdfast/floor |");
         }
         md.append("\n| --- |");
         libs.forEach(l -> md.append(" --- |"));
-        md.append(" --- |").append(libs.contains(Library.FLOOR) ? " --- |\n" : "\n");
+        md.append(" --- |").append(libs.contains(Library.SPRING) ? " --- |" : "")
+                .append(libs.contains(Library.FLOOR) ? " --- |\n" : "\n");
         for (String metric : r.metrics()) {
             md.append("| ").append(metric).append(" |");
             for (Library l : libs) {
                 md.append(' ').append(spread(r, l, metric)).append(" |");
             }
             md.append(' ').append(ratio(r, metric, Library.REDISSON)).append(" |");
+            if (libs.contains(Library.SPRING)) {
+                md.append(' ').append(ratio(r, metric, Library.SPRING)).append(" |");
+            }
             if (libs.contains(Library.FLOOR)) {
                 md.append(' ').append(ratio(r, metric, Library.FLOOR)).append(" |");
             }
@@ -96,9 +104,11 @@ final class ResultsReport {
     /** The number the target compares Holdfast with: Redisson's, the floor's, or the bound. */
     private static String comparedWith(Target t, Map<Library, Double> medians) {
         return switch (t.kind()) {
-            case RATIO_AT_LEAST, RATIO_AT_MOST -> "Redisson " + cell(medians.get(Library.REDISSON));
+            case RATIO_AT_LEAST, RATIO_AT_MOST -> "Redisson " + cell(medians.get(Library.REDISSON))
+                    + (medians.containsKey(Library.SPRING) ? ", Spring " + cell(medians.get(Library.SPRING)) : "");
             case FLOOR_RATIO_AT_LEAST, FLOOR_RATIO_AT_MOST -> "floor " + cell(medians.get(Library.FLOOR));
-            case AT_MOST -> "bound " + Target.fmt(t.bound()) + " (Redisson " + cell(medians.get(Library.REDISSON)) + ")";
+            case AT_MOST -> "bound " + Target.fmt(t.bound()) + " (Redisson " + cell(medians.get(Library.REDISSON))
+                    + (medians.containsKey(Library.SPRING) ? ", Spring " + cell(medians.get(Library.SPRING)) : "") + ")";
         };
     }
 

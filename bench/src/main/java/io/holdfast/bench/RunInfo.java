@@ -38,6 +38,8 @@ record RunInfo(String command, String redisVersion, Instant started, double seco
                 + "- Redis " + redisVersion + ": one throwaway `redis-server` (testkit, `--save \"\" --appendonly no`)"
                 + " on 127.0.0.1 shared by both libraries in the same run\n"
                 + "- Holdfast " + Library.HOLDFAST.version() + " (git " + commit + "); Redisson " + Library.REDISSON.version()
+                + "; " + Library.SPRING.version()
+                + " (same registry key in every instance; its defaults, so no renewal task scheduler; expireAfter = the lease)"
                 + "; floor on " + Library.FLOOR.version() + "\n"
                 + "- JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + "; "
                 + Runtime.getRuntime().availableProcessors() + " CPUs; load average at the end " + Target.fmt(load) + "\n"

@@ -12,6 +12,12 @@ interface Scenario {
     /** Both libraries and the floor, for scenarios where the floor means something. */
     List<Library> WITH_FLOOR = List.of(Library.HOLDFAST, Library.REDISSON, Library.FLOOR);
 
+    /** Holdfast and both peers (Redisson, Spring's RedisLockRegistry): the exclusive-lock scenarios. */
+    List<Library> PEERS = List.of(Library.HOLDFAST, Library.REDISSON, Library.SPRING);
+
+    /** Both peers and the floor. */
+    List<Library> PEERS_AND_FLOOR = List.of(Library.HOLDFAST, Library.REDISSON, Library.SPRING, Library.FLOOR);
+
     /** Short id, e.g. {@code uncontended}. */
     String id();
 

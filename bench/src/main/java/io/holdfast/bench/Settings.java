@@ -18,18 +18,27 @@ import java.util.List;
  * @param shortLease the lease of the watchdog, churn and crash scenarios
  * @param churn how long the churn scenario runs
  * @param handoffSamples handoffs measured per run and hold time
+ * @param waiterCounts sizes of the waiters scaling scenario (threads waiting on one lock)
+ * @param clientCounts sizes of the clients scaling scenario (client instances on one lock)
+ * @param nameCounts sizes of the names scaling scenario (distinct lock names held by one client)
+ * @param scaleWindow how long a scaling scenario watches waiters wait, or held names renew (at
+ *     least two short leases in the names scenario)
  */
 record Settings(boolean quick, int rounds, int latencyRounds, Duration warmup, Duration timed, Duration cost,
         List<Integer> watchdogLocks, Duration watchdogWindow, Duration shortLease, Duration churn,
-        int handoffSamples) {
+        int handoffSamples, List<Integer> waiterCounts, List<Integer> clientCounts, List<Integer> nameCounts,
+        Duration scaleWindow) {
 
     static Settings full() {
         return new Settings(false, 3, 7, Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofMillis(500),
-                List.of(10_000, 100_000), Duration.ofSeconds(7), Duration.ofSeconds(3), Duration.ofSeconds(20), 250);
+                List.of(10_000, 100_000), Duration.ofSeconds(7), Duration.ofSeconds(3), Duration.ofSeconds(20), 250,
+                List.of(1, 10, 100, 1_000, 10_000), List.of(1, 2, 4, 8, 16, 32, 64),
+                List.of(1, 100, 1_000, 10_000, 100_000), Duration.ofSeconds(6));
     }
 
     static Settings quickMode() {
         return new Settings(true, 1, 1, Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofMillis(100),
-                List.of(200, 1_000), Duration.ofMillis(1_200), Duration.ofMillis(900), Duration.ofSeconds(2), 5);
+                List.of(200, 1_000), Duration.ofMillis(1_200), Duration.ofMillis(900), Duration.ofSeconds(2), 5,
+                List.of(1, 4, 16), List.of(1, 4), List.of(1, 1_000), Duration.ofMillis(300));
     }
 }

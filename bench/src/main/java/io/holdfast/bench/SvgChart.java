@@ -7,7 +7,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Latency distributions as an SVG: one panel per charted scenario, latency (log scale) against
- * percentile (0 to 99.9 on a "nines" scale), Holdfast and Redisson side by side. Hand-written
+ * percentile (0 to 99.9 on a "nines" scale), Holdfast, Redisson and (where it ran) Spring side by side. Hand-written
  * SVG, no dependencies.
  */
 final class SvgChart {
@@ -20,16 +20,17 @@ final class SvgChart {
     private static final int PLOT_W = W - LEFT - 20;
     private static final int PLOT_H = H - TOP - 46;
     private static final double MAX_NINES = 3; // 99.9th percentile
-    private static final String[] COLORS = {"#1f77b4", "#ff7f0e"};
+    private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c"};
 
     private record Panel(String title, List<Histogram> series) {
     }
 
     private final List<Panel> panels = new ArrayList<>();
 
-    void add(String title, Histogram holdfast, Histogram redisson) {
+    /** A panel if Holdfast and Redisson both have values; Spring's line is drawn only where it ran. */
+    void add(String title, Histogram holdfast, Histogram redisson, Histogram spring) {
         if (holdfast.getTotalCount() > 0 && redisson.getTotalCount() > 0) {
-            panels.add(new Panel(title, List.of(holdfast, redisson)));
+            panels.add(new Panel(title, List.of(holdfast, redisson, spring)));
         }
     }
 
@@ -48,19 +49,22 @@ final class SvgChart {
     }
 
     private static void legend(StringBuilder s) {
-        String[] names = {"Holdfast", "Redisson"};
+        String[] names = {"Holdfast", "Redisson", "Spring"};
         for (int i = 0; i < names.length; i++) {
             int x = LEFT + i * 110;
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"16\" x2=\"%d\" y2=\"16\" stroke=\"%s\" stroke-width=\"3\"/>"
                     + "<text x=\"%d\" y=\"20\">%s</text>\n", x, x + 24, COLORS[i], x + 30, names[i]));
         }
-        s.append("<text x=\"300\" y=\"20\" fill=\"#555\">latency (ms, log) by percentile</text>\n");
+        s.append("<text x=\"400\" y=\"20\" fill=\"#555\">latency (ms, log) by percentile</text>\n");
     }
 
     private void panel(StringBuilder s, Panel p, int ox, int oy) {
         double lo = Double.MAX_VALUE;
         double hi = 0;
         for (Histogram h : p.series()) {
+            if (h.getTotalCount() == 0) {
+                continue;
+            }
             lo = Math.min(lo, Math.max(1e-3, h.getValueAtPercentile(0) / 1e6));
             hi = Math.max(hi, h.getValueAtPercentile(99.9) / 1e6);
         }
@@ -86,8 +90,11 @@ final class SvgChart {
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">percentile</text>\n",
                 x0 + PLOT_W / 2, y0 + PLOT_H + 30));
         for (int i = 0; i < p.series().size(); i++) {
-            s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(COLORS[i]).append("\" points=\"");
             Histogram h = p.series().get(i);
+            if (h.getTotalCount() == 0) {
+                continue;
+            }
+            s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(COLORS[i]).append("\" points=\"");
             for (int step = 0; step <= 60; step++) {
                 double nines = MAX_NINES * step / 60;
                 double pct = 100 * (1 - Math.pow(10, -nines));

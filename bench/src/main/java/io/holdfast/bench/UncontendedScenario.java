@@ -20,12 +20,12 @@ final class UncontendedScenario implements Scenario {
     @Override
     public String description() {
         return "1 thread, 1 client: `lock()` + `unlock()` cycles of one free lock (watchdog lease). "
-                + "Floor: 2 plain `EVALSHA` round trips of `return 1` per cycle.";
+                + "Same run: Redisson and Spring's `RedisLockRegistry`. Floor: 2 plain `EVALSHA` round trips of `return 1` per cycle.";
     }
 
     @Override
     public List<Library> libraries() {
-        return WITH_FLOOR;
+        return PEERS_AND_FLOOR;
     }
 
     @Override

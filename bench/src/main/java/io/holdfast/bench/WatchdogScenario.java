@@ -48,7 +48,7 @@ final class WatchdogScenario implements Scenario {
         Duration lease = bench.settings().shortLease();
         try (LockClient client = library.connect(bench.uri(), lease)) {
             long t0 = System.nanoTime();
-            all(i -> client.lockAsync(name(i), 1), false);
+            all(locks, i -> client.lockAsync(name(i), 1), false);
             double takeSeconds = (System.nanoTime() - t0) / 1e9;
             RedisWork before = bench.probe().snapshot();
             long start = System.nanoTime();
@@ -63,7 +63,7 @@ final class WatchdogScenario implements Scenario {
             double seconds = (System.nanoTime() - start) / 1e9;
             RedisWork work = bench.probe().snapshot().minus(before);
             long missing = countMissing(bench, client);
-            long unlockFailures = all(i -> client.unlockAsync(name(i), 1), true);
+            long unlockFailures = all(locks, i -> client.unlockAsync(name(i), 1), true);
             return new Measurement()
                     .put("seconds to take all", takeSeconds)
                     .put(ELAPSED, 1.0 - (double) minTtl / lease.toMillis())
@@ -80,19 +80,19 @@ final class WatchdogScenario implements Scenario {
     }
 
     /**
-     * Runs {@code call(i)} for every lock, at most {@link #IN_FLIGHT} at a time; waits for all.
+     * Runs {@code call(i)} for every lock {@code i < locks}, at most {@link #IN_FLIGHT} at a time; waits for all.
      *
      * @param tolerate count failed calls instead of failing (an unlock of a lease that was lost)
      * @return how many calls failed
      */
-    private long all(IntFunction<CompletionStage<?>> call, boolean tolerate) throws Exception {
+    static long all(int locks, IntFunction<CompletionStage<?>> call, boolean tolerate) throws Exception {
         Semaphore permits = new Semaphore(IN_FLIGHT);
         AtomicLong failed = new AtomicLong();
         List<CompletableFuture<?>> pending = new ArrayList<>(locks);
         for (int i = 0; i < locks; i++) {
             permits.acquire();
-            CompletableFuture<?> f = call.apply(i).toCompletableFuture();
-            f.whenComplete((v, e) -> {
+            // counted in the stage waited on: a callback beside it could run after allOf completes
+            CompletableFuture<?> f = call.apply(i).toCompletableFuture().whenComplete((v, e) -> {
                 permits.release();
                 if (e != null) {
                     failed.incrementAndGet();

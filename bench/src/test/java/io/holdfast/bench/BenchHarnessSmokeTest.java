@@ -25,7 +25,7 @@ class BenchHarnessSmokeTest {
         assertThat(results).extracting(r -> r.scenario().id())
                 .contains("uncontended", "reentrant", "contended-1x8", "contended-4x2", "handoff-2ms",
                         "handoff-20ms", "watchdog-200", "watchdog-1000", "fair-4x2", "read", "write-mixed",
-                        "crash", "churn");
+                        "crash", "churn", "scale-waiters", "scale-clients", "scale-names");
         for (ScenarioResult r : results) {
             assertThat(r.failures()).as(r.scenario().id()).isEmpty();
             assertThat(r.libraries()).as(r.scenario().id()).containsExactlyInAnyOrderElementsOf(r.scenario().libraries());
@@ -37,7 +37,55 @@ class BenchHarnessSmokeTest {
             }
         }
         String md = Files.readString(out.resolve(BenchRun.RESULTS));
-        assertThat(md).contains("## uncontended", "## churn", "| Holdfast/Redisson |", "Redis 7");
+        assertThat(md).contains("## uncontended", "## churn", "| Holdfast/Redisson |", "| Holdfast/Spring |", "Redis 7",
+                "## scale-waiters", "## scale-clients", "## scale-names");
         assertThat(Files.readString(out.resolve(BenchRun.CHART))).startsWith("<svg").contains("polyline");
+        scalingCounts(results, out);
+    }
+
+    /** The scaling scenarios: a row per size and library, exact counts where they must be exact, a curve file each. */
+    private static void scalingCounts(List<ScenarioResult> results, Path out) throws Exception {
+        Settings quick = Settings.quickMode();
+        for (ScenarioResult r : results) {
+            if (!(r.scenario() instanceof ScalingScenario s)) {
+                continue;
+            }
+            for (Library l : r.libraries()) {
+                for (int n : s.sizes(quick)) {
+                    for (String curve : s.curves()) {
+                        assertThat(r.median(l, ScalingScenario.at(curve, n))).as(s.id() + " " + l + " " + curve + " @ " + n)
+                                .isNotNull();
+                    }
+                }
+            }
+            assertThat(Files.readString(out.resolve(s.chartFile()))).as(s.chartFile()).startsWith("<svg").contains("polyline");
+        }
+        ScenarioResult waiters = byId(results, "scale-waiters");
+        ScenarioResult clients = byId(results, "scale-clients");
+        ScenarioResult names = byId(results, "scale-names");
+        for (Library l : waiters.libraries()) {
+            assertThat(waiters.median(l, WaitersScenario.KEYS_LEFT)).as("waiters: keys left, " + l).isZero();
+            for (int n : quick.waiterCounts()) {
+                // a hand-over is at least one unlock and one acquire command
+                assertThat(waiters.median(l, ScalingScenario.at(WaitersScenario.HANDOVER_COMMANDS, n)))
+                        .as("waiters: commands per hand-over, " + l + " @ " + n).isGreaterThanOrEqualTo(2);
+            }
+        }
+        for (Library l : clients.libraries()) {
+            assertThat(clients.median(l, ClientsScenario.LOST)).as("clients: lost counter updates, " + l).isZero();
+        }
+        for (Library l : names.libraries()) {
+            // leases lost is left out: with the quick mode's 900 ms lease it depends on the machine's load
+            assertThat(names.median(l, NamesScenario.KEYS_LEFT)).as("names: keys left, " + l).isZero();
+        }
+        // Holdfast's hand-over is one unlock script that grants the next waiter: flat in the queue length
+        List<Integer> sizes = quick.waiterCounts();
+        assertThat(waiters.median(Library.HOLDFAST, ScalingScenario.at(WaitersScenario.HANDOVER_COMMANDS, sizes.get(sizes.size() - 1))))
+                .as("Holdfast commands per hand-over, largest queue")
+                .isLessThanOrEqualTo(1.5 * waiters.median(Library.HOLDFAST, ScalingScenario.at(WaitersScenario.HANDOVER_COMMANDS, sizes.get(0))));
+    }
+
+    private static ScenarioResult byId(List<ScenarioResult> results, String id) {
+        return results.stream().filter(r -> r.scenario().id().equals(id)).findFirst().orElseThrow();
     }
 }
