@@ -465,12 +465,11 @@ final class GroupAcquisition {
 
     /**
      * A failure that ends the acquisition whatever the other members say: a member's client was
-     * closed, for a lock that needs every member (the multi-lock). The quorum lock counts a master
-     * whose client is closed as a failed master, as it counts one it cannot reach: a majority may
-     * still be up (its own close fails its acquisitions directly, see {@link #closed()}).
+     * closed (the quorum client is being shut down; or, as the RLock contract run over a master's
+     * client expects, that client's callers must not be left blocked).
      */
-    private boolean isFatal(Throwable e) {
-        return needsAll() && e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed");
+    private static boolean isFatal(Throwable e) {
+        return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed");
     }
 
     /**
