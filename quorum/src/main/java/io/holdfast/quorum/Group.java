@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bookkeeping of one group lock: its members and policy, and the holds and acquisitions of its
@@ -30,6 +33,8 @@ import java.util.concurrent.ScheduledFuture;
  * critical section, and nobody else may unlock it).
  */
 final class Group {
+
+    private static final Logger log = LoggerFactory.getLogger(Group.class);
 
     /** How often a thread's hold checks that its thread is still alive. */
     static final long SWEEP_MILLIS = 250;
@@ -123,10 +128,15 @@ final class Group {
         ctx.registry.remove(key(holder), acquisition);
     }
 
-    /** A hold with an explicit lease that has run out is lost; returns the cause, or null if it is not. */
+    /**
+     * A hold whose validity has ended (an explicit lease that ran out; a renewed hold whose renewals
+     * did not move it in time) is lost, here at once rather than when its validity check runs;
+     * returns the cause, or null if it is still valid.
+     */
     private LockLostException expired(GroupHold hold) {
-        if (!hold.renewed && hold.state() == LeaseState.ACTIVE && hold.validUntilNanos() - ctx.now() <= 0) {
-            return hold.markLost("its lease of the " + policy.label() + " ran out", false, true);
+        if (hold.state() == LeaseState.ACTIVE && hold.validUntilNanos() - ctx.now() <= 0) {
+            return hold.markLost(hold.renewed ? "not renewed in time on " + policy.needed() + " of " + members.size()
+                    + " members (its validity ended)" : "its lease of the " + policy.label() + " ran out", false, true);
         }
         return null;
     }
@@ -150,6 +160,7 @@ final class Group {
                 self[0].cancel(false);
             }
         }, SWEEP_MILLIS);
+        hold.threadSweep(self[0]);
     }
 
     // --- release ---
@@ -219,13 +230,53 @@ final class Group {
                 .thenApply(lastReleased -> (lastReleased ? 1 : 0) + (int) others.stream().filter(CompletableFuture::join).count());
     }
 
-    /** Releases member {@code i}'s hold of {@code owner}; completes with whether it still had it, never fails. */
+    /** The first wait before a failed member release is tried again, in ms; it doubles up to {@link #RELEASE_RETRY_MAX_MILLIS}. */
+    static final long RELEASE_RETRY_MIN_MILLIS = 20;
+
+    /** The longest wait between two tries of a failed member release, in ms. */
+    static final long RELEASE_RETRY_MAX_MILLIS = 1_000;
+
+    /**
+     * Releases member {@code i}'s hold of {@code owner}; never fails. Completes with {@code true} if
+     * the member had it: released, or not released yet because the release failed (a timeout, a
+     * reset connection, a refused script). Such a release is tried again, with a growing back-off,
+     * until it succeeds or the member says it does not have the hold (its lease ran out, or its
+     * client was closed: its holds expire unrenewed): a member hold the member's watchdog keeps
+     * renewing must never be left behind. Completes with {@code false} if the member did not have it.
+     */
     CompletableFuture<Boolean> releaseMember(int i, long owner) {
+        CompletableFuture<Boolean> held = new CompletableFuture<>();
+        tryReleaseMember(i, owner, RELEASE_RETRY_MIN_MILLIS, held);
+        return held;
+    }
+
+    private void tryReleaseMember(int i, long owner, long backoffMillis, CompletableFuture<Boolean> held) {
+        CompletableFuture<Void> f;
         try {
-            return members.get(i).unlockAsync(owner).handle((v, e) -> e == null);
+            f = members.get(i).unlockAsync(owner);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(false);
+            f = CompletableFuture.failedFuture(e);
         }
+        f.whenComplete((v, e) -> {
+            if (e == null) {
+                held.complete(true);
+                return;
+            }
+            Throwable t = GroupAcquisition.unwrap(e);
+            if (t instanceof IllegalMonitorStateException || t instanceof IllegalStateException) {
+                held.complete(false); // not held (LockLostException included), or its client is closed
+                return;
+            }
+            held.complete(true);
+            if (backoffMillis == RELEASE_RETRY_MIN_MILLIS) {
+                log.warn("releasing {} of {} failed, trying again until it is released: {}", memberLabel(i), describe(),
+                        t.toString());
+            }
+            // not on the context's scheduler: the retry must outlive this client's close (the
+            // member's client may stay open and would renew the member hold for ever)
+            CompletableFuture.delayedExecutor(backoffMillis, TimeUnit.MILLISECONDS).execute(() ->
+                    tryReleaseMember(i, owner, Math.min(RELEASE_RETRY_MAX_MILLIS, backoffMillis * 2), held));
+        });
     }
 
     Optional<GroupHold> hold(Holder holder) {

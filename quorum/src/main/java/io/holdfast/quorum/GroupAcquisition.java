@@ -1,5 +1,6 @@
 package io.holdfast.quorum;
 
+import io.holdfast.HoldfastTimeoutException;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
 import io.holdfast.RedisUnavailableException;
@@ -222,7 +223,7 @@ final class GroupAcquisition {
                         if (stopIfCancelled()) {
                             return;
                         }
-                        if (noWait || lock.ctx.now() - deadline >= 0) {
+                        if (noWait || deadlinePassed()) {
                             complete(null);
                         } else {
                             waitAt(0);
@@ -231,7 +232,7 @@ final class GroupAcquisition {
                 }
                 case FAILED -> {
                     Throwable error = o.error();
-                    RuntimeException e = isFatal(error) ? (RuntimeException) error : unavailable(0,
+                    RuntimeException e = failsAsIs(error) ? (RuntimeException) error : unavailable(0,
                             List.of(lock.memberLabel(0) + ": " + error.getMessage()), List.of(error));
                     releaseAll().whenComplete((v, y) -> fail(e));
                 }
@@ -279,7 +280,7 @@ final class GroupAcquisition {
             releaseAll().whenComplete((v, e) -> stopIfCancelled());
             return;
         }
-        Throwable fatal = errors.stream().filter(GroupAcquisition::isFatal).findFirst().orElse(null);
+        Throwable fatal = errors.stream().filter(this::failsAsIs).findFirst().orElse(null);
         if (fatal != null) {
             releaseAll().whenComplete((v, e) -> fail(fatal));
             return;
@@ -308,7 +309,7 @@ final class GroupAcquisition {
             shortRounds = 0;
         }
         if (keptGate >= 0 && granted[keptGate] != null && gateRetries < GATE_RETRIES && answered >= needed
-                && (noWait || lock.ctx.now() - deadline < 0)) {
+                && (noWait || !deadlinePassed())) {
             // handed the gate by its queue: keep it and try the others again shortly; whoever split
             // the vote with a zero-wait round (a newcomer) gives its members back meanwhile
             gateRetries++;
@@ -328,7 +329,7 @@ final class GroupAcquisition {
             if (stopIfCancelled()) {
                 return;
             }
-            if (noWait ? answered >= needed : lock.ctx.now() - deadline >= 0) {
+            if (noWait ? answered >= needed : deadlinePassed()) {
                 complete(null);
             } else if (backOff) {
                 lock.ctx.schedule(() -> waitAt(gateMember), GroupContext.backoffNanos(lock.policy.backoffMillis()));
@@ -384,6 +385,11 @@ final class GroupAcquisition {
                 round();
             }
         });
+    }
+
+    /** Whether the wait time has elapsed; never for an unbounded wait (deadline - now could overflow). */
+    private boolean deadlinePassed() {
+        return deadline != Long.MAX_VALUE && lock.ctx.now() - deadline >= 0;
     }
 
     private long leaseArgNanos() {
@@ -459,10 +465,26 @@ final class GroupAcquisition {
 
     /**
      * A failure that ends the acquisition whatever the other members say: a member's client was
-     * closed (the quorum client is being shut down).
+     * closed (the quorum client is being shut down; or, as the RLock contract run over a master's
+     * client expects, that client's callers must not be left blocked).
      */
     private static boolean isFatal(Throwable e) {
         return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed");
+    }
+
+    /**
+     * A member's failure the acquisition fails with as it is: a fatal one, or, for a lock that
+     * needs every member, any answer that is not "unreachable" or "timed out" (a wrong key type, a
+     * lock upgrade refused, a server error): it is not a matter of availability, and calling it
+     * {@link RedisUnavailableException} would mislead.
+     */
+    private boolean failsAsIs(Throwable e) {
+        return isFatal(e) || needsAll() && e instanceof RuntimeException && !(e instanceof RedisUnavailableException)
+                && !(e instanceof HoldfastTimeoutException);
+    }
+
+    private boolean needsAll() {
+        return lock.policy.needed() == lock.members.size();
     }
 
     private static Outcome classify(Throwable e) {

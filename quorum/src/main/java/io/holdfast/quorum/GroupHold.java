@@ -6,6 +6,7 @@ import io.holdfast.LockLostException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,9 @@ final class GroupHold {
     private volatile LeaseState state = LeaseState.ACTIVE;
     private volatile LockLostException lostCause;
     private volatile long lostAtNanos;
+    /** The validity check scheduled, cancelled once the hold is released or lost. */
+    private volatile ScheduledFuture<?> validityCheck;
+    private volatile ScheduledFuture<?> threadSweep;
 
     GroupHold(Group lock, Holder holder, Thread ownerThread, long[] memberOwners, boolean renewed, long driftNanos,
             Lease[] members) {
@@ -81,7 +85,24 @@ final class GroupHold {
         if (state != LeaseState.ACTIVE) {
             return;
         }
-        lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now()); // not once closed
+        validityCheck = lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now()); // not once closed
+    }
+
+    /** Stops the timers of this hold (its validity check, its thread sweep): it is released or lost. */
+    private void stopTimers() {
+        ScheduledFuture<?> check = validityCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+        ScheduledFuture<?> sweep = threadSweep;
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+    }
+
+    /** The sweep that releases this hold once its thread has ended (see {@link Group}). */
+    void threadSweep(ScheduledFuture<?> sweep) {
+        threadSweep = sweep;
     }
 
     /**
@@ -202,6 +223,7 @@ final class GroupHold {
 
     void released() {
         state = LeaseState.RELEASED;
+        stopTimers();
     }
 
     private void memberLost(int member, LockLostException cause) {
@@ -229,6 +251,10 @@ final class GroupHold {
             lostCause = cause;
             lostAtNanos = lock.ctx.now();
             state = LeaseState.LOST;
+        }
+        ScheduledFuture<?> check = validityCheck;
+        if (check != null) {
+            check.cancel(false); // the sweep goes on: a lost hold stays registered until unlocked
         }
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), holder, token);
         if (releaseMembers) {

@@ -54,9 +54,15 @@ import java.util.stream.IntStream;
  *
  * <p>There are no conditions: {@code newCondition} throws {@link UnsupportedOperationException}.
  *
- * <p><b>Redis unreachable</b>: a member that fails with an error fails the acquisition
- * ({@link io.holdfast.RedisUnavailableException} naming the member), after every member taken is
- * given back.
+ * <p><b>Redis unreachable</b>: a member that cannot be reached or does not answer in time fails the
+ * acquisition ({@link io.holdfast.RedisUnavailableException} naming the member), after every member
+ * taken is given back. Any other error of a member (a wrong key type, a refused lock upgrade, a
+ * server error, a closed member client) fails it as it is, after the same.
+ *
+ * <p><b>Do not hold a member yourself while taking the multi-lock</b>: the multi-lock holds its
+ * members with owner tokens of its own, which are not re-entries of a thread's hold. A thread that
+ * holds member A (say {@code a.lock()}) and then calls {@code MultiLock.of(a, b).lock()} waits for
+ * itself for ever; {@code tryLock} with a wait time returns {@code false} when it elapses.
  *
  * <p>Not done (issue 15's optional item): when every member lives in one slot of one server, one
  * script call could take them all; today it is one call per member, sent at once.

@@ -109,7 +109,8 @@ public final class QuorumHoldfast implements AutoCloseable {
         List<String> uris = List.of(Objects.requireNonNull(redisUris, "redisUris"));
         checkCount(uris.size());
         if (new HashSet<>(uris).size() != uris.size()) {
-            throw new IllegalArgumentException("a master is given twice: " + uris);
+            throw new IllegalArgumentException("a master is given twice: "
+                    + uris.stream().map(QuorumHoldfast::redact).toList());
         }
         return new Builder(uris.stream().sorted().toList(), null);
     }
@@ -133,6 +134,11 @@ public final class QuorumHoldfast implements AutoCloseable {
             throw new IllegalArgumentException("a master client is given twice");
         }
         return new Builder(null, list);
+    }
+
+    /** {@code uri} with its credentials (user and password) replaced by {@code ***}, for messages. */
+    static String redact(String uri) {
+        return uri == null ? null : uri.replaceAll("(?<=://)[^@/]*@", "***@");
     }
 
     private static void checkCount(int n) {
@@ -356,9 +362,9 @@ public final class QuorumHoldfast implements AutoCloseable {
         private static String label(String uri) {
             try {
                 URI u = URI.create(uri);
-                return u.getHost() == null ? "master " + uri : "master " + u.getHost() + ":" + (u.getPort() < 0 ? 6379 : u.getPort());
+                return u.getHost() == null ? "master " + redact(uri) : "master " + u.getHost() + ":" + (u.getPort() < 0 ? 6379 : u.getPort());
             } catch (IllegalArgumentException e) {
-                return "master " + uri;
+                return "master " + redact(uri);
             }
         }
 

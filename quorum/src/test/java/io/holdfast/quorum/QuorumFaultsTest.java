@@ -165,6 +165,56 @@ class QuorumFaultsTest {
         b.unlock();
     }
 
+    /**
+     * Redlock's validity is "lease - elapsed - drift": the time the acquisition took (here a master
+     * made slow while the round waits for its answer: a script that keeps it busy for 1.5 s, as
+     * {@code DEBUG SLEEP} would, which the test servers do not enable) is taken off the validity,
+     * not only the drift allowance.
+     */
+    /** Keeps a server busy (every other client waits) for 1.5 s by its own clock. */
+    private static final String BUSY_1500_MS = "local t = redis.call('TIME'); local start = t[1] * 1000000 + t[2]; "
+            + "while true do local n = redis.call('TIME'); if n[1] * 1000000 + n[2] - start > 1500000 then return 1 end end";
+
+    @Test
+    void theTimeTheAcquisitionTook_isTakenOffTheValidity() throws Exception {
+        QuorumHoldfast q = quorum(b -> b.clockDrift(0, Duration.ZERO).memberTimeout(Duration.ofSeconds(3)));
+        RLock lock = q.getQuorumLock("elapsed");
+        RedisServer slow = masters.get(0);
+        io.lettuce.core.RedisClient lettuce = io.lettuce.core.RedisClient.create(slow.uri());
+        try (var sleeper = lettuce.connect(); var probe = lettuce.connect()) {
+            probe.setTimeout(Duration.ofMillis(50));
+            java.util.concurrent.CompletionStage<Long> sleeping = sleeper.async().eval(BUSY_1500_MS,
+                    io.lettuce.core.ScriptOutputType.INTEGER);
+            await("master 0 is asleep").atMost(Duration.ofSeconds(5)).ignoreExceptionsMatching(e -> false)
+                    .until(() -> {
+                        try {
+                            probe.sync().ping();
+                            return false;
+                        } catch (io.lettuce.core.RedisCommandTimeoutException e) {
+                            return true;
+                        }
+                    });
+            long start = System.nanoTime();
+            lock.lock(10, TimeUnit.SECONDS);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            long remaining = lock.currentLease().orElseThrow().remaining(TimeUnit.MILLISECONDS);
+            assertThat(tookMillis).as("the round waited for the slow master").isGreaterThanOrEqualTo(500);
+            assertThat(remaining).as("lease - elapsed (took %d ms)", tookMillis).isLessThanOrEqualTo(10_000 - tookMillis + 100);
+            lock.unlock();
+            sleeping.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } finally {
+            lettuce.shutdown();
+        }
+    }
+
+    @Test
+    void errorMessages_showNoPassword() {
+        assertThatThrownBy(() -> QuorumHoldfast.builder("redis://user:s3cret@127.0.0.1:1", "redis://user:s3cret@127.0.0.1:1",
+                "redis://:other-s3cret@127.0.0.1:2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice")
+                .hasMessageContaining("127.0.0.1:1").hasMessageNotContaining("s3cret");
+    }
+
     @Test
     void closingAClientOverOpenMasterClients_givesItsHoldsBack() throws Exception {
         List<Holdfast> clients = new ArrayList<>();
