@@ -71,11 +71,7 @@ public final class ChaosRun {
             slots.forEach(s -> s.awaitDone(Duration.ofSeconds(90)));
             long finishMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - workloadEnd);
             List<String> stragglers = slots.stream().flatMap(s -> s.stragglers().stream()).toList();
-            List<String> left = new ArrayList<>();
-            for (int m = 0; m < servers.size(); m++) {
-                String label = servers.size() > 1 ? "master " + m + ": " : "";
-                leakedKeys(servers.get(m), prefix).forEach(k -> left.add(label + k));
-            }
+            List<String> left = leakedKeys(servers, prefix);
             List<String> tolerated = left.stream().filter(ChaosRun::tolerated).toList();
             List<String> leaked = left.stream().filter(k -> !tolerated(k)).toList();
             History history = new History();
@@ -96,17 +92,21 @@ public final class ChaosRun {
     }
 
     /**
-     * Keys left under {@code prefix} once every lease the workers could hold has run out (polled
-     * for up to 15 s: a lease lasts its length, a queue's keys 3 waiter timeouts, 6 s here, past
+     * Keys left under {@code prefix} on every server once every lease the workers could hold has run
+     * out (polled for up to 15 s until only tolerated keys are left: a lease lasts its length, a queue's keys 3 waiter timeouts, 6 s here, past
      * its last live waiter's last attempt or renewal).
      */
-    private static List<String> leakedKeys(RedisServer server, String prefix) {
+    private static List<String> leakedKeys(List<RedisServer> servers, String prefix) {
         List<String> keys = new ArrayList<>();
         try {
+            // until nothing but tolerated keys is left (those never go: waiting for them cost 15 s per server)
             Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 keys.clear();
-                keys.addAll(scan(server, prefix));
-                return keys.isEmpty();
+                for (int m = 0; m < servers.size(); m++) {
+                    String label = servers.size() > 1 ? "master " + m + ": " : "";
+                    scan(servers.get(m), prefix).forEach(k -> keys.add(label + k));
+                }
+                return keys.stream().allMatch(ChaosRun::tolerated);
             });
         } catch (ConditionTimeoutException e) {
             // reported as leaked
