@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A chaos workload process (child JVM main). Arguments: redis URI (its own fault proxy), history
- * file, seconds to run, threads, seed, key prefix. Each thread loops until the time is up: it picks
+ * A chaos workload process (child JVM main). Arguments: redis URI (its own fault proxy; in quorum
+ * mode the masters' URIs, comma-separated, one proxy each: see {@link QuorumWorkload}), history
+ * file, seconds to run, threads, seed, key prefix, names per kind. Each thread loops until the time is up: it picks
  * a lock ({@link #NAMES}: three default, two fair, two read-write) and a style at random (seeded),
  * acquires, runs a short critical section (sometimes longer than an explicit lease, on purpose),
  * releases, and appends one {@code WAIT} and one {@code HOLD} line per acquisition to the history
