@@ -2,6 +2,7 @@ package io.holdfast.chaos.run;
 
 import io.holdfast.chaos.history.FaultWindow;
 import io.holdfast.chaos.proxy.Direction;
+import io.holdfast.chaos.proxy.FaultProxy;
 import io.holdfast.chaos.proxy.Link;
 import io.holdfast.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -12,7 +13,6 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.util.ArrayList;
 import java.util.Collections;
-import io.holdfast.chaos.proxy.FaultProxy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
