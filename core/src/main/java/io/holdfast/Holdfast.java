@@ -64,8 +64,12 @@ public final class Holdfast implements AutoCloseable {
     private final Map<LockType<?>, LockProvider<?>> providers;
     private final Cache<String, Object> locks;
     private final List<String> warnings;
+    private final io.holdfast.internal.ClientIdentity identity;
 
     private Holdfast(HoldfastOptions options) {
+        String clientId = UUID.randomUUID().toString();
+        io.holdfast.internal.ClientIdentity named = new io.holdfast.internal.ClientIdentity(clientId, options.keyPrefix());
+        this.identity = named;
         RedisURI uri = parseUri(options.redisUri());
         uri.setTimeout(options.commandTimeout());
         String endpoint = endpoint(uri);
@@ -97,11 +101,18 @@ public final class Holdfast implements AutoCloseable {
                 public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> back, java.net.SocketAddress at) {
                     if (back == commands) {
                         connected.refreshServerId(); // the server may be a restarted one
+                        named.name(commands.async(), "command");
+                    } else if (back instanceof StatefulRedisPubSubConnection<?, ?> p) {
+                        @SuppressWarnings("unchecked")
+                        StatefulRedisPubSubConnection<String, String> sub = (StatefulRedisPubSubConnection<String, String>) p;
+                        named.name(sub.async(), "pub/sub");
                     }
                 }
             });
             gateway.refreshServerId(); // not awaited: replies come in order, so it is known before any later reply
             pubSub = client.connectPubSub(StringCodec.UTF8);
+            named.name(connection.async(), "command");
+            named.name(pubSub.async(), "pub/sub");
         } catch (RuntimeException e) {
             shutdownQuietly();
             throw Errors.translate(e, "connecting", null, endpoint);
@@ -123,7 +134,7 @@ public final class Holdfast implements AutoCloseable {
                 : Executors.newCachedThreadPool(r -> daemon(r, "holdfast-callbacks-" + callbackThreads.incrementAndGet()));
         this.events = options.callbackExecutor().orElse(ownEvents);
         PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS);
-        this.ctx = new Client(UUID.randomUUID().toString(), options,
+        this.ctx = new Client(clientId, options,
                 gateway, hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no watchdog on the class path: add holdfast-watchdog"))
@@ -135,6 +146,7 @@ public final class Holdfast implements AutoCloseable {
         ctx.reserveKeySuffixes(providers.values().stream().flatMap(p -> p.keySuffixes().stream()).distinct().toList());
         this.locks = Caffeine.newBuilder().maximumSize(options.lockCacheSize()).build();
         this.warnings = checkServer(endpoint);
+        identity.keepRecord(connection.async(), timer);
     }
 
     /**
@@ -229,6 +241,31 @@ public final class Holdfast implements AutoCloseable {
     }
 
     /**
+     * The name this client gives its connections ({@code CLIENT SETNAME}), which {@code CLIENT LIST}
+     * shows: {@code holdfast:<host>:<pid>:<first 8 characters of the client id>}. The client also
+     * keeps a record {@code <keyPrefix>client:<client id>} (a hash: host, pid, started, name;
+     * refreshed every minute, expiring three minutes after the process stops), so that a holder id, which
+     * starts with the client id, maps to a process. An ACL user without {@code CLIENT} only loses
+     * the name (logged once at INFO).
+     *
+     * @return the connection name
+     */
+    public String connectionName() {
+        return identity.connectionName();
+    }
+
+    /**
+     * An inspector over this client's command connection (see {@link LockInspector}): reads only,
+     * and its {@code close()} leaves the connection open. Obtaining it does not talk to Redis.
+     *
+     * @return the inspector
+     */
+    public LockInspector inspector() {
+        ctx.checkOpen();
+        return new LockInspector(null, connection, ctx.options().keyPrefix(), ctx.redis().endpoint());
+    }
+
+    /**
      * Problems found in the server's configuration at connect (also logged at WARN).
      *
      * @return the warnings, empty if none
@@ -298,6 +335,7 @@ public final class Holdfast implements AutoCloseable {
             return;
         }
         ctx.markClosed();
+        identity.stop();
         ctx.keeper().close();
         if (ownTimer != null) {
             ownTimer.stop();

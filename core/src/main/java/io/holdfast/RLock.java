@@ -285,9 +285,170 @@ public interface RLock extends Lock {
      */
     CompletableFuture<Void> unlockAsync(long owner);
 
-    /** Not supported yet: distributed conditions need their own protocol. */
+    /**
+     * An action run under the lock by {@link #callLocked}: a {@link java.util.concurrent.Callable}
+     * whose exception type the caller's code keeps ({@code callable::call} fits, and then throws
+     * {@link Exception}).
+     *
+     * @param <T> what the action returns
+     * @param <E> what the action may throw
+     */
+    @FunctionalInterface
+    interface Action<T, E extends Exception> {
+
+        /**
+         * Runs the action.
+         *
+         * @return its result
+         * @throws E as the action does
+         */
+        T call() throws E;
+    }
+
+    /**
+     * Runs {@code action} holding the lock: {@link #lock()}, then the action, then {@link #unlock()}
+     * in a {@code finally}, on the calling thread. Exceptions: if the action throws, that exception
+     * propagates, with an exception of the unlock (e.g. {@link LockLostException}: the lease was lost
+     * while the action ran) added to it as suppressed; if the action completes and the unlock throws,
+     * the unlock's exception propagates (the action ran, but not surely alone). Reentrant: a thread
+     * that already holds the lock takes one more level and gives it back.
+     *
+     * @param action what to run holding the lock
+     * @throws NullPointerException if action is null (nothing is acquired)
+     */
+    default void runLocked(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        callLocked(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /**
+     * Like {@link #runLocked}, for an action with a result: {@link #lock()}, the action,
+     * {@link #unlock()} in a {@code finally}, with the same rules for exceptions.
+     *
+     * @param <T> the action's result
+     * @param <E> what the action may throw
+     * @param action what to run holding the lock
+     * @return the action's result
+     * @throws E if the action throws it (with an unlock failure suppressed in it)
+     * @throws NullPointerException if action is null (nothing is acquired)
+     */
+    default <T, E extends Exception> T callLocked(Action<T, E> action) throws E {
+        java.util.Objects.requireNonNull(action, "action");
+        lock();
+        return LockTemplates.callThenUnlock(this, action);
+    }
+
+    /**
+     * Runs {@code action} holding the lock if the lock can be had within {@code waitTime}
+     * ({@link #tryLock(long, TimeUnit)}): then as {@link #runLocked}, and returns {@code true}; if the
+     * time elapses first, returns {@code false} without running it (nothing held).
+     *
+     * @param waitTime the longest time to wait for the lock; negative means "do not wait"
+     * @param unit the unit of {@code waitTime}
+     * @param action what to run holding the lock
+     * @return whether the action ran
+     * @throws InterruptedException if interrupted while waiting for the lock (the action did not run,
+     *     nothing is held)
+     */
+    default boolean tryRunLocked(long waitTime, TimeUnit unit, Runnable action) throws InterruptedException {
+        java.util.Objects.requireNonNull(action, "action");
+        if (!tryLock(waitTime, unit)) {
+            return false;
+        }
+        LockTemplates.callThenUnlock(this, () -> {
+            action.run();
+            return null;
+        });
+        return true;
+    }
+
+    /** The name of the condition {@link #newCondition()} returns. */
+    String DEFAULT_CONDITION = "default";
+
+    /**
+     * The lock's default condition: {@code newCondition(DEFAULT_CONDITION)}, see
+     * {@link #newCondition(String)}.
+     *
+     * <p><b>Unlike {@code java.util.concurrent}</b>, every call returns the same distributed
+     * condition (two objects, one condition), because another process must be able to reach it
+     * by a name. Code that needs several conditions of one lock (a bounded buffer's "not full" and
+     * "not empty") must name them with {@link #newCondition(String)}: with one shared condition, a
+     * {@code signal()} meant for a producer could wake a consumer and be used up.
+     *
+     * @return the condition named {@value #DEFAULT_CONDITION} of this lock
+     * @throws UnsupportedOperationException if this kind of lock has no conditions (a read or
+     *     write lock)
+     */
     @Override
     default Condition newCondition() {
-        throw new UnsupportedOperationException("conditions are not supported by Holdfast locks yet");
+        return newCondition(DEFAULT_CONDITION);
+    }
+
+    /**
+     * The distributed condition called {@code name} of this lock: every client that asks a lock of
+     * this name (reentrant or fair: they share their keys) for a condition of this name gets the same
+     * condition. Obtaining it does not talk to Redis; it keeps no state, so any number of objects
+     * for it may be made.
+     *
+     * <p><b>Contract</b> ({@link Condition}'s, across processes). Every method needs the calling
+     * thread to hold the lock (a hold of the blocking API: a hold of an owner token, taken with
+     * {@link #lockAsync}, does not count), else it throws {@link IllegalMonitorStateException}
+     * ({@link LockLostException} if its hold was lost). {@code await} in all its forms releases
+     * <em>every</em> level of the thread's hold and, before it returns or throws (also on a timeout
+     * or an interrupt), takes the lock again with as many levels, waiting for it without a time
+     * limit and ignoring interrupts meanwhile (an interrupt that comes then is kept in the thread's
+     * interrupt status). The hold taken again is a new hold: a new fencing token, and the same kind
+     * of lease (watchdog-renewed; or an explicit lease of the same length, counted from the new
+     * acquisition). {@code signal()} wakes the longest-waiting live waiter of the condition in any
+     * process, {@code signalAll()} every waiter registered before it; a signal with no waiter does
+     * nothing. The interruptible forms throw {@link InterruptedException} (status cleared) if the
+     * thread is interrupted on entry or while waiting and was not signalled first; an interrupt that
+     * races with a signal the waiter already got leaves the interrupt status set and returns
+     * normally. {@code await(time, unit)} and {@code awaitUntil} return {@code false} only if the
+     * waiter was not signalled before its deadline; {@code awaitNanos} returns the time left, as
+     * {@code java.util.concurrent}'s does.
+     *
+     * <p><b>No lost signal.</b> A waiter subscribes to the condition's channel, then registers on
+     * the server, in the lock's Cluster slot, while it still holds the lock; only then does it
+     * release the lock. A signaller holds the lock, so a signal either sees the registration or
+     * comes before it while the waiter held the lock (impossible). The signal takes the waiter's
+     * entry off the server in the same script that publishes the wake-up; the waiter reads the
+     * absence of its entry as its signal, so a lost message is made up for by the watchdog's renewal
+     * of the entry (which finds it gone) or by a look at the server every
+     * {@link HoldfastOptions#fairWaiterTimeout()}.
+     *
+     * <p><b>Spurious wake-ups</b> are allowed, as {@link Condition} says; they happen only when a
+     * waiter's entry was dropped as dead (below), when a signal is re-sent after a reconnect, or when
+     * the waiter cannot ask the server whether it was signalled.
+     *
+     * <p><b>Dead waiters.</b> Each waiter's entry has a deadline in server time,
+     * {@link HoldfastOptions#fairWaiterTimeout()} ahead, which the watchdog renews while the waiter
+     * waits. A waiter whose process died is dropped by the next signal that meets it (a signal never
+     * goes to it) and its keys expire after three waiter timeouts.
+     *
+     * <p><b>Keys</b> (all in the lock's hash tag): the condition's queue
+     * {@code <lock key>:condition:<name>} (a ZSET, also the name of its pub/sub channel) and
+     * {@code <lock key>:condition-deadlines:<name>} (a ZSET). A lock name with its own hash tag that
+     * ends with {@code ":condition"} or contains {@code ":condition:"} is refused.
+     *
+     * <p><b>Redis unreachable.</b> The methods throw {@link RedisUnavailableException} (or
+     * {@link HoldfastTimeoutException}); an {@code await} that cannot take the lock again throws
+     * that exception without the lock. Closing the client ends every {@code await} of its threads at
+     * once with {@link IllegalStateException}, without the lock.
+     *
+     * @param name the condition's name: any non-empty string that does not end with <code>'}'</code>
+     *     (the key of condition {@code "x}"} of lock {@code "a"} would be the key of lock
+     *     {@code "a}:condition:x"})
+     * @return the condition
+     * @throws NullPointerException if name is null
+     * @throws IllegalArgumentException if name is empty or ends with <code>'}'</code>
+     * @throws UnsupportedOperationException if this kind of lock has no conditions (a read or
+     *     write lock)
+     */
+    default Condition newCondition(String name) {
+        throw new UnsupportedOperationException("lock '" + getName() + "' has no conditions");
     }
 }

@@ -39,6 +39,7 @@ public final class Client implements ClientContext {
     private final HoldfastObserver observer;
     private final Map<HoldKey, Hold> holds = new ConcurrentHashMap<>();
     private final Map<HoldKey, Acquisition> acquiring = new ConcurrentHashMap<>();
+    private final java.util.Set<Waiter> conditionWaiters = ConcurrentHashMap.newKeySet();
     private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
     private final AcquisitionEngine engine;
     private final Undos undos = new Undos(this);
@@ -158,13 +159,20 @@ public final class Client implements ClientContext {
         return acquiring;
     }
 
+    /** The waiters of distributed conditions blocked in {@code await} now (see {@link EngineCondition}). */
+    java.util.Set<Waiter> conditionWaiters() {
+        return conditionWaiters;
+    }
+
     /**
      * Marks the client closed and fails every acquisition still in progress ("client closed"),
-     * so that no caller stays blocked on a client that will never answer it.
+     * and wakes every condition waiter (it then throws the same), so that no caller stays blocked
+     * on a client that will never answer it.
      */
     public void markClosed() {
         closed = true;
         acquiring.values().forEach(Acquisition::clientClosed);
+        conditionWaiters.forEach(Waiter::wake);
     }
 
     @Override

@@ -183,6 +183,21 @@ public class EngineLock implements RLock {
     }
 
     @Override
+    public java.util.concurrent.locks.Condition newCondition(String name) {
+        Objects.requireNonNull(name, "condition name");
+        if (name.isEmpty() || name.endsWith("}")) {
+            // "<key>:condition:x}" is also the key of the lock named "<name>}:condition:x"
+            throw new IllegalArgumentException("condition name '" + name + "' is empty or ends with '}' (its key"
+                    + " would be another lock's key); choose another name");
+        }
+        if (!kind.supportsConditions()) {
+            throw new UnsupportedOperationException("lock '" + keys.name() + "' is a " + kind.role()
+                    + " lock, which has no conditions; the reentrant and fair locks have them");
+        }
+        return new EngineCondition(ctx, kind, keys, name);
+    }
+
+    @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + keys.name() + " as " + kind.role() + "]";
     }

@@ -23,8 +23,17 @@ public record LockKeys(String name, String key, String channel, String tokenKey)
     private static final KeySuffix WAKE = new KeySuffix("wake", false);
     private static final KeySuffix TOKEN = new KeySuffix("token", false);
 
-    /** The suffixes of core's own keys: the channel's and the token key's. */
-    static final List<KeySuffix> CORE_SUFFIXES = List.of(WAKE, TOKEN);
+    /**
+     * A distributed condition's queue of waiters ({@code key + ":condition:" + condition name}, a
+     * ZSET), also the name of its channel; see {@code RLock.newCondition(String)}.
+     */
+    public static final KeySuffix CONDITION = new KeySuffix("condition", true);
+
+    /** A distributed condition's waiter deadlines ({@code key + ":condition-deadlines:" + condition name}, a ZSET). */
+    public static final KeySuffix CONDITION_DEADLINES = new KeySuffix("condition-deadlines", true);
+
+    /** The suffixes of core's own keys: the channel's, the token key's and the conditions'. */
+    static final List<KeySuffix> CORE_SUFFIXES = List.of(WAKE, TOKEN, CONDITION, CONDITION_DEADLINES);
 
     /**
      * A suffix a kind derives a key with, in the lock's slot: {@code key + ":" + name}, or, per

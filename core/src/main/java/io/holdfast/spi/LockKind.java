@@ -64,6 +64,16 @@ public interface LockKind {
     }
 
     /**
+     * Whether locks of this kind have distributed conditions ({@code RLock.newCondition}): an
+     * exclusive kind whose hold is the field {@code holder id} of the lock's main hash, which the
+     * condition scripts check. By default not ({@code newCondition} throws
+     * {@link UnsupportedOperationException}).
+     */
+    default boolean supportsConditions() {
+        return false;
+    }
+
+    /**
      * The renewal script of a hold of this kind. It never shortens a lease: a nested re-entry may
      * have asked for a longer one than the watchdog's (and on a key shared by several holders,
      * another holder may have).

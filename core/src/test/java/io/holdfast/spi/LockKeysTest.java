@@ -47,4 +47,15 @@ class LockKeysTest {
         assertThat(keys.derived(reserved.get(0))).isEqualTo("holdfast:{a}:queue");
         assertThat(keys.derived(reserved.get(1))).isEqualTo("holdfast:{a}:waiter:");
     }
+
+    @Test
+    void aTaggedNameProducingAConditionKey_isRefused() {
+        for (String name : new String[] {"{a}:condition:x", "{a}:condition", "{a}:condition-deadlines:x"}) {
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException().as(name)
+                    .isThrownBy(() -> LockKeys.of("holdfast:", name)).withMessageContaining("another lock's");
+        }
+        LockKeys keys = LockKeys.of("holdfast:", "a");
+        assertThat(keys.derived(LockKeys.CONDITION) + "x").isEqualTo("holdfast:{a}:condition:x");
+        assertThat(keys.derived(LockKeys.CONDITION_DEADLINES) + "x").isEqualTo("holdfast:{a}:condition-deadlines:x");
+    }
 }

@@ -12,7 +12,8 @@ import java.time.Duration;
  * Redis URI the counter lives in, lock name, threads, acquisitions per thread, then the masters'
  * URIs. Prints what {@link CounterMain} prints: {@code ready}, then after {@code go} one line
  * {@code I <startNanos> <endNanos>} per critical section and {@code done}; each critical section
- * increments {@code <name>:counter} non-atomically (GET, then SET).
+ * increments {@code <name>:counter} non-atomically (GET, then SET). A worker thread that fails
+ * prints {@code E <exception>}.
  */
 public final class QuorumCounterMain {
 
@@ -32,7 +33,13 @@ public final class QuorumCounterMain {
         }
         WorkerChildren.runThreads(threads, t -> {
             StatefulRedisConnection<String, String> connection = plain.connect();
-            return () -> increment(quorum.getQuorumLock(name), connection.sync(), name + ":counter", ops);
+            return () -> {
+                try {
+                    increment(quorum.getQuorumLock(name), connection.sync(), name + ":counter", ops);
+                } catch (RuntimeException e) {
+                    System.out.println("E " + e); // the test fails on it, naming it
+                }
+            };
         });
         quorum.close();
         plain.shutdown();

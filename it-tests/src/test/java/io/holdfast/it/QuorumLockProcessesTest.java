@@ -41,7 +41,9 @@ class QuorumLockProcessesTest {
         String[] args = Stream.concat(Stream.of(counter.uri(), "quorum-counter", Integer.toString(threads),
                 Integer.toString(ops)), masters.stream().map(RedisServer::uri)).toArray(String[]::new);
         try (WorkerChildren children = WorkerChildren.start(QuorumCounterMain.class, jvms, i -> args)) {
-            List<Interval> intervals = WorkerChildren.intervals(children.awaitDone(Duration.ofSeconds(120)));
+            List<String> lines = children.awaitDone(Duration.ofSeconds(120));
+            assertThat(lines).as("failures in the children").noneMatch(l -> l.startsWith("E "));
+            List<Interval> intervals = WorkerChildren.intervals(lines);
             int acquisitions = jvms * threads * ops;
             assertThat(intervals).hasSize(acquisitions);
             assertThat(counter.commands().get("quorum-counter:counter")).isEqualTo(Integer.toString(acquisitions));

@@ -18,30 +18,39 @@ import java.util.concurrent.TimeUnit;
  * multi-lock.
  *
  * <p><b>Algorithm.</b> A <em>round</em> sends one attempt to every member not held yet, all at
- * once, each with zero wait ({@code tryLockAsync(memberOwner, 0, lease)}: one script call, never a
+ * once, each with zero wait ({@code tryLockAsync(owner, 0, lease)}: one script call, never a
  * place in a member's queue) and each cut off after the member timeout (far below the lease). When
  * every attempt has answered or been cut off:
  * <ul>
  *   <li>enough members granted ({@link Policy#needed()}) and the validity left (see
  *       {@link GroupHold}) is positive: the hold is granted;</li>
- *   <li>too many members failed with an error for {@code needed} to be reachable: every member
- *       hold is released and the acquisition fails with {@link RedisUnavailableException} naming
- *       each failure;</li>
- *   <li>otherwise every member hold taken is released (and awaited), and the acquisition waits.
+ *   <li>too many members failed with an error for {@code needed} to be reachable, or rounds have
+ *       had fewer than {@code needed} answers (grants and "busy") for
+ *       {@link Policy#unavailableMillis()}: every member hold is released and the acquisition
+ *       fails with {@link RedisUnavailableException} naming each member that failed or did not
+ *       answer. A round short of answers before that is run again after a random back-off (a
+ *       member cut off may only be slow);</li>
+ *   <li>otherwise every member hold taken is released (and awaited), and the acquisition waits
+ *       (a {@code tryLock()} without wait returns {@code false} instead).
  *       A member cut off by the timeout is cancelled: its member lock gives back a grant that
  *       arrives late (it releases it, or undoes it once the server answers again), so a slow node
  *       is released as well.</li>
  * </ul>
  * <b>Waiting</b> happens on one member only, the <em>gate</em>: the first member, in the lock's
  * member order, that the round found busy. There the acquisition waits as a normal queued waiter
- * ({@code tryLockAsync(memberOwner, remaining wait, lease)}): it sleeps until the member's release
+ * ({@code tryLockAsync(owner, remaining wait, lease)}): it sleeps until the member's release
  * hands the member over to it (a pub/sub message) or the member's lease runs out, never polling.
  * Holding the gate, it runs a round on the other members. Every waiter picks the same gate (the
  * holder's first member), so the gate's server-side FIFO queue orders the waiters and they do not
  * split the vote among themselves; the holder releases its first member last (see
- * {@link GroupLock}), so the waiter handed the gate finds the others free. A round that took some
+ * {@link Group}), so the waiter handed the gate finds the others free. A round that took some
  * members but not enough (a split with a newcomer, or a holder's release still in flight) backs
- * off for a random time up to {@link Policy#backoffMillis()} before it waits again.
+ * off for a random time up to {@link Policy#backoffMillis()} before it waits again. The one
+ * exception to "never hold while waiting": a waiter handed the gate by the gate's queue keeps it
+ * while it tries the others again, each time after a random back-off of at most
+ * {@link #GATE_RETRY_BACKOFF_MILLIS} ms, at most {@link #GATE_RETRIES} times;
+ * a newcomer that split the vote with it meanwhile gives its members back, so the queue's choice
+ * wins instead of both starting over. The hold kept is bounded in time, so it cannot deadlock.
  *
  * <p><b>Cancellation</b>: {@link #cancel()} sets a flag and cancels the attempts in flight; the
  * next step releases whatever is held and completes the result with a
@@ -49,7 +58,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class GroupAcquisition {
 
-    private final GroupLock lock;
+    /**
+     * How many times an acquisition handed the gate by its queue retries the other members,
+     * keeping the gate, before it gives everything back (bounded: a hold kept while trying others
+     * is never kept long, so no cycle of such holds can deadlock).
+     */
+    static final int GATE_RETRIES = 5;
+
+    /** The longest random back-off before such a retry, in ms. */
+    static final long GATE_RETRY_BACKOFF_MILLIS = 3;
+
+    private final Group lock;
     private final Holder holder;
     private final Thread ownerThread;
     /** The lease asked for: {@code > 0} explicit, {@code -1} renewed by the members' watchdogs. */
@@ -57,16 +76,22 @@ final class GroupAcquisition {
     private final long effectiveLeaseMillis;
     private final long deadline;
     private final boolean noWait;
-    private final long memberOwner;
+    /** The owner token each granted member hold was taken with (one per attempt, see below). */
+    private final long[] owners;
+    /** Each member's latest attempt, until it answers: a member is not asked again before. */
+    private final CompletableFuture<?>[] pending;
     private final Lease[] granted;
     private final CompletableFuture<GroupHold> result = new CompletableFuture<>();
     private final List<Future<?>> inFlight = new ArrayList<>();
     private volatile boolean cancelled;
     /** Rounds in a row in which fewer members answered than are needed, and since when (only the step in turn touches these). */
     private int shortRounds;
+    /** The member this acquisition was handed from its queue and keeps while it retries the others, or -1. */
+    private int keptGate = -1;
+    private int gateRetries;
     private long shortSince;
 
-    GroupAcquisition(GroupLock lock, Holder holder, Thread ownerThread, long leaseMillis, long effectiveLeaseMillis,
+    GroupAcquisition(Group lock, Holder holder, Thread ownerThread, long leaseMillis, long effectiveLeaseMillis,
             long waitNanos) {
         this.lock = lock;
         this.holder = holder;
@@ -75,7 +100,8 @@ final class GroupAcquisition {
         this.effectiveLeaseMillis = effectiveLeaseMillis;
         this.noWait = waitNanos == 0;
         this.deadline = waitNanos < 0 ? Long.MAX_VALUE : lock.ctx.now() + waitNanos;
-        this.memberOwner = lock.ctx.nextMemberOwner();
+        this.owners = new long[lock.members.size()];
+        this.pending = new CompletableFuture<?>[lock.members.size()];
         this.granted = new Lease[lock.members.size()];
     }
 
@@ -110,36 +136,117 @@ final class GroupAcquisition {
 
     private enum Answer { GRANTED, BUSY, NO_ANSWER, FAILED }
 
-    private record Outcome(Answer answer, Lease lease, Throwable error) {
+    private record Outcome(Answer answer, Lease lease, Throwable error, long owner) {
+        Outcome(Answer answer, Lease lease, Throwable error) {
+            this(answer, lease, error, 0);
+        }
     }
 
     private void round() {
         if (stopIfCancelled()) {
             return;
         }
+        if (lock.policy.firstMemberFirst() && granted[0] == null) {
+            claimFirst();
+            return;
+        }
         List<CompletableFuture<Outcome>> attempts = new ArrayList<>();
         for (int i = 0; i < granted.length; i++) {
-            attempts.add(granted[i] != null ? CompletableFuture.completedFuture(new Outcome(Answer.GRANTED, granted[i], null))
-                    : attempt(lock.members.get(i)));
+            attempts.add(granted[i] != null
+                    ? CompletableFuture.completedFuture(new Outcome(Answer.GRANTED, granted[i], null, owners[i]))
+                    : attempt(i));
         }
         CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).whenComplete((v, e) ->
                 afterRound(attempts.stream().map(CompletableFuture::join).toList()));
     }
 
-    /** One zero-wait attempt on {@code member}, cut off after the member timeout. */
-    private CompletableFuture<Outcome> attempt(RLock member) {
+    /**
+     * One zero-wait attempt on member {@code i}, with an owner token of its own, cut off after the
+     * member timeout: the round goes on without it, and a grant that arrives later is released here.
+     * An owner token per attempt means a late answer can never be mistaken for a later attempt's,
+     * and a release of it can never take a later attempt's grant. While an attempt has not answered,
+     * the member is not asked again (a frozen master does not pile up attempts).
+     */
+    private CompletableFuture<Outcome> attempt(int i) {
+        CompletableFuture<?> previous = pending[i];
+        if (previous != null && !previous.isDone()) {
+            return CompletableFuture.completedFuture(new Outcome(Answer.NO_ANSWER, null, null));
+        }
+        long owner = lock.ctx.nextMemberOwner();
         CompletableFuture<Optional<Lease>> f;
         try {
-            f = member.tryLockAsync(memberOwner, 0, leaseArgNanos(), TimeUnit.NANOSECONDS);
+            f = lock.members.get(i).tryLockAsync(owner, 0, leaseArgNanos(), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(classify(e));
         }
+        pending[i] = f;
         track(f);
-        java.util.concurrent.ScheduledFuture<?> cutOff =
-                lock.ctx.schedule(() -> f.cancel(true), lock.policy.memberTimeoutNanos(effectiveLeaseMillis));
-        f.whenComplete((v, e) -> cutOff.cancel(false));
-        return f.handle((lease, e) -> e != null ? classify(e)
-                : lease.isPresent() ? new Outcome(Answer.GRANTED, lease.get(), null) : new Outcome(Answer.BUSY, null, null));
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        java.util.concurrent.ScheduledFuture<?> cutOff = lock.ctx.schedule(
+                () -> outcome.complete(new Outcome(Answer.NO_ANSWER, null, null)),
+                lock.policy.memberTimeoutNanos(effectiveLeaseMillis));
+        f.whenComplete((lease, e) -> {
+            if (cutOff != null) {
+                cutOff.cancel(false);
+            }
+            Outcome o = e != null ? classify(e)
+                    : lease.isPresent() ? new Outcome(Answer.GRANTED, lease.get(), null, owner) : new Outcome(Answer.BUSY, null, null);
+            if (!outcome.complete(o) && o.answer() == Answer.GRANTED) {
+                lock.releaseMember(i, owner); // too late for its round
+            }
+        });
+        return outcome;
+    }
+
+    /**
+     * The multi-lock's first step ({@link Policy#firstMemberFirst()}): one zero-wait attempt on the
+     * first member; granted, the round goes on with the others; busy, the acquisition gives back
+     * what it holds and waits queued there.
+     */
+    private void claimFirst() {
+        attempt(0).whenComplete((o, x) -> {
+            if (cancelled) {
+                releaseAll().whenComplete((v, e) -> stopIfCancelled());
+                return;
+            }
+            switch (o.answer()) {
+                case GRANTED -> {
+                    granted[0] = o.lease();
+                    owners[0] = o.owner();
+                    shortRounds = 0;
+                    round();
+                }
+                case BUSY -> {
+                    shortRounds = 0;
+                    releaseAll().whenComplete((v, e) -> {
+                        if (stopIfCancelled()) {
+                            return;
+                        }
+                        if (noWait || lock.ctx.now() - deadline >= 0) {
+                            complete(null);
+                        } else {
+                            waitAt(0);
+                        }
+                    });
+                }
+                case FAILED -> {
+                    Throwable error = o.error();
+                    RuntimeException e = isFatal(error) ? (RuntimeException) error : unavailable(0,
+                            List.of(lock.memberLabel(0) + ": " + error.getMessage()), List.of(error));
+                    releaseAll().whenComplete((v, y) -> fail(e));
+                }
+                case NO_ANSWER -> {
+                    long now = lock.ctx.now();
+                    shortSince = shortRounds++ == 0 ? now : shortSince;
+                    if (now - shortSince >= lock.policy.unavailableNanos()) {
+                        RedisUnavailableException e = unavailable(0, List.of(lock.memberLabel(0) + ": no answer"), List.of());
+                        releaseAll().whenComplete((v, y) -> fail(e));
+                    } else {
+                        lock.ctx.schedule(this::round, GroupContext.backoffNanos(lock.policy.backoffMillis()));
+                    }
+                }
+            }
+        });
     }
 
     private void afterRound(List<Outcome> outcomes) {
@@ -153,6 +260,7 @@ final class GroupAcquisition {
             switch (o.answer()) {
                 case GRANTED -> {
                     granted[i] = o.lease();
+                    owners[i] = o.owner();
                     grantedCount++;
                 }
                 case BUSY -> {
@@ -178,7 +286,7 @@ final class GroupAcquisition {
         }
         int needed = lock.policy.needed();
         if (grantedCount >= needed) {
-            GroupHold hold = new GroupHold(lock, holder, ownerThread, memberOwner, leaseMillis < 0,
+            GroupHold hold = new GroupHold(lock, holder, ownerThread, owners, leaseMillis < 0,
                     lock.policy.driftNanos(effectiveLeaseMillis), granted);
             if (hold.validUntilNanos() - lock.ctx.now() > 0) {
                 succeed(hold);
@@ -191,8 +299,7 @@ final class GroupAcquisition {
         if (answered < needed) {
             shortRounds++;
             shortSince = shortRounds == 1 ? now : shortSince;
-            if (errors.size() > granted.length - needed || noWait && shortRounds >= 2
-                    || now - shortSince >= lock.policy.unavailableNanos()) {
+            if (errors.size() > granted.length - needed || now - shortSince >= lock.policy.unavailableNanos()) {
                 RedisUnavailableException e = unavailable(answered, problems, errors);
                 releaseAll().whenComplete((v, x) -> fail(e));
                 return;
@@ -200,6 +307,21 @@ final class GroupAcquisition {
         } else {
             shortRounds = 0;
         }
+        if (keptGate >= 0 && granted[keptGate] != null && gateRetries < GATE_RETRIES && answered >= needed
+                && (noWait || lock.ctx.now() - deadline < 0)) {
+            // handed the gate by its queue: keep it and try the others again shortly; whoever split
+            // the vote with a zero-wait round (a newcomer) gives its members back meanwhile
+            gateRetries++;
+            releaseAllBut(keptGate).whenComplete((v, e) -> {
+                if (!stopIfCancelled()) {
+                    // short: the newcomer gives its members back one round trip after its round
+                    lock.ctx.schedule(this::round, GroupContext.backoffNanos(GATE_RETRY_BACKOFF_MILLIS));
+                }
+            });
+            return;
+        }
+        keptGate = -1;
+        gateRetries = 0;
         boolean backOff = grantedCount > 0 || answered < needed;
         int gateMember = answered < needed ? -1 : gate;
         releaseAll().whenComplete((v, e) -> {
@@ -233,9 +355,10 @@ final class GroupAcquisition {
             complete(null);
             return;
         }
+        long owner = lock.ctx.nextMemberOwner();
         CompletableFuture<Optional<Lease>> f;
         try {
-            f = lock.members.get(gate).tryLockAsync(memberOwner, left, leaseArgNanos(), TimeUnit.NANOSECONDS);
+            f = lock.members.get(gate).tryLockAsync(owner, left, leaseArgNanos(), TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -256,6 +379,8 @@ final class GroupAcquisition {
                 }
             } else {
                 granted[gate] = lease.get();
+                owners[gate] = owner;
+                keptGate = gate;
                 round();
             }
         });
@@ -277,10 +402,15 @@ final class GroupAcquisition {
 
     /** Releases every member hold taken; completes when all releases have answered. */
     private CompletableFuture<Void> releaseAll() {
+        return releaseAllBut(-1);
+    }
+
+    /** Releases every member hold taken but {@code kept}'s; completes when all releases have answered. */
+    private CompletableFuture<Void> releaseAllBut(int kept) {
         List<CompletableFuture<?>> releases = new ArrayList<>();
         for (int i = 0; i < granted.length; i++) {
-            if (granted[i] != null) {
-                releases.add(lock.releaseMember(i, memberOwner));
+            if (granted[i] != null && i != kept) {
+                releases.add(lock.releaseMember(i, owners[i]));
                 granted[i] = null;
             }
         }
@@ -306,12 +436,12 @@ final class GroupAcquisition {
     }
 
     private void complete(GroupHold none) {
-        lock.ended(this);
+        lock.ended(this, holder);
         result.complete(none);
     }
 
     private void fail(Throwable e) {
-        lock.ended(this);
+        lock.ended(this, holder);
         result.completeExceptionally(e);
     }
 

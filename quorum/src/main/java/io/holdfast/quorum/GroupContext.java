@@ -1,7 +1,10 @@
 package io.holdfast.quorum;
 
 import io.holdfast.LeaseListener;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * user code runs on, the lease listener, and the owner tokens the group takes its member holds
  * with.
  *
- * <p>Member owner tokens: every group acquisition takes its member holds with an owner token of
- * its own, drawn from a counter that starts at 2^62 (far from the small numbers applications pick),
- * so a member hold is never a re-entry of another acquisition's hold, and a late reply of an
- * abandoned acquisition cannot be taken for the next one's.
+ * <p>Member owner tokens: every attempt on a member (each round's, each wait at the gate) uses an
+ * owner token of its own, drawn from a counter that starts at 2^62 (far from the small numbers
+ * applications pick), so a member hold is never a re-entry of another's, and a late reply (or the
+ * release of a late grant) of one attempt can never be taken for, or take away, another's.
  */
 final class GroupContext {
 
@@ -26,6 +29,18 @@ final class GroupContext {
     final ScheduledExecutorService scheduler;
     final Executor callbacks;
     final LeaseListener listener;
+    /**
+     * The holds and the fresh acquisitions in progress of every lock of this context, by lock name
+     * and holder: a {@link GroupHold} or a {@link GroupAcquisition}. Lock objects keep no state of
+     * their own, so two objects of one name behave as one lock, and nothing is kept per name once
+     * its holds are gone.
+     */
+    final ConcurrentMap<Key, Object> registry = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** A registry key: which lock, which holder. */
+    record Key(String lock, Holder holder) {
+    }
 
     GroupContext(ScheduledExecutorService scheduler, Executor callbacks, LeaseListener listener) {
         this.scheduler = scheduler;
@@ -33,7 +48,42 @@ final class GroupContext {
         this.listener = listener;
     }
 
-    /** A fresh owner token for one group acquisition's member holds. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the context closed and fails every acquisition in progress. */
+    void close() {
+        closed = true;
+        registry.values().forEach(v -> {
+            if (v instanceof GroupAcquisition a) {
+                a.closed();
+            }
+        });
+    }
+
+    /**
+     * Gives back the member holds of every hold still held, for a client whose members' clients
+     * stay open (they would renew them for ever); waits up to {@code timeoutMillis} for the answers.
+     */
+    void giveBackHolds(long timeoutMillis) {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> releases = new java.util.ArrayList<>();
+        registry.forEach((k, v) -> {
+            if (v instanceof GroupHold h && registry.remove(k, h)) {
+                releases.add(h.releaseLiveMembers());
+            }
+        });
+        try {
+            java.util.concurrent.CompletableFuture.allOf(releases.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the members' clients report their own failures; their holds expire with their leases
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A fresh owner token for one attempt on a member. */
     long nextMemberOwner() {
         return MEMBER_OWNERS.incrementAndGet();
     }
@@ -43,8 +93,27 @@ final class GroupContext {
         return System.nanoTime();
     }
 
+    /**
+     * Runs {@code task} after {@code delayNanos}; once the client is closed (its scheduler shut
+     * down), never: every acquisition has failed by then, and nothing is renewed.
+     *
+     * @return the scheduled task, or null if it was refused
+     */
     ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-        return scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        try {
+            return scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Runs {@code task} every {@code periodMillis} until it cancels itself; never once closed. */
+    ScheduledFuture<?> every(Runnable task, long periodMillis) {
+        try {
+            return scheduler.scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     /** A random back-off in [1 ms, {@code maxMillis}] ms, in nanoseconds. */

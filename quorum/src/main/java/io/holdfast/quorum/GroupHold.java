@@ -11,16 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One hold of a group lock: the member holds it was granted with (taken with one owner token of
- * their own, each at level 1), its level count, and its state.
+ * One hold of a group lock: the member holds it was granted with (each at level 1, each taken with
+ * an owner token of its own attempt), its level count, and its state.
  *
  * <p>States (as {@link LeaseState}): ACTIVE from the grant; RELEASING while the last unlock releases
  * the members; RELEASED after it; LOST as soon as fewer than {@link Policy#needed()} member holds are
  * still live (a member's {@code whenLost()} fired: its lease ran out unrenewed, its key vanished,
- * it was force-unlocked), or at the last unlock if an explicit lease had run out or too few
- * members still had the hold. LOST is entered once: the listener fires, {@link #whenLost()}
- * completes, and the member holds still live are released at once (a minority is of no use to
- * the holder and would keep others waiting). Every unlock of a lost hold throws
+ * it was force-unlocked); when the validity deadline comes and renewals have not moved it (an
+ * explicit lease ran out; a member's client stopped renewing without reporting a loss, e.g. it was
+ * closed; the shares are late by more than the drift allowance); on {@code forceUnlock()}; or at
+ * the last unlock if too few members still had the hold. LOST is entered once: the listener
+ * fires, {@link #whenLost()} completes, and the member holds still live are released at once (a
+ * minority is of no use to the holder and would keep others waiting; after a force-unlock, once
+ * the force-unlock has answered). Every unlock of a lost hold throws
  * {@link LockLostException}, one per level; then it is forgotten.
  *
  * <p>Validity: the {@code needed}-th latest validity deadline among the live member holds (each
@@ -32,10 +35,11 @@ final class GroupHold {
 
     private static final Logger log = LoggerFactory.getLogger(GroupHold.class);
 
-    final GroupLock lock;
+    final Group lock;
     final Holder holder;
     final Thread ownerThread;
-    final long memberOwner;
+    /** The owner token each member hold was taken with (by member; 0 where none). */
+    private final long[] memberOwners;
     final boolean renewed;
     final long driftNanos;
     private final Lease[] members;
@@ -49,12 +53,12 @@ final class GroupHold {
     /** Once LOST: the validity the hold had when it was found lost, never later than that moment. */
     private volatile long validAtLossNanos;
 
-    GroupHold(GroupLock lock, Holder holder, Thread ownerThread, long memberOwner, boolean renewed, long driftNanos,
+    GroupHold(Group lock, Holder holder, Thread ownerThread, long[] memberOwners, boolean renewed, long driftNanos,
             Lease[] members) {
         this.lock = lock;
         this.holder = holder;
         this.ownerThread = ownerThread;
-        this.memberOwner = memberOwner;
+        this.memberOwners = memberOwners.clone();
         this.renewed = renewed;
         this.driftNanos = driftNanos;
         this.members = members.clone();
@@ -79,11 +83,7 @@ final class GroupHold {
         if (state != LeaseState.ACTIVE) {
             return;
         }
-        try {
-            lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now());
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the client is closed: nothing is renewed any more, nothing is checked
-        }
+        lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now()); // not once closed
     }
 
     /**
@@ -100,8 +100,8 @@ final class GroupHold {
             scheduleValidityCheck();
             return;
         }
-        markLost(renewed ? "not renewed on " + lock.policy.needed() + " members before its validity ended"
-                : "its lease of the " + lock.policy.label() + " ran out", false, true);
+        markLost(renewed ? "not renewed in time on " + lock.policy.needed() + " of " + members.length
+                + " members (its validity ended)" : "its lease of the " + lock.policy.label() + " ran out", false, true);
     }
 
     /** The maximum of the granted members' fencing tokens (see {@link QuorumHoldfast}, "Fencing"). */
@@ -109,8 +109,29 @@ final class GroupHold {
         return token;
     }
 
+    /**
+     * The state now. A hold still ACTIVE whose members already know that too few of them are live
+     * is found LOST here, at once, rather than when their loss callbacks arrive (they run a thread
+     * hop later): what the caller reads agrees with the members.
+     */
     LeaseState state() {
+        if (state == LeaseState.ACTIVE) {
+            int live = liveMembers();
+            if (live < lock.policy.needed()) {
+                markLost(tooFew(live, "members' leases are lost"), false, true);
+            }
+        }
         return state;
+    }
+
+    private String tooFew(int live, String why) {
+        return lock.policy.label() + " needs " + lock.policy.needed() + " of " + members.length
+                + " members and only " + live + " still hold it (" + why + ")";
+    }
+
+    /** The owner token member {@code i}'s hold was taken with. */
+    long memberOwner(int i) {
+        return memberOwners[i];
     }
 
     /** The member holds granted (null where none), in the lock's member order. */
@@ -153,7 +174,7 @@ final class GroupHold {
     }
 
     boolean isValid() {
-        return state == LeaseState.ACTIVE && validUntilNanos() - lock.ctx.now() > 0;
+        return state() == LeaseState.ACTIVE && validUntilNanos() - lock.ctx.now() > 0;
     }
 
     CompletionStage<LockLostException> whenLost() {
@@ -162,7 +183,7 @@ final class GroupHold {
 
     /** Re-entry: one more level, unless the hold is lost. */
     synchronized boolean enter() {
-        if (state != LeaseState.ACTIVE) {
+        if (state() != LeaseState.ACTIVE) {
             return false;
         }
         count++;
@@ -198,9 +219,7 @@ final class GroupHold {
     private void memberLost(int member, LockLostException cause) {
         int live = liveMembers();
         if (live < lock.policy.needed()) {
-            markLost(lock.policy.label() + " needs " + lock.policy.needed() + " of " + members.length
-                    + " members and only " + live + " still hold it (member " + member + ": " + cause.getMessage() + ")",
-                    false, true, member);
+            markLost(tooFew(live, "member " + member + ": " + cause.getMessage()), false, true, member);
         }
     }
 
@@ -233,24 +252,35 @@ final class GroupHold {
             releaseLiveMembers();
         }
         GroupLease view = new GroupLease(this);
-        lock.ctx.callbacks.execute(() -> {
+        Runnable tell = () -> {
             lost.complete(cause);
             try {
                 lock.ctx.listener.leaseLost(view, cause);
             } catch (RuntimeException e) {
                 log.warn("lease listener failed for {} '{}'", lock.policy.label(), lock.getName(), e);
             }
-        });
+        };
+        try {
+            lock.ctx.callbacks.execute(tell);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            tell.run(); // the client is closed: its pool runs nothing more, the holder is still told
+        }
         return cause;
     }
 
-    /** Gives back the member holds still live, without waiting (a lost hold's minority is of no use). */
-    void releaseLiveMembers() {
+    /**
+     * Gives back the member holds still live (a lost hold's minority is of no use).
+     *
+     * @return completes when every release has answered; never fails
+     */
+    CompletableFuture<Void> releaseLiveMembers() {
+        java.util.List<CompletableFuture<Boolean>> releases = new java.util.ArrayList<>();
         for (int i = 0; i < members.length; i++) {
             if (members[i] != null && members[i].state() == LeaseState.ACTIVE) {
-                lock.releaseMember(i, memberOwner);
+                releases.add(lock.releaseMember(i, memberOwners[i]));
             }
         }
+        return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new));
     }
 
     /** The user's view of a group hold. */
@@ -273,7 +303,7 @@ final class GroupHold {
 
         @Override
         public LeaseState state() {
-            return hold.state;
+            return hold.state();
         }
 
         @Override

@@ -26,14 +26,16 @@ import java.util.stream.IntStream;
  * one level each, and counts its own levels per holder (thread or owner token), so it is reentrant
  * as a whole.
  *
- * <p><b>All or none, and no deadlock</b>: an attempt tries every member at once without waiting;
- * if one is busy, it gives back every member it took, and only then waits, queued on one member,
- * the first busy one in the canonical order (by lock name, then the order given). Holding one
- * member, it tries the others again without waiting. So a multi-lock never holds a member while it
- * waits for another: two clients locking {A, B} and {B, A} cannot deadlock, whatever the order
- * given, and they wait for each other in the gate member's FIFO queue instead of polling. A round
- * that took some members but not all backs off for a random time (up to 20 ms) before it waits
- * again, so two clients that keep splitting the members do not livelock.
+ * <p><b>All or none, and no deadlock</b>: an attempt takes the first member in the canonical order
+ * (by lock name, then the order given) without waiting, then tries the others at once, without
+ * waiting either; if one is busy, it gives back every member it took, and only then waits, queued
+ * on one member: the first, or the first busy one. Holding that member, it tries the others again
+ * without waiting (if they are busy, again a few ms later, at
+ * most 5 times, then it gives everything back). So a multi-lock never waits for a member while it
+ * holds another: two clients locking {A, B} and {B, A} cannot deadlock, whatever the order given,
+ * and they wait for each other in the gate member's FIFO queue instead of polling. A newcomer
+ * whose round took some members but not all gives them back and backs off for a random time (up
+ * to 20 ms) before it waits, so two clients that keep splitting the members do not livelock.
  *
  * <p><b>Leases</b>: the hold is valid until the earliest of its members' validity deadlines; the
  * members' watchdogs renew them. Losing any member loses the group: {@link io.holdfast.Lease#whenLost()}
@@ -46,8 +48,11 @@ import java.util.stream.IntStream;
  *
  * <p><b>Queries</b>: {@code isLocked()} is true when every member is locked (by anyone);
  * {@code isHeldByCurrentThread()} and {@code getHoldCount()} answer from the multi-lock's own
- * registry, without a round trip; keep one multi-lock object per set of locks, its registry lives
- * in it.
+ * registry, without a round trip. Each multi-lock object has its own registry: keep one object per
+ * set of locks and use it from every thread (two objects over the same locks exclude each other on
+ * the servers, but are not re-entries of each other).
+ *
+ * <p>There are no conditions: {@code newCondition} throws {@link UnsupportedOperationException}.
  *
  * <p><b>Redis unreachable</b>: a member that fails with an error fails the acquisition
  * ({@link io.holdfast.RedisUnavailableException} naming the member), after every member taken is
@@ -108,10 +113,10 @@ public final class MultiLock {
             labels.add("lock '" + locks.get(i).getName() + "'");
         }
         String name = String.join(",", members.stream().map(RLock::getName).toList());
-        Policy policy = new Policy("multi-lock", members.size(), 0, 0, 60_000, 20, 2_000);
+        Policy policy = new Policy("multi-lock", members.size(), 0, 0, 60_000, 20, 2_000, true);
         GroupContext base = shared();
-        GroupContext ctx = new GroupContext(base.scheduler, base.callbacks, listener);
-        return new GroupLock(name, members, labels, policy, ctx, 30_000);
+        GroupContext ctx = new GroupContext(base.scheduler, base.callbacks, listener); // a registry of its own
+        return new GroupLock(new Group(name, members, labels, policy, ctx, 30_000));
     }
 
     private static GroupContext shared() {

@@ -14,11 +14,16 @@ import java.util.concurrent.TimeUnit;
  *     third of the lease
  * @param backoffMillis the longest random back-off after a round that took some members but not enough
  * @param unavailableMillis how long rounds in a row may find fewer members answering than are
- *     needed before a waiting acquisition fails with {@link io.holdfast.RedisUnavailableException}
- *     (one that does not wait fails after two such rounds)
+ *     needed before the acquisition fails with {@link io.holdfast.RedisUnavailableException}, whether
+ *     it waits or not (a slow master is not a dead one: a loaded machine can miss one timeout)
+ * @param firstMemberFirst whether an acquisition takes the first member (in member order) before
+ *     it tries the others (the multi-lock, which needs all: a newcomer that finds the first member
+ *     taken queues there at once instead of taking others and splitting them with the waiter the
+ *     first member's queue chose); otherwise every member is tried at once (the quorum lock, where
+ *     a newcomer's few votes do not keep the queue's choice from a majority)
  */
 record Policy(String label, int needed, double driftFactor, long driftMillis, long memberTimeoutMillis,
-        long backoffMillis, long unavailableMillis) {
+        long backoffMillis, long unavailableMillis, boolean firstMemberFirst) {
 
     long unavailableNanos() {
         return TimeUnit.MILLISECONDS.toNanos(unavailableMillis);

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.UnaryOperator;
@@ -70,9 +69,9 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Redis unreachable</b>: an acquisition that cannot get answers from a majority fails with
  * {@link io.holdfast.RedisUnavailableException} naming every master that failed or did not answer
- * (at once for an error that leaves too few masters, after two rounds for a lock that does not
- * wait, after {@link Builder#unavailableTimeout} for one that waits). A hold is lost when a
- * majority can no longer be renewed in time.
+ * (at once for an error that leaves too few masters; after {@link Builder#unavailableTimeout} of
+ * rounds with too few answers, which may only be slow ones, otherwise: {@code tryLock()} included).
+ * A hold is lost when a majority can no longer be renewed in time.
  */
 public final class QuorumHoldfast implements AutoCloseable {
 
@@ -84,8 +83,6 @@ public final class QuorumHoldfast implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService callbacks;
     private final long watchdogLeaseMillis;
-    private final ConcurrentHashMap<String, GroupLock> locks = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     private QuorumHoldfast(Builder b, List<Holdfast> masters, List<String> labels, boolean owns) {
         this.masters = List.copyOf(masters);
@@ -93,7 +90,7 @@ public final class QuorumHoldfast implements AutoCloseable {
         this.ownsMasters = owns;
         this.watchdogLeaseMillis = b.watchdogLease.toMillis();
         this.policy = new Policy("quorum lock", masters.size() / 2 + 1, b.driftFactor, b.driftMillis,
-                b.memberTimeout.toMillis(), b.retryBackoff.toMillis(), b.unavailableTimeout.toMillis());
+                b.memberTimeout.toMillis(), b.retryBackoff.toMillis(), b.unavailableTimeout.toMillis(), false);
         this.scheduler = Threads.scheduler("holdfast-quorum-timer");
         this.callbacks = Threads.callbacks("holdfast-quorum-callbacks");
         this.ctx = new GroupContext(scheduler, callbacks, b.leaseListener);
@@ -153,28 +150,26 @@ public final class QuorumHoldfast implements AutoCloseable {
      * <p>Differences from a single-master lock: {@code isHeldByCurrentThread()},
      * {@code isHeldByThread()} and {@code getHoldCount()} answer from this client's registry and
      * the hold's validity (no round trip); a nested acquisition with an explicit lease keeps the
-     * hold's lease; {@code isLocked()} is true when a majority is locked.
+     * hold's lease; {@code isLocked()} is true when a majority is locked; there are no conditions
+     * ({@code newCondition} throws {@link UnsupportedOperationException}).
      *
      * @param name the lock's name, the same key on every master
-     * @return the lock (one object per name); obtaining it does not talk to Redis
+     * @return the lock; obtaining it does not talk to Redis. It keeps no state of its own (holds
+     *     live in this client's registry), so two objects of one name behave as one lock
      * @throws NullPointerException if name is null
      * @throws IllegalArgumentException if name is empty or would be another lock's key
      * @throws IllegalStateException if this client or a master's client is closed
      */
     public RLock getQuorumLock(String name) {
         Objects.requireNonNull(name, "name");
-        if (closed) {
+        if (ctx.isClosed()) {
             throw new IllegalStateException("this quorum client is closed");
-        }
-        GroupLock existing = locks.get(name);
-        if (existing != null) {
-            return existing;
         }
         List<RLock> members = new ArrayList<>();
         for (Holdfast m : masters) {
-            members.add(m.getLock(name));
+            members.add(m.getLock(name)); // checks the name, and that the master's client is open
         }
-        return locks.computeIfAbsent(name, n -> new GroupLock(n, members, labels, policy, ctx, watchdogLeaseMillis));
+        return new GroupLock(new Group(name, members, labels, policy, ctx, watchdogLeaseMillis));
     }
 
     /**
@@ -196,19 +191,22 @@ public final class QuorumHoldfast implements AutoCloseable {
     }
 
     /**
-     * Fails the acquisitions in progress, stops this client's threads and, if it connected them
-     * ({@link #builder(String...)}), closes the masters' clients: holds still held expire with
-     * their leases.
+     * Fails the acquisitions in progress and stops this client's threads. If it connected the
+     * masters' clients ({@link #builder(String...)}), it closes them: holds still held expire with
+     * their leases. If it was given them ({@link #over(List)}), they stay open and would keep
+     * renewing the holds still held, so those are given back on the masters (waiting up to 5 s for
+     * the answers).
      */
     @Override
     public void close() {
-        if (closed) {
+        if (ctx.isClosed()) {
             return;
         }
-        closed = true;
-        locks.values().forEach(GroupLock::close);
+        ctx.close();
         if (ownsMasters) {
             masters.forEach(Holdfast::close);
+        } else {
+            ctx.giveBackHolds(5_000);
         }
         scheduler.shutdownNow();
         callbacks.shutdown();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
@@ -87,7 +89,7 @@ class QuorumFaultsTest {
         masters.get(4).kill();
 
         LockLostException lost = lease.whenLost().toCompletableFuture().get(LEASE.toMillis() * 5, TimeUnit.MILLISECONDS);
-        assertThat(lost).hasMessageContaining("three-down").hasMessageContaining("needs 3 of 5");
+        assertThat(lost).hasMessageContaining("three-down").hasMessageContaining("3 of 5");
         assertThat(lease.state()).isEqualTo(LeaseState.LOST);
         assertThat(lease.isValid()).isFalse();
         await().atMost(Duration.ofSeconds(5)).until(() -> told.get() >= 1);
@@ -161,6 +163,26 @@ class QuorumFaultsTest {
         assertThat(withoutDrift).as("lease - elapsed").isGreaterThan(10_000 - 2_100).isLessThanOrEqualTo(10_000);
         a.unlock();
         b.unlock();
+    }
+
+    @Test
+    void closingAClientOverOpenMasterClients_givesItsHoldsBack() throws Exception {
+        List<Holdfast> clients = new ArrayList<>();
+        for (String uri : masters.uris()) {
+            Holdfast h = Holdfast.connect(HoldfastOptions.builder(uri).watchdogLease(LEASE).build());
+            closeables.add(h);
+            clients.add(h);
+        }
+        QuorumHoldfast q = QuorumHoldfast.over(clients).watchdogLease(LEASE).build();
+        q.getQuorumLock("given-back").lock();
+        assertThat(clients).allSatisfy(h -> assertThat(h.renewalCount()).isEqualTo(1));
+        q.close();
+        assertThat(clients).as("the masters' clients stay open and renew nothing")
+                .allSatisfy(h -> assertThat(h.renewalCount()).isZero());
+        for (RedisServer s : masters.all()) {
+            assertThat(s.commands().exists(key("given-back"))).as("%s", s).isZero();
+        }
+        assertThatThrownBy(() -> q.getQuorumLock("given-back")).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -110,6 +110,12 @@ public abstract class QueuedHashKind implements LockKind {
         return true;
     }
 
+    /** Exclusive, one field per holder: the engine's distributed conditions work on it. */
+    @Override
+    public boolean supportsConditions() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<AttemptResult> attempt(AttemptRequest r) {
         long sent = ctx.ticker().nanoTime();

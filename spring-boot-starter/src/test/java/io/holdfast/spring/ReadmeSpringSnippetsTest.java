@@ -83,8 +83,10 @@ class ReadmeSpringSnippetsTest {
                     assertThat(context.getBean(Holdfast.class).getLock("orders:42").isLocked()).isFalse();
                     assertThat(redis.commands().keys("shop:{orders:42}*")).as("no lock key left").isEmpty();
                     assertThat(redis.commands().keys("shop:{reports:nightly}*")).as("no lock key left").isEmpty();
-                    assertThat(redis.commands().keys("*")).as("only the fencing-token keys, under the prefix")
-                            .isNotEmpty().allMatch(k -> k.startsWith("shop:") && k.endsWith(":token"));
+                    assertThat(redis.commands().keys("*"))
+                            .as("only the fencing-token keys and the client's record, under the prefix")
+                            .isNotEmpty().allMatch(k -> k.startsWith("shop:")
+                                    && (k.endsWith(":token") || k.startsWith("shop:client:")));
                 });
     }
 }

@@ -116,11 +116,14 @@ public final class ChaosRun {
 
     /**
      * Keys allowed to outlive the run's holds, a bounded set: one {@code {name}:turn} hash per
-     * read-write lock (the writer's turn, kept with its own TTL of tens of seconds), and one fencing-token
-     * key per Cluster slot that held a lock (no TTL; at most 16,384, never one per name).
+     * read-write lock (the writer's turn, kept with its own TTL of tens of seconds), one fencing-token
+     * key per Cluster slot that held a lock (no TTL; at most 16,384, never one per name), and one
+     * client record per worker client ({@code client:<client id>}, a hash that expires three
+     * minutes after its client stops; see {@code Holdfast.connectionName()}).
      */
     static boolean tolerated(String keyDescription) {
         return keyDescription.matches(".*\\}:turn \\(hash, pttl \\d+\\)")
+                || keyDescription.matches(".*:client:[0-9a-f-]{36} \\(hash, pttl \\d+\\)")
                 || keyDescription.matches(".*\\{[0-9a-z]+}:token \\(string, pttl -1\\)");
     }
 

@@ -56,7 +56,7 @@ class ReadmeSnippetsTest {
     @Test
     void everyJavaBlockOfTheReadme_isARegionOfATestedSource() throws IOException {
         List<String> quoted = new ArrayList<>();
-        for (String file : List.of("ReadmeSnippets.java", "CatalogCache.java")) {
+        for (String file : List.of("ReadmeSnippets.java", "CatalogCache.java", "ConditionSnippets.java")) {
             quoted.addAll(regions(Files.readAllLines(SOURCES.resolve(file))));
         }
         // the snippets of the optional modules are compiled and run by those modules' own tests
@@ -158,6 +158,41 @@ class ReadmeSnippetsTest {
         assertThat(Long.parseLong(redis.commands().get("catalog:token"))).isGreaterThan(firstToken);
         assertThat(cache.price("a")).isEqualTo("3");
         assertThat(redis.commands().keys("holdfast:{catalog}*")).isEmpty();
+    }
+
+    @Test
+    void conditions_boundedBuffer_aConsumerWaitsForAProducer_andAProducerForRoom() throws Exception {
+        ConditionSnippets buffer = new ConditionSnippets(snippets.holdfast, redis.commands());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<List<String>> taken = pool.submit(() -> {
+                List<String> jobs = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    jobs.add(buffer.take()); // waits on notEmpty: nothing is put yet at first
+                }
+                return jobs;
+            });
+            java.util.concurrent.Future<?> put = pool.submit(() -> {
+                for (int i = 0; i < 25; i++) {
+                    buffer.put("job-" + i); // waits on notFull past 10
+                }
+                return null;
+            });
+            put.get(60, TimeUnit.SECONDS);
+            assertThat(taken.get(60, TimeUnit.SECONDS)).hasSize(25).doesNotHaveDuplicates().startsWith("job-0");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(redis.commands().keys("holdfast:{jobs}*")).isEmpty();
+    }
+
+    @Test
+    void templates_runCallAndTryRun_underTheLock() throws Exception {
+        ConditionSnippets s = new ConditionSnippets(snippets.holdfast, redis.commands());
+        assertThat(s.templates(snippets.holdfast)).isTrue();
+        assertThat(redis.commands().get("reports:done")).isEqualTo("2");
+        assertThat(s.pending).isZero();
+        assertThat(snippets.holdfast.getLock("nightly-report").isLocked()).isFalse();
     }
 
     @Test

@@ -1,0 +1,251 @@
+package io.holdfast.quorum;
+
+import io.holdfast.Lease;
+import io.holdfast.LeaseState;
+import io.holdfast.LockLostException;
+import io.holdfast.RLock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The bookkeeping of one group lock: its members and policy, and the holds and acquisitions of its
+ * holders in the context's registry ({@link GroupContext#registry}, by lock name and holder; a
+ * {@code Group} keeps no state of its own). {@link GroupLock} is its {@link RLock} face;
+ * {@link GroupAcquisition} acquires, {@link GroupHold} is one hold.
+ *
+ * <p><b>Holders and levels.</b> A holder is a thread (blocking methods) or an owner token (async
+ * methods). Levels are counted in the registry; the members are held at one level each, each with
+ * an owner token of the attempt that took it (see {@link GroupAcquisition}). So a re-entry costs no round trip, and it keeps the hold's
+ * lease as it is (a nested explicit lease neither shortens nor lengthens it).
+ *
+ * <p><b>Release.</b> The last unlock releases the members held, all at once but for the first one
+ * still held in member order, which goes last, after the others have answered: waiters wait queued
+ * on that member (see {@link GroupAcquisition}), so the one it is handed to finds the others free.
+ *
+ * <p><b>Threads that end holding the lock.</b> A thread's hold is checked every
+ * {@link #SWEEP_MILLIS} ms; once its thread has ended, it is released (it can no longer be in its
+ * critical section, and nobody else may unlock it).
+ */
+final class Group {
+
+    /** How often a thread's hold checks that its thread is still alive. */
+    static final long SWEEP_MILLIS = 250;
+
+    final String name;
+    final List<RLock> members;
+    final List<String> memberLabels;
+    final Policy policy;
+    final GroupContext ctx;
+    private final long watchdogLeaseMillis;
+
+    Group(String name, List<RLock> members, List<String> memberLabels, Policy policy, GroupContext ctx,
+            long watchdogLeaseMillis) {
+        this.name = name;
+        this.members = List.copyOf(members);
+        this.memberLabels = List.copyOf(memberLabels);
+        this.policy = policy;
+        this.ctx = ctx;
+        this.watchdogLeaseMillis = watchdogLeaseMillis;
+    }
+
+    String getName() {
+        return name;
+    }
+
+    String describe() {
+        return policy.label() + " '" + name + "'";
+    }
+
+    String memberLabel(int i) {
+        return memberLabels.get(i);
+    }
+
+    /** A started acquisition, or a re-entry already decided (then {@code acquisition} is null). */
+    record Pending(CompletableFuture<GroupHold> result, GroupAcquisition acquisition, Group group) {
+        /** Stops it; completes once nothing it took is held (a re-entry's level is given back). */
+        CompletableFuture<Void> cancel() {
+            if (acquisition != null) {
+                return acquisition.cancel();
+            }
+            return result.handle((h, e) -> h).thenCompose(h -> h == null ? CompletableFuture.<Void>completedFuture(null)
+                    : group.release(h.holder).handle((v, e) -> null));
+        }
+    }
+
+    Pending acquire(Holder holder, Thread ownerThread, long leaseMillis, long waitNanos) {
+        checkOpen();
+        Object[] decided = new Object[1];
+        ctx.registry.compute(key(holder), (k, current) -> {
+            if (current instanceof GroupHold hold) {
+                LockLostException lost = expired(hold);
+                decided[0] = lost == null && hold.enter() ? hold : lost != null ? lost : lostCause(hold);
+                return current;
+            }
+            if (current != null) {
+                decided[0] = new IllegalStateException(holder + " is already acquiring " + describe());
+                return current;
+            }
+            long effective = leaseMillis > 0 ? leaseMillis : watchdogLeaseMillis;
+            GroupAcquisition acquisition = new GroupAcquisition(this, holder, ownerThread, leaseMillis, effective, waitNanos);
+            decided[0] = acquisition;
+            return acquisition;
+        });
+        if (decided[0] instanceof GroupAcquisition acquisition) {
+            acquisition.start();
+            return new Pending(acquisition.result(), acquisition, this);
+        }
+        if (decided[0] instanceof GroupHold hold) {
+            return new Pending(CompletableFuture.completedFuture(hold), null, this);
+        }
+        return new Pending(CompletableFuture.failedFuture((RuntimeException) decided[0]), null, this);
+    }
+
+    private GroupContext.Key key(Holder holder) {
+        return new GroupContext.Key(name, holder);
+    }
+
+    /** The acquisition was granted: the hold replaces it in the registry, unless it was closed meanwhile. */
+    boolean granted(GroupAcquisition acquisition, GroupHold hold) {
+        if (ctx.isClosed() || !ctx.registry.replace(key(hold.holder), acquisition, hold)) {
+            return false;
+        }
+        if (hold.ownerThread != null) {
+            watchThread(hold);
+        }
+        return true;
+    }
+
+    /** The acquisition ended without a hold. */
+    void ended(GroupAcquisition acquisition, Holder holder) {
+        ctx.registry.remove(key(holder), acquisition);
+    }
+
+    /** A hold with an explicit lease that has run out is lost; returns the cause, or null if it is not. */
+    private LockLostException expired(GroupHold hold) {
+        if (!hold.renewed && hold.state() == LeaseState.ACTIVE && hold.validUntilNanos() - ctx.now() <= 0) {
+            return hold.markLost("its lease of the " + policy.label() + " ran out", false, true);
+        }
+        return null;
+    }
+
+    private LockLostException lostCause(GroupHold hold) {
+        LockLostException cause = hold.lostCause();
+        return cause != null ? cause : new LockLostException(name, "the hold is no longer active");
+    }
+
+    private void watchThread(GroupHold hold) {
+        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+        self[0] = ctx.every(() -> {
+            boolean registered = ctx.registry.get(key(hold.holder)) == hold;
+            if (registered && !hold.ownerThread.isAlive() && ctx.registry.remove(key(hold.holder), hold)) {
+                registered = false;
+                if (hold.startReleasing()) {
+                    releaseMembers(hold).thenRun(hold::released);
+                }
+            }
+            if (!registered && self[0] != null) {
+                self[0].cancel(false);
+            }
+        }, SWEEP_MILLIS);
+    }
+
+    // --- release ---
+
+    /** Releases one level of {@code holder}'s hold (see the class comment, "Release"). */
+    CompletableFuture<Void> release(Holder holder) {
+        GroupHold[] found = new GroupHold[1];
+        int[] levels = new int[1];
+        ctx.registry.computeIfPresent(key(holder), (k, current) -> {
+            if (!(current instanceof GroupHold h)) {
+                return current;
+            }
+            found[0] = h;
+            levels[0] = h.leave();
+            return levels[0] <= 0 ? null : h;
+        });
+        GroupHold hold = found[0];
+        int left = levels[0];
+        if (hold == null) {
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException(describe() + " is not held by " + holder));
+        }
+        LockLostException lost = hold.state() == LeaseState.LOST ? lostCause(hold) : expired(hold);
+        if (lost != null) {
+            return CompletableFuture.failedFuture(lost);
+        }
+        if (left > 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!hold.startReleasing()) {
+            return CompletableFuture.failedFuture(lostCause(hold));
+        }
+        return releaseMembers(hold).thenAccept(released -> {
+            if (released < policy.needed()) {
+                throw hold.markLost("at unlock only " + released + " of " + members.size() + " members still held it, "
+                        + policy.needed() + " needed", true, false);
+            }
+            hold.released();
+        });
+    }
+
+    /**
+     * Releases the hold's members, the first one still held (in member order) last; completes with
+     * how many still had it.
+     */
+    private CompletableFuture<Integer> releaseMembers(GroupHold hold) {
+        Lease[] leases = hold.members();
+        int first = -1;
+        for (int i = 0; i < leases.length && first < 0; i++) {
+            if (leases[i] != null && leases[i].state() == LeaseState.ACTIVE) {
+                first = i; // the first member still held: where waiters queue
+            }
+        }
+        List<CompletableFuture<Boolean>> others = new ArrayList<>();
+        for (int i = 0; i < leases.length; i++) {
+            if (leases[i] == null) {
+                continue;
+            }
+            if (first < 0) {
+                first = i;
+            } else if (i != first) {
+                others.add(releaseMember(i, hold.memberOwner(i)));
+            }
+        }
+        int last = first;
+        return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> releaseMember(last, hold.memberOwner(last)))
+                .thenApply(lastReleased -> (lastReleased ? 1 : 0) + (int) others.stream().filter(CompletableFuture::join).count());
+    }
+
+    /** Releases member {@code i}'s hold of {@code owner}; completes with whether it still had it, never fails. */
+    CompletableFuture<Boolean> releaseMember(int i, long owner) {
+        try {
+            return members.get(i).unlockAsync(owner).handle((v, e) -> e == null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+
+    Optional<GroupHold> hold(Holder holder) {
+        return ctx.registry.get(key(holder)) instanceof GroupHold h ? Optional.of(h) : Optional.empty();
+    }
+
+    void checkOpen() {
+        if (ctx.isClosed()) {
+            throw new IllegalStateException("the client of " + describe() + " is closed");
+        }
+    }
+
+    /** This client's holds of this lock, whoever holds them. */
+    List<GroupHold> localHolds() {
+        List<GroupHold> local = new ArrayList<>();
+        ctx.registry.forEach((k, v) -> {
+            if (k.lock().equals(name) && v instanceof GroupHold h) {
+                local.add(h);
+            }
+        });
+        return local;
+    }
+}
