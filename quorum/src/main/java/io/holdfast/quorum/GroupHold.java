@@ -54,6 +54,8 @@ final class GroupHold {
     /** The validity check scheduled, cancelled once the hold is released or lost. */
     private volatile ScheduledFuture<?> validityCheck;
     private volatile ScheduledFuture<?> threadSweep;
+    /** Once LOST: the validity the hold had when it was found lost, never later than that moment. */
+    private volatile long validAtLossNanos;
 
     GroupHold(Group lock, Holder holder, Thread ownerThread, long[] memberOwners, boolean renewed, long driftNanos,
             Lease[] members) {
@@ -168,13 +170,23 @@ final class GroupHold {
         return live;
     }
 
-    /** See the class comment, "Validity"; once lost, the moment it was found lost. */
+    /**
+     * See the class comment, "Validity"; once lost, the validity it had when it was found lost, at
+     * most that moment (a loss found late, e.g. after the holder's process was paused, must not
+     * stretch it: the deadline had passed, and another client may hold the lock since).
+     */
     long validUntilNanos() {
         if (state == LeaseState.LOST) {
-            return lostAtNanos;
+            return validAtLossNanos;
         }
-        long[] live = Arrays.stream(members).filter(m -> m != null && m.state() != LeaseState.LOST)
-                .mapToLong(Lease::validUntilNanos).sorted().toArray();
+        return validityCounting(-1);
+    }
+
+    /** The validity from the live members, and member {@code also} (the one whose loss is being handled), if any. */
+    private long validityCounting(int also) {
+        long[] live = java.util.stream.IntStream.range(0, members.length)
+                .filter(i -> members[i] != null && (i == also || members[i].state() != LeaseState.LOST))
+                .mapToLong(i -> members[i].validUntilNanos()).sorted().toArray();
         int needed = lock.policy.needed();
         if (live.length < needed) {
             return Long.MIN_VALUE / 2;
@@ -229,7 +241,7 @@ final class GroupHold {
     private void memberLost(int member, LockLostException cause) {
         int live = liveMembers();
         if (live < lock.policy.needed()) {
-            markLost(tooFew(live, "member " + member + ": " + cause.getMessage()), false, true);
+            markLost(tooFew(live, "member " + member + ": " + cause.getMessage()), false, true, member);
         }
     }
 
@@ -241,6 +253,10 @@ final class GroupHold {
      * @return the cause (the first one if it was lost already)
      */
     LockLostException markLost(String reason, boolean atRelease, boolean releaseMembers) {
+        return markLost(reason, atRelease, releaseMembers, -1);
+    }
+
+    private LockLostException markLost(String reason, boolean atRelease, boolean releaseMembers, int lostMember) {
         LockLostException cause;
         synchronized (this) {
             if (state == LeaseState.LOST || state == LeaseState.RELEASED
@@ -250,6 +266,7 @@ final class GroupHold {
             cause = new LockLostException(lock.getName(), reason);
             lostCause = cause;
             lostAtNanos = lock.ctx.now();
+            validAtLossNanos = Math.min(lostAtNanos, validityCounting(lostMember));
             state = LeaseState.LOST;
         }
         ScheduledFuture<?> check = validityCheck;

@@ -14,14 +14,18 @@ import java.util.Map;
  *     through it, outside fault windows
  * @param longestGap where that gap was
  * @param holdsByRole holds per role letter
+ * @param exemptHolds holds that spanned a window in which the server(s) forgot the locks
+ * @param groupViolations a multi-lock hold whose member lines do not make one whole group hold
+ * @param groups figures of the quorum and multi-lock holds (how many, how many masters granted)
  */
 public record CheckResult(List<String> overlaps, List<String> tokenViolations, List<String> unreportedLosses,
                           Map<String, Integer> unexpectedErrors, long longestUnclaimedGapNanos, String longestGap,
-                          Map<Character, Integer> holdsByRole, int exemptHolds) {
+                          Map<Character, Integer> holdsByRole, int exemptHolds, List<String> groupViolations,
+                          Map<String, Integer> groups) {
 
     /** Whether any safety property failed or an unexpected exception was seen. */
     public boolean hasFindings() {
         return !overlaps.isEmpty() || !tokenViolations.isEmpty() || !unreportedLosses.isEmpty()
-                || !unexpectedErrors.isEmpty();
+                || !unexpectedErrors.isEmpty() || !groupViolations.isEmpty();
     }
 }

@@ -11,6 +11,24 @@ public record FaultWindow(String type, long start, long end, String detail) {
 
     /** Redis was killed and restarted without persistence: every lock key is gone. */
     public static final String REDIS_RESTART = "REDIS_RESTART";
+    /**
+     * Quorum mode, only with {@code --majority-faults}: a majority of the masters killed and
+     * restarted at once without persistence. Outside the quorum lock's failure model, and accounted
+     * for like {@link #REDIS_RESTART}: holds that span it are exempt from the overlap check (but must
+     * be told if they ran on after it), and the fencing-token order is checked only within the
+     * stretches between such windows.
+     */
+    public static final String MAJORITY_RESTART = "MAJORITY_RESTART";
+
+    /** Whether the locks' keys were forgotten in this window (a standalone restart, or a quorum's majority). */
+    public boolean forgetsLocks() {
+        return REDIS_RESTART.equals(type) || MAJORITY_RESTART.equals(type);
+    }
+
+    /** Whether this window breaks the quorum's token order (a majority of the masters lost their data). */
+    public boolean cutsTokenOrder() {
+        return MAJORITY_RESTART.equals(type);
+    }
 
     /** The history line of this fault. */
     public String line() {

@@ -28,6 +28,23 @@ import java.util.stream.Collectors;
  *     of a name and its next grant while some waiter of the name waited through the whole gap.
  * </ul>
  * Holds of one owner never conflict with each other (a nested or downgraded hold is its own).
+ *
+ * <p><b>Quorum lock</b> (role {@code Q}): checked by the same rules as an exclusive lock, over the
+ * {@code Lease} validity the quorum hold reports (the majority's, less the drift allowance). A
+ * {@link FaultWindow#MAJORITY_RESTART} (a majority of the masters restarted empty, only with
+ * {@code --majority-faults}) is accounted for like a standalone {@link FaultWindow#REDIS_RESTART}
+ * (spanning holds exempt from overlap, told if they ran on after it) and also cuts the token order:
+ * tokens are compared only between holds that lie inside one stretch between two such windows
+ * (a hold that intersects one is not token-checked). Faults on a minority of the masters (a restart
+ * among them, kept out for one lease before it rejoins) exempt nothing.
+ *
+ * <p><b>Multi-lock</b>: a group hold is written as one line per member (its own name, role and
+ * token; the group's times, outcome and loss). Each member line is then checked by the rules above
+ * against every other holder of that member's name, multi-locks and single holders alike: that is
+ * all-or-none (a group that believed it held a member while someone else did overlaps) and the
+ * group's loss being reported (a group overtaken on any one member must have been told, and it is
+ * one report for all). On top, <b>group shape</b>: every group hold has exactly its declared number
+ * of member lines, of distinct names, all with the same times and outcome.
  */
 public final class HistoryChecker {
 
@@ -47,8 +64,9 @@ public final class HistoryChecker {
         Map<String, List<Hold>> byName = history.holds.stream()
                 .collect(Collectors.groupingBy(Hold::lock, TreeMap::new, Collectors.toList()));
         Map<String, List<Wait>> waitsByName = history.waits.stream().collect(Collectors.groupingBy(Wait::lock));
-        List<FaultWindow> restarts = history.faults.stream()
-                .filter(f -> f.type().equals(FaultWindow.REDIS_RESTART)).toList();
+        List<FaultWindow> restarts = history.faults.stream().filter(FaultWindow::forgetsLocks).toList();
+        List<FaultWindow> cuts = history.faults.stream().filter(FaultWindow::cutsTokenOrder)
+                .sorted(Comparator.comparingLong(FaultWindow::start)).toList();
         byName.forEach((name, holds) -> {
             holds.sort(Comparator.comparingLong(Hold::start));
             for (Hold h : holds) {
@@ -60,7 +78,9 @@ public final class HistoryChecker {
                 }
             }
             checkPairs(holds, restarts, overlaps, unreported);
-            checkTokens(holds, tokens);
+            for (List<Hold> stretch : stretches(holds, cuts)) {
+                checkTokens(stretch, tokens);
+            }
             long[] gap = longestGap(holds, waitsByName.getOrDefault(name, List.of()), history.faults);
             if (gap[0] > longest[0]) {
                 longest[0] = gap[0];
@@ -71,7 +91,30 @@ public final class HistoryChecker {
         history.errors.forEach(e -> errors.merge(e.where() + ": " + e.type(), 1, Integer::sum));
         Map<Character, Integer> roles = new TreeMap<>();
         history.holds.forEach(h -> roles.merge(h.role(), 1, Integer::sum));
-        return new CheckResult(overlaps, tokens, unreported, errors, longest[0], where[0], roles, exempt[0]);
+        return new CheckResult(overlaps, tokens, unreported, errors, longest[0], where[0], roles, exempt[0],
+                GroupShape.check(history.holds), GroupShape.figures(history.holds));
+    }
+
+    /**
+     * The holds (sorted by start) split into the stretches between token-cutting windows; a hold that
+     * intersects such a window is in none. Without such windows: all the holds, one stretch.
+     */
+    private static List<List<Hold>> stretches(List<Hold> byStart, List<FaultWindow> cuts) {
+        if (cuts.isEmpty()) {
+            return List.of(byStart);
+        }
+        List<List<Hold>> stretches = new ArrayList<>();
+        for (int i = 0; i <= cuts.size(); i++) {
+            stretches.add(new ArrayList<>());
+        }
+        for (Hold h : byStart) {
+            if (cuts.stream().anyMatch(c -> c.overlaps(h.start(), h.end()))) {
+                continue;
+            }
+            int before = (int) cuts.stream().filter(c -> c.end() < h.start()).count();
+            stretches.get(before).add(h);
+        }
+        return stretches;
     }
 
     private static boolean spansRestart(Hold h, List<FaultWindow> restarts) {

@@ -77,7 +77,7 @@ final class AsyncCycle {
         long believedUntil = lease.validUntilNanos();
         long end = System.nanoTime();
         outcome = BlockingCycle.merge(outcome, unlockOnce("unlock-async"));
-        worker.recordHold(owner, lease, role, start, end, believedUntil, outcome, lostAt);
+        worker.recordHold(owner, lock, lease, role, start, end, believedUntil, outcome, lostAt);
     }
 
     /** Releases one level, retrying like {@code BlockingCycle} after Redis was unreachable or slow. */

@@ -84,7 +84,7 @@ final class BlockingCycle {
         long believedUntil = lease.validUntilNanos();
         long end = System.nanoTime();
         outcome = merge(outcome, unlockOnce("unlock"));
-        worker.recordHold(owner, lease, role, start, end, believedUntil, outcome, lostAt);
+        worker.recordHold(owner, lock, lease, role, start, end, believedUntil, outcome, lostAt);
     }
 
     /**

@@ -10,7 +10,7 @@ import io.holdfast.chaos.history.HistoryChecker;
 
 /**
  * {@code ./holdfast chaos [--minutes N | --seconds N] [--seed S] [--processes N] [--threads N]
- * [--out FILE]}: a seeded randomized chaos run. Prints progress every ~10 s and the report at the
+ * [--names N] [--quorum N [--majority-faults]] [--out FILE]}: a seeded randomized chaos run. Prints progress every ~10 s and the report at the
  * end, writes the report to {@code --out} (default {@code chaos/RESULTS.md}); exits 1 on any finding.
  * {@code ./holdfast chaos --check FILE} checks a kept raw history again and prints the findings.
  */
@@ -51,6 +51,8 @@ public final class ChaosMain {
         print("overlaps", r.overlaps());
         print("token violations", r.tokenViolations());
         print("unreported losses", r.unreportedLosses());
+        print("multi-lock group-shape violations", r.groupViolations());
+        System.out.println("quorum and multi-lock holds: " + r.groups());
         System.out.println("unexpected exceptions: " + r.unexpectedErrors());
         System.out.printf("longest free-lock-unclaimed gap: %.1f ms (%s)%n", r.longestUnclaimedGapNanos() / 1e6, r.longestGap());
         return r.hasFindings();

@@ -22,8 +22,9 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One chaos run: a throwaway {@code redis-server}, {@link ChaosConfig#processes()} worker JVMs each
- * behind its own {@link FaultProxy}, the {@link FaultScheduler} until the time is up; then the
+ * One chaos run: a throwaway {@code redis-server} (in quorum mode {@link ChaosConfig#quorum()}
+ * independent ones), {@link ChaosConfig#processes()} worker JVMs each behind its own
+ * {@link FaultProxy} (one per server), the {@link FaultScheduler} until the time is up; then the
  * workers finish, the run waits for every lease to run out, looks for keys left under the run's
  * prefix, merges the histories and checks them. Prints a progress line every ~10 s.
  */
@@ -39,14 +40,22 @@ public final class ChaosRun {
         long began = System.nanoTime();
         long deadline = began + TimeUnit.SECONDS.toNanos(config.seconds());
         List<WorkerSlot> slots = new ArrayList<>();
-        try (RedisServer server = RedisServer.builder().arg("--enable-debug-command", "yes").start()) {
+        List<RedisServer> servers = new ArrayList<>();
+        try {
+            for (int m = 0; m < Math.max(1, config.quorum()); m++) {
+                servers.add(RedisServer.builder().arg("--enable-debug-command", "yes").start());
+            }
             for (int i = 0; i < config.processes(); i++) {
-                WorkerSlot slot = new WorkerSlot(i, FaultProxy.start(server.host(), server.port()), dir, config,
-                        prefix, deadline);
+                List<FaultProxy> proxies = new ArrayList<>();
+                for (RedisServer server : servers) {
+                    proxies.add(FaultProxy.start(server.host(), server.port()));
+                }
+                WorkerSlot slot = new WorkerSlot(i, proxies, dir, config, prefix, deadline);
                 slots.add(slot);
                 slot.start();
             }
-            FaultScheduler faults = new FaultScheduler(config.seed(), config.faults(), slots, server);
+            FaultScheduler faults = new FaultScheduler(config.seed(), config.faults(), slots, servers,
+                    config.majorityFaults());
             long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (deadline - System.nanoTime() > 0) {
                 faults.next(deadline);
@@ -58,8 +67,11 @@ public final class ChaosRun {
                     nextProgress += TimeUnit.SECONDS.toNanos(10);
                 }
             }
+            long workloadEnd = System.nanoTime();
             slots.forEach(s -> s.awaitDone(Duration.ofSeconds(90)));
-            List<String> left = leakedKeys(server, prefix);
+            long finishMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - workloadEnd);
+            List<String> stragglers = slots.stream().flatMap(s -> s.stragglers().stream()).toList();
+            List<String> left = leakedKeys(servers, prefix);
             List<String> tolerated = left.stream().filter(ChaosRun::tolerated).toList();
             List<String> leaked = left.stream().filter(k -> !tolerated(k)).toList();
             History history = new History();
@@ -72,24 +84,29 @@ public final class ChaosRun {
                 raw = keepRaw(config, files, faults.windows());
             }
             return new RunOutcome(config, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began), result,
-                    faults.counts(), leaked, tolerated, raw);
+                    faults.counts(), leaked, tolerated, raw, finishMillis, stragglers);
         } finally {
             slots.forEach(WorkerSlot::close);
+            servers.forEach(RedisServer::close);
         }
     }
 
     /**
-     * Keys left under {@code prefix} once every lease the workers could hold has run out (polled
-     * for up to 15 s: a lease lasts its length, a queue's keys 3 waiter timeouts, 6 s here, past
+     * Keys left under {@code prefix} on every server once every lease the workers could hold has run
+     * out (polled for up to 15 s until only tolerated keys are left: a lease lasts its length, a queue's keys 3 waiter timeouts, 6 s here, past
      * its last live waiter's last attempt or renewal).
      */
-    private static List<String> leakedKeys(RedisServer server, String prefix) {
+    private static List<String> leakedKeys(List<RedisServer> servers, String prefix) {
         List<String> keys = new ArrayList<>();
         try {
+            // until nothing but tolerated keys is left (those never go: waiting for them cost 15 s per server)
             Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 keys.clear();
-                keys.addAll(scan(server, prefix));
-                return keys.isEmpty();
+                for (int m = 0; m < servers.size(); m++) {
+                    String label = servers.size() > 1 ? "master " + m + ": " : "";
+                    scan(servers.get(m), prefix).forEach(k -> keys.add(label + k));
+                }
+                return keys.stream().allMatch(ChaosRun::tolerated);
             });
         } catch (ConditionTimeoutException e) {
             // reported as leaked

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A chaos workload process (child JVM main). Arguments: redis URI (its own fault proxy), history
- * file, seconds to run, threads, seed, key prefix. Each thread loops until the time is up: it picks
+ * A chaos workload process (child JVM main). Arguments: redis URI (its own fault proxy; in quorum
+ * mode the masters' URIs, comma-separated, one proxy each: see {@link QuorumWorkload}), history
+ * file, seconds to run, threads, seed, key prefix, names per kind. Each thread loops until the time is up: it picks
  * a lock ({@link #NAMES}: three default, two fair, two read-write) and a style at random (seeded),
  * acquires, runs a short critical section (sometimes longer than an explicit lease, on purpose),
  * releases, and appends one {@code WAIT} and one {@code HOLD} line per acquisition to the history
@@ -38,6 +39,9 @@ public final class ChaosWorker {
     /** The longest explicit lease the workload asks for. */
     static final long MAX_EXPLICIT_LEASE_MS = 1500;
 
+    /** A worker thread still in a cycle this long after the deadline is a straggler: its stack is printed. */
+    static final long STRAGGLER_SECONDS = 20;
+
     /** How often a failed unlock is retried before the worker moves on. */
     static final int UNLOCK_RETRIES = 10;
 
@@ -47,28 +51,39 @@ public final class ChaosWorker {
     private final long deadline;
     private final AtomicLong holds = new AtomicLong();
     private final List<String> names;
+    /** Quorum mode's workload, or {@code null} for the standalone one. */
+    private final QuorumWorkload quorum;
+    private final AtomicLong groups = new AtomicLong();
 
-    private ChaosWorker(Holdfast holdfast, HistoryWriter history, long deadline, List<String> names) {
+    private ChaosWorker(Holdfast holdfast, HistoryWriter history, long deadline, List<String> names,
+                        QuorumWorkload quorum) {
         this.names = names;
+        this.quorum = quorum;
         this.holdfast = holdfast;
         this.history = history;
         this.deadline = deadline;
     }
 
     public static void main(String[] args) throws Exception {
-        String uri = args[0];
+        List<String> uris = List.of(args[0].split(","));
         Path file = Path.of(args[1]);
         long seconds = Long.parseLong(args[2]);
         int threads = Integer.parseInt(args[3]);
         long seed = Long.parseLong(args[4]);
         String prefix = args[5];
         int perKind = args.length > 6 ? Integer.parseInt(args[6]) : 0;
-        Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).keyPrefix(prefix)
-                .watchdogLease(WATCHDOG_LEASE).fairWaiterTimeout(Duration.ofSeconds(2))
-                .commandTimeout(Duration.ofSeconds(2)).build());
+        List<Holdfast> clients = new ArrayList<>();
+        for (String uri : uris) {
+            clients.add(Holdfast.connect(HoldfastOptions.builder(uri).keyPrefix(prefix)
+                    .watchdogLease(WATCHDOG_LEASE).fairWaiterTimeout(Duration.ofSeconds(2))
+                    .commandTimeout(Duration.ofSeconds(2)).build()));
+        }
+        Holdfast holdfast = clients.get(0);
+        // quorum mode: one client per master (comma-separated URIs), each through its own proxy
+        QuorumWorkload quorum = clients.size() > 1 ? new QuorumWorkload(clients, perKind) : null;
         try (HistoryWriter history = new HistoryWriter(file)) {
             ChaosWorker worker = new ChaosWorker(holdfast, history, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds),
-                    names(perKind));
+                    names(perKind), quorum);
             System.out.println("ready");
             List<Thread> all = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -78,15 +93,23 @@ public final class ChaosWorker {
                 thread.start();
                 all.add(thread);
             }
+            boolean dumped = false;
             while (all.stream().anyMatch(Thread::isAlive)) {
                 all.get(0).join(2000);
                 for (Thread t : all) {
                     t.join(1);
                 }
                 System.out.println("P " + worker.holds.get());
+                if (!dumped && System.nanoTime() - worker.deadline > TimeUnit.SECONDS.toNanos(STRAGGLER_SECONDS)) {
+                    dumped = true;
+                    dumpStragglers(all);
+                }
             }
         } finally {
-            holdfast.close();
+            if (quorum != null) {
+                quorum.close();
+            }
+            clients.forEach(Holdfast::close);
         }
         System.out.println("done");
         System.exit(0);
@@ -94,18 +117,26 @@ public final class ChaosWorker {
 
     private void loop(int thread, Random random) {
         while (System.nanoTime() - deadline < 0) {
-            String name = names.get(random.nextInt(names.size()));
-            char role = switch (name.charAt(0)) {
-                case 'x' -> 'X';
-                case 'f' -> 'F';
-                default -> random.nextInt(3) == 0 ? 'W' : 'R';
-            };
-            RLock lock = switch (role) {
-                case 'X' -> holdfast.getLock(name);
-                case 'F' -> holdfast.getFairLock(name);
-                case 'W' -> holdfast.getReadWriteLock(name).writeLock();
-                default -> holdfast.getReadWriteLock(name).readLock();
-            };
+            char role;
+            RLock lock;
+            if (quorum != null) {
+                QuorumWorkload.Choice choice = quorum.pick(random);
+                lock = choice.lock();
+                role = choice.role();
+            } else {
+                String name = names.get(random.nextInt(names.size()));
+                role = switch (name.charAt(0)) {
+                    case 'x' -> 'X';
+                    case 'f' -> 'F';
+                    default -> random.nextInt(3) == 0 ? 'W' : 'R';
+                };
+                lock = switch (role) {
+                    case 'X' -> holdfast.getLock(name);
+                    case 'F' -> holdfast.getFairLock(name);
+                    case 'W' -> holdfast.getReadWriteLock(name).writeLock();
+                    default -> holdfast.getReadWriteLock(name).readLock();
+                };
+            }
             try {
                 if (random.nextInt(5) == 0) {
                     new AsyncCycle(this, lock, role, 1_000_000L + thread, random).run();
@@ -117,6 +148,22 @@ public final class ChaosWorker {
                 return;
             } catch (RuntimeException | Error e) {
                 error("t" + thread, "loop", e);
+            }
+        }
+    }
+
+    /**
+     * Prints {@code S <thread>} and {@code S   at <frame>} lines for every worker thread still alive
+     * (a cycle that did not end {@link #STRAGGLER_SECONDS} s after the run's end: a liveness sign the
+     * report lists, not a safety finding).
+     */
+    private static void dumpStragglers(List<Thread> threads) {
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                System.out.println("S " + t.getName() + " still in a cycle " + STRAGGLER_SECONDS + " s after the end");
+                for (StackTraceElement e : t.getStackTrace()) {
+                    System.out.println("S   at " + e);
+                }
             }
         }
     }
@@ -141,11 +188,37 @@ public final class ChaosWorker {
         history.write(new Wait(pid, owner, lock.getName(), role, start, System.nanoTime(), outcome).line());
     }
 
-    void recordHold(String owner, Lease lease, char role, long start, long end, long believedUntil, String outcome,
-                    AtomicLong lostAt) {
+    /**
+     * Writes one hold: one line; for a multi-lock (role {@code M}) one line per member, with the
+     * member's name, role and token and the group's times and outcome, written at once; for a quorum
+     * lock (role {@code Q}) one line that says how many masters granted it.
+     */
+    void recordHold(String owner, RLock lock, Lease lease, char role, long start, long end, long believedUntil,
+                    String outcome, AtomicLong lostAt) {
         holds.incrementAndGet();
+        if (role == 'M') {
+            Lease[] members = QuorumWorkload.memberLeases(lease);
+            String roles = quorum.memberRoles(lock);
+            String group = "M" + groups.incrementAndGet() + "/" + members.length;
+            List<String> names = List.of(lock.getName().split(","));
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < members.length; i++) {
+                if (i > 0) {
+                    lines.append(System.lineSeparator());
+                }
+                lines.append(new Hold(pid, owner, names.get(i), roles.charAt(i), members[i].fencingToken(), start, end,
+                        believedUntil, outcome, lostAt.get(), group).line());
+            }
+            history.write(lines.toString());
+            return;
+        }
+        String group = Hold.NO_GROUP;
+        if (role == 'Q') {
+            Lease[] members = QuorumWorkload.memberLeases(lease);
+            group = "Q" + java.util.Arrays.stream(members).filter(m -> m != null).count() + "/" + members.length;
+        }
         history.write(new Hold(pid, owner, lease.lockName(), role, lease.fencingToken(), start, end, believedUntil,
-                outcome, lostAt.get()).line());
+                outcome, lostAt.get(), group).line());
     }
 
     void error(String owner, String where, Throwable e) {

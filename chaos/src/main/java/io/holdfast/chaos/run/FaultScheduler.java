@@ -2,6 +2,7 @@ package io.holdfast.chaos.run;
 
 import io.holdfast.chaos.history.FaultWindow;
 import io.holdfast.chaos.proxy.Direction;
+import io.holdfast.chaos.proxy.FaultProxy;
 import io.holdfast.chaos.proxy.Link;
 import io.holdfast.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -12,11 +13,11 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -29,6 +30,16 @@ import java.util.concurrent.locks.LockSupport;
  * 0.5–2 s undisturbed; a fault lasts 0.2–3.2 s. Faults are timed with plain waits: they are the workload's schedule, not a
  * synchronisation. The exact timing of a fault relative to the workers is not reproducible; the
  * sequence of fault types, targets and durations is.
+ *
+ * <p><b>Quorum mode</b> (several servers): each fault also draws its masters, a minority (1 to N/2)
+ * — or, with {@code majorityFaults}, a majority one time in four. A proxy fault hits the chosen
+ * masters' proxies of one worker, or (one time in two) of every worker: a network fault of those
+ * masters. A server fault ({@code CLIENT_PAUSE}, {@code DEBUG_SLEEP}) hits each chosen master. A
+ * restart of a minority keeps the masters out (dead) for one longest lease plus slack before they
+ * rejoin empty ({@link #EFFECT}: what the README's failure model asks of an operator), window
+ * {@code MASTER_RESTART}, checked like any fault; a restart of a majority rejoins at once, window
+ * {@link FaultWindow#MAJORITY_RESTART}, outside the failure model and accounted for by the checker.
+ * Process faults ({@code SIGSTOP}, {@code KILL9}) hit one worker, as in standalone mode.
  */
 final class FaultScheduler {
 
@@ -40,22 +51,33 @@ final class FaultScheduler {
     private final List<FaultType> types;
     private final List<WorkerSlot> slots;
     private final RedisServer server;
+    private final List<RedisServer> servers;
+    private final boolean quorum;
+    private final boolean majorityFaults;
     private final List<FaultWindow> windows = new ArrayList<>();
     private final List<FaultType> round = new ArrayList<>();
-    private final Map<FaultType, Integer> counts = new EnumMap<>(FaultType.class);
+    private final Map<String, Integer> counts = new TreeMap<>();
+    /** Quorum mode: the masters the current fault hits, and whether they are a majority. */
+    private List<Integer> masters = List.of(0);
+    private boolean majority;
 
-    FaultScheduler(long seed, List<FaultType> types, List<WorkerSlot> slots, RedisServer server) {
+    FaultScheduler(long seed, List<FaultType> types, List<WorkerSlot> slots, List<RedisServer> servers,
+                   boolean majorityFaults) {
         this.random = new Random(seed);
         this.types = types;
         this.slots = slots;
-        this.server = server;
+        this.servers = List.copyOf(servers);
+        this.server = servers.get(0);
+        this.quorum = servers.size() > 1;
+        this.majorityFaults = majorityFaults;
     }
 
     List<FaultWindow> windows() {
         return windows;
     }
 
-    Map<FaultType, Integer> counts() {
+    /** Faults injected per type; in quorum mode per type and target ({@code minority}/{@code majority}). */
+    Map<String, Integer> counts() {
         return counts;
     }
 
@@ -76,12 +98,32 @@ final class FaultScheduler {
         FaultType type = round.remove(round.size() - 1);
         WorkerSlot slot = slots.get(random.nextInt(slots.size()));
         long ms = 200 + random.nextInt(3000);
+        if (quorum) {
+            int n = servers.size();
+            majority = majorityFaults && random.nextInt(4) == 0;
+            int size = majority ? n / 2 + 1 : 1 + random.nextInt(n / 2);
+            List<Integer> all = new ArrayList<>();
+            for (int m = 0; m < n; m++) {
+                all.add(m);
+            }
+            Collections.shuffle(all, random);
+            masters = all.subList(0, size).stream().sorted().toList();
+        }
         long start = System.nanoTime();
-        String detail = inject(type, slot, ms);
+        String detail = quorum ? injectQuorum(type, slot, ms) : inject(type, slot, ms);
         if (detail == null) {
             return;
         }
-        counts.merge(type, 1, Integer::sum);
+        counts.merge(quorum && isOnMasters(type) ? type.name() + (majority ? "@majority" : "@minority") : type.name(),
+                1, Integer::sum);
+        if (quorum) {
+            FaultWindow window = type != FaultType.REDIS_RESTART
+                    ? new FaultWindow(type.name(), start, System.nanoTime() + EFFECT, detail)
+                    : majority ? new FaultWindow(FaultWindow.MAJORITY_RESTART, killedAt, restartingAt, detail)
+                    : new FaultWindow("MASTER_RESTART", killedAt, System.nanoTime() + EFFECT, detail);
+            windows.add(window);
+            return;
+        }
         // a restart's window is the time no server was there: from when the old one was dead (a holder
         // that called unlock() before had finished its critical section while the server still had its
         // hold) to when the new one was started (before that, nobody could be granted anything). Holds
@@ -171,8 +213,115 @@ final class FaultScheduler {
         throw new AssertionError(type);
     }
 
+    private static boolean isOnMasters(FaultType type) {
+        return type != FaultType.SIGSTOP && type != FaultType.KILL9;
+    }
+
+    /** Quorum mode: causes the fault on {@link #masters} and lifts it; returns what it did, or {@code null}. */
+    private String injectQuorum(FaultType type, WorkerSlot slot, long ms) {
+        String on = (majority ? "majority " : "minority ") + "masters " + masters;
+        List<WorkerSlot> targets = switch (type) {
+            case LATENCY, HOLD_PUBSUB, DROP_REPLY, BLACKHOLE, RESET -> random.nextBoolean() ? slots : List.of(slot);
+            default -> List.of(slot);
+        };
+        String who = targets.size() > 1 ? "every worker" : "slot " + slots.indexOf(slot) + " pid " + slot.child().pid();
+        List<FaultProxy> proxies = new ArrayList<>();
+        for (WorkerSlot t : targets) {
+            masters.forEach(m -> proxies.add(t.proxies().get(m)));
+        }
+        switch (type) {
+            case LATENCY -> {
+                Direction d = random.nextBoolean() ? Direction.TO_SERVER : Direction.TO_CLIENT;
+                long max = 5 + random.nextInt(600);
+                long seed = random.nextLong();
+                proxies.forEach(p -> p.latency(d, 0, max, seed));
+                pause(ms);
+                proxies.forEach(FaultProxy::clearFaults);
+                return who + " to " + on + " " + d + " 0-" + max + " ms for " + ms + " ms";
+            }
+            case HOLD_PUBSUB -> {
+                List<Link> links = proxies.stream().flatMap(p -> p.links().stream()).filter(Link::isPubSub).toList();
+                if (links.isEmpty()) {
+                    return null;
+                }
+                links.forEach(l -> l.holdBack(Direction.TO_CLIENT));
+                pause(ms);
+                links.forEach(l -> l.release(Direction.TO_CLIENT));
+                return who + " to " + on + " " + links.size() + " pub/sub links for " + ms + " ms";
+            }
+            case DROP_REPLY -> {
+                List<Link> commands = proxies.stream().flatMap(p -> p.links().stream()).filter(l -> !l.isPubSub()).toList();
+                if (commands.isEmpty()) {
+                    return null;
+                }
+                commands.forEach(l -> l.dropReplyTo(c -> c.name().equalsIgnoreCase("EVALSHA"), 1));
+                pause(ms);
+                return who + " to " + on + " " + commands.size() + " command links, next EVALSHA within " + ms + " ms";
+            }
+            case BLACKHOLE -> {
+                proxies.forEach(p -> p.blackholeAll(true));
+                pause(ms);
+                proxies.forEach(p -> p.blackholeAll(false));
+                return who + " to " + on + " for " + ms + " ms";
+            }
+            case RESET -> {
+                proxies.forEach(FaultProxy::resetAll);
+                return who + " to " + on;
+            }
+            case SIGSTOP -> {
+                slot.child().pause();
+                pause(ms);
+                slot.child().resume();
+                return who + " for " + ms + " ms";
+            }
+            case KILL9 -> {
+                slot.killAndReplace();
+                return who;
+            }
+            case CLIENT_PAUSE -> {
+                masters.forEach(m -> servers.get(m).commands().clientPause(ms));
+                pause(ms);
+                return on + " for " + ms + " ms";
+            }
+            case DEBUG_SLEEP -> {
+                long sleep = Math.min(ms, 3000);
+                List<Thread> sleepers = masters.stream()
+                        .map(m -> {
+                            Thread t = new Thread(() -> debugSleep(servers.get(m), sleep), "debug-sleep-" + m);
+                            t.start();
+                            return t;
+                        }).toList();
+                for (Thread t : sleepers) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while masters slept", e);
+                    }
+                }
+                return on + " for " + sleep + " ms";
+            }
+            case REDIS_RESTART -> {
+                masters.forEach(m -> servers.get(m).kill());
+                killedAt = System.nanoTime();
+                // a minority stays out for one longest lease plus slack, as the failure model asks; a majority
+                // (outside the model) rejoins at once, as a standalone restart does
+                pause(majority ? random.nextInt(500) : TimeUnit.NANOSECONDS.toMillis(EFFECT) + random.nextInt(500));
+                restartingAt = System.nanoTime();
+                masters.forEach(m -> servers.get(m).restart());
+                return on + (majority ? " restarted at once" : " kept out " + TimeUnit.NANOSECONDS.toMillis(restartingAt - killedAt)
+                        + " ms, then restarted") + ", pids now " + masters.stream().map(m -> servers.get(m).pid()).toList();
+            }
+        }
+        throw new AssertionError(type);
+    }
+
     /** {@code DEBUG SLEEP} on a connection of its own (it blocks that connection until done). */
     private void debugSleep(long ms) {
+        debugSleep(server, ms);
+    }
+
+    private static void debugSleep(RedisServer server, long ms) {
         RedisClient client = RedisClient.create(server.uri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             c.setTimeout(java.time.Duration.ofMillis(ms + 10_000));

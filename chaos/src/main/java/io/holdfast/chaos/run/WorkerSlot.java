@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One worker process of the run and its own fault proxy. A killed child is replaced by a new one
- * (a new history file) behind the same proxy.
+ * One worker process of the run and its own fault proxy (in quorum mode: one proxy per master). A
+ * killed child is replaced by a new one (a new history file) behind the same proxies.
  */
 final class WorkerSlot implements AutoCloseable {
 
     private final int index;
-    private final FaultProxy proxy;
+    private final List<FaultProxy> proxies;
     private final Path dir;
     private final ChaosConfig config;
     private final String prefix;
@@ -23,17 +23,23 @@ final class WorkerSlot implements AutoCloseable {
     private final List<Path> files = new ArrayList<>();
     private ChildJvm child;
 
-    WorkerSlot(int index, FaultProxy proxy, Path dir, ChaosConfig config, String prefix, long deadline) {
+    WorkerSlot(int index, List<FaultProxy> proxies, Path dir, ChaosConfig config, String prefix, long deadline) {
         this.index = index;
-        this.proxy = proxy;
+        this.proxies = List.copyOf(proxies);
         this.dir = dir;
         this.config = config;
         this.prefix = prefix;
         this.deadline = deadline;
     }
 
+    /** The proxy to the (first) server. */
     FaultProxy proxy() {
-        return proxy;
+        return proxies.get(0);
+    }
+
+    /** The proxies, one per server, in master order. */
+    List<FaultProxy> proxies() {
+        return proxies;
     }
 
     ChildJvm child() {
@@ -51,7 +57,7 @@ final class WorkerSlot implements AutoCloseable {
         files.add(file);
         long seconds = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
         child = ChildJvm.builder(ChaosWorker.class).jvmArg("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-                .arg(proxy.uri(), file.toString(), Long.toString(seconds), Integer.toString(config.threads()),
+                .arg(String.join(",", proxies.stream().map(FaultProxy::uri).toList()), file.toString(), Long.toString(seconds), Integer.toString(config.threads()),
                         Long.toString(config.seed() * 7919 + index * 131 + generation), prefix, Integer.toString(config.names()))
                 .start();
         child.awaitLine("ready"::equals, Duration.ofSeconds(60));
@@ -81,6 +87,12 @@ final class WorkerSlot implements AutoCloseable {
         return all().stream().mapToLong(c -> c.lines().stream().filter(l -> l.startsWith("E ")).count()).sum();
     }
 
+    /** Straggler lines ({@code S ...}: a worker thread's stack, long after the end) of every child. */
+    List<String> stragglers() {
+        return all().stream().flatMap(c -> c.lines().stream()).filter(l -> l.startsWith("S ")).map(l -> l.substring(2))
+                .toList();
+    }
+
     /** Waits until the live child printed {@code done}. */
     void awaitDone(Duration timeout) {
         if (child != null && child.isAlive()) {
@@ -100,6 +112,6 @@ final class WorkerSlot implements AutoCloseable {
     @Override
     public void close() {
         all().forEach(ChildJvm::close);
-        proxy.close();
+        proxies.forEach(FaultProxy::close);
     }
 }
