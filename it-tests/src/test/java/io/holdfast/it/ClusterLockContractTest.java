@@ -2,8 +2,6 @@ package io.holdfast.it;
 
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
-import io.holdfast.testkit.RedisServer;
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,23 +18,8 @@ class ClusterLockContractTest extends LockContract {
     static final ClusterTopology cluster = new ClusterTopology();
 
     @Override
-    protected String redisUri() {
-        return cluster.uri();
-    }
-
-    @Override
-    protected RedisServer server() {
-        return cluster.firstMaster();
-    }
-
-    @Override
-    protected RedisServer serverOf(String key) {
-        return cluster.nodeFor(key);
-    }
-
-    @Override
-    protected List<String> subscribedChannels() {
-        return cluster.subscribedChannels("holdfast:*");
+    protected ContractTopology topology() {
+        return cluster;
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * extension): started before the class, every master flushed before each test, all stopped after.
  * The contract tests on a Cluster connect with {@link #uri()} and look at {@link #nodeFor(String)}.
  */
-public final class ClusterTopology implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class ClusterTopology implements ContractTopology, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     private RedisClusterGroup group;
 
@@ -94,5 +94,20 @@ public final class ClusterTopology implements BeforeAllCallback, BeforeEachCallb
     /** Whether the servers have sharded pub/sub (Redis 7+), which Holdfast then uses on a Cluster. */
     public boolean sharded() {
         return !firstMaster().commands().info("server").contains("redis_version:6.");
+    }
+
+    @Override
+    public RedisServer server() {
+        return firstMaster();
+    }
+
+    @Override
+    public RedisServer serverOf(String key) {
+        return nodeFor(key);
+    }
+
+    @Override
+    public List<String> subscribedChannels() {
+        return subscribedChannels("holdfast:*");
     }
 }

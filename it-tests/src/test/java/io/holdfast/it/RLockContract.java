@@ -43,32 +43,41 @@ abstract class RLockContract {
     protected final List<AutoCloseable> closeables = new ArrayList<>();
 
     /**
-     * Where the clients connect: the test's redis-server; a topology's contract test (e.g. through
-     * Sentinels) overrides it together with {@link #server()}.
+     * Where the clients connect and the suite looks: the test's redis-server; a topology's contract
+     * test (through Sentinels, on a Cluster) returns its extension.
      */
+    protected ContractTopology topology() {
+        return new ContractTopology() {
+            @Override
+            public String uri() {
+                return redis.uri();
+            }
+
+            @Override
+            public RedisServer server() {
+                return redis.server();
+            }
+        };
+    }
+
+    /** Where the clients connect: {@link #topology()}'s URI. */
     protected String redisUri() {
-        return redis.uri();
+        return topology().uri();
     }
 
     /** The server that holds the locks now (a topology's current master), for looks and faults. */
     protected RedisServer server() {
-        return redis.server();
+        return topology().server();
     }
 
-    /**
-     * The server that holds {@code key} now: {@link #server()}; on a Cluster, the master of the
-     * key's slot.
-     */
+    /** The server that holds {@code key} now; on a Cluster, the master of the key's slot. */
     protected RedisServer serverOf(String key) {
-        return server();
+        return topology().serverOf(key);
     }
 
-    /**
-     * The Holdfast channels subscribed on the server(s) now: {@code PUBSUB CHANNELS holdfast:*}; on a
-     * Cluster with sharded pub/sub, {@code PUBSUB SHARDCHANNELS holdfast:*} of every master.
-     */
+    /** The Holdfast channels subscribed on the server(s) now; on a Cluster with sharded pub/sub, of every master. */
     protected List<String> subscribedChannels() {
-        return server().commands().pubsubChannels("holdfast:*");
+        return topology().subscribedChannels();
     }
 
     /** The lock of this kind called {@code name}, from {@code client}. */

@@ -1,6 +1,5 @@
 package io.holdfast.it;
 
-import io.holdfast.testkit.RedisServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,12 +15,7 @@ class SentinelReadLockContractTest extends ReadLockContractTest {
     static final SentinelTopology sentinels = new SentinelTopology();
 
     @Override
-    protected String redisUri() {
-        return sentinels.uri();
-    }
-
-    @Override
-    protected RedisServer server() {
-        return sentinels.master();
+    protected ContractTopology topology() {
+        return sentinels;
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * extension): started before the class, the master flushed before each test, all stopped after.
  * The contract tests through Sentinels connect with {@link #uri()} and look at {@link #master()}.
  */
-final class SentinelTopology implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+final class SentinelTopology implements ContractTopology, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     private RedisSentinelGroup group;
     private RedisServer master;
@@ -34,12 +34,18 @@ final class SentinelTopology implements BeforeAllCallback, BeforeEachCallback, A
     }
 
     /** The {@code redis-sentinel://} URI of the group. */
-    String uri() {
+    @Override
+    public String uri() {
         return group.uri();
     }
 
     /** The master (no failover happens in a contract test). */
     RedisServer master() {
         return master;
+    }
+
+    @Override
+    public RedisServer server() {
+        return master();
     }
 }

@@ -2,7 +2,6 @@ package io.holdfast.it;
 
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
-import io.holdfast.testkit.RedisServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,13 +18,8 @@ class SentinelWriteLockContractTest extends LockContract {
     static final SentinelTopology sentinels = new SentinelTopology();
 
     @Override
-    protected String redisUri() {
-        return sentinels.uri();
-    }
-
-    @Override
-    protected RedisServer server() {
-        return sentinels.master();
+    protected ContractTopology topology() {
+        return sentinels;
     }
 
     @Override
