@@ -8,11 +8,13 @@ import java.util.concurrent.locks.Lock;
  * What every scenario run shares: the Redis under test, the probe connection, the settings, and
  * the standard way to measure a load (warm-up, timed run with INFO deltas, MONITOR cost run).
  */
-final class Bench {
+final class Bench implements AutoCloseable {
 
     private final RedisServer redis;
     private final RedisProbe probe;
     private final Settings settings;
+    /** The cluster scenarios' cluster: started by the first of them, closed with the bench. */
+    private BenchCluster cluster;
 
     Bench(RedisServer redis, RedisProbe probe, Settings settings) {
         this.redis = redis;
@@ -30,6 +32,22 @@ final class Bench {
 
     Settings settings() {
         return settings;
+    }
+
+    /** The Redis Cluster of the {@code cluster-*} scenarios, started at the first call. */
+    BenchCluster cluster() {
+        if (cluster == null) {
+            cluster = BenchCluster.start(settings.cluster());
+        }
+        return cluster;
+    }
+
+    /** Stops the cluster, if a scenario started it (the standalone server is the caller's). */
+    @Override
+    public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     /** A fresh MONITOR on the server under test. */

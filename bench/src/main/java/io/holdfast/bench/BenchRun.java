@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One whole benchmark run: starts a throwaway Redis, runs every scenario in interleaved rounds
+ * One whole benchmark run: starts a throwaway Redis (and a Redis Cluster if a {@code cluster-*}
+ * scenario is selected), runs every scenario in interleaved rounds
  * (Holdfast, Redisson[, Spring][, floor], Holdfast, ...), and writes {@code RESULTS.md},
  * {@code latency.svg} and one {@code scale-*.svg} per scaling scenario into the output directory.
  */
@@ -38,7 +39,10 @@ final class BenchRun {
                 new ChurnScenario(),
                 new WaitersScenario(),
                 new ClientsScenario(),
-                new NamesScenario());
+                new NamesScenario(),
+                new ClusterUncontendedScenario(),
+                new ClusterContendedScenario(),
+                new ClusterWakeupsScenario());
     }
 
     /**
@@ -52,8 +56,8 @@ final class BenchRun {
         long t0 = System.nanoTime();
         String commit = RunInfo.gitCommit(); // the tree the jar was built from, before anybody edits it
         List<ScenarioResult> results = new ArrayList<>();
-        try (RedisServer redis = RedisServer.start(); RedisProbe probe = new RedisProbe(redis.uri())) {
-            Bench bench = new Bench(redis, probe, settings);
+        try (RedisServer redis = RedisServer.start(); RedisProbe probe = new RedisProbe(redis.uri());
+                Bench bench = new Bench(redis, probe, settings)) {
             for (Scenario s : expand(settings)) {
                 if (!only.isEmpty() && only.stream().noneMatch(s.id()::startsWith)) {
                     continue;

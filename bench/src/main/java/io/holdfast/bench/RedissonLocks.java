@@ -1,6 +1,7 @@
 package io.holdfast.bench;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -9,10 +10,14 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 /**
- * {@link LockClient} over one {@link RedissonClient}: a single-server config with Redisson's
- * defaults (connection pool, threads) except the watchdog timeout.
+ * {@link LockClient} over one {@link RedissonClient}: a single-server config (or, for a
+ * {@code redis-cluster://} URI, a cluster config with every node as a seed) with Redisson's
+ * defaults (connection pool, threads, its cluster defaults) except the watchdog timeout.
  */
 final class RedissonLocks implements LockClient {
+
+    /** Holdfast's Cluster URI scheme ({@code redis-cluster://h:p,h:p}): a cluster config with every node as a seed. */
+    private static final String CLUSTER_SCHEME = "redis-cluster://";
 
     private final RedissonClient redisson;
 
@@ -22,7 +27,12 @@ final class RedissonLocks implements LockClient {
 
     static RedissonLocks connect(String redisUri, Duration watchdogLease) {
         Config config = new Config();
-        config.useSingleServer().setAddress(redisUri);
+        if (redisUri.startsWith(CLUSTER_SCHEME)) {
+            config.useClusterServers().addNodeAddress(Arrays.stream(redisUri.substring(CLUSTER_SCHEME.length()).split(","))
+                    .map(node -> "redis://" + node).toArray(String[]::new));
+        } else {
+            config.useSingleServer().setAddress(redisUri);
+        }
         config.setLockWatchdogTimeout(watchdogLease.toMillis());
         return new RedissonLocks(Redisson.create(config));
     }

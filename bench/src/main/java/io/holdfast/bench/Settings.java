@@ -41,4 +41,20 @@ record Settings(boolean quick, int rounds, int latencyRounds, Duration warmup, D
                 List.of(200, 1_000), Duration.ofMillis(1_200), Duration.ofMillis(900), Duration.ofSeconds(2), 5,
                 List.of(1, 4, 16), List.of(1, 4), List.of(1, 1_000), Duration.ofMillis(300));
     }
+
+    /**
+     * The sizes of the Cluster scenarios ({@code cluster-*}, issue 14).
+     *
+     * @param masters masters of the cluster, each with {@code replicasPerMaster} replicas
+     * @param contendedClients client instances of {@code cluster-contended}, each with one thread per
+     *     master (thread {@code j} of every client on lock {@code j}, one lock per master)
+     * @param wakeupClients client instances of {@code cluster-wakeups}, one thread each, on one lock
+     */
+    record ClusterSizes(int masters, int replicasPerMaster, int contendedClients, int wakeupClients) {
+    }
+
+    /** The Cluster scenarios' sizes: the same cluster in both modes, fewer clients in the quick one. */
+    ClusterSizes cluster() {
+        return quick ? new ClusterSizes(3, 1, 2, 2) : new ClusterSizes(3, 1, 4, 4);
+    }
 }

@@ -1,9 +1,11 @@
 package io.holdfast.bench;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
@@ -12,7 +14,9 @@ import org.springframework.integration.redis.util.RedisLockRegistry;
  * {@link LockClient} over one Spring Integration {@link RedisLockRegistry} (its pub/sub lock type)
  * on its own spring-data-redis {@link LettuceConnectionFactory}: what a Spring application gets.
  * Every instance uses the same registry key, so instances contend on the same Redis keys
- * ({@code bench-spring:NAME}), with the registry's defaults but {@code expireAfter} = the lease.
+ * ({@code bench-spring:NAME}), with the registry's defaults but {@code expireAfter} = the lease. On a
+ * {@code redis-cluster://} URI: a cluster connection factory with every node as a seed, and the
+ * registry key {@value #CLUSTER_REGISTRY_KEY} (see there).
  *
  * <p>No renewal task scheduler, as by default: with one set, Spring 6.5.3 schedules each hold's
  * renewal "as soon as possible" and then every third of the lease, so every acquisition pays one
@@ -31,23 +35,42 @@ final class SpringLocks implements LockClient {
     /** The registry key every instance shares. */
     static final String REGISTRY_KEY = "bench-spring";
 
+    /**
+     * The registry key on a Redis Cluster ({@code redis-cluster://} URI): hash-tagged, because the
+     * registry's unlock script gets the lock key and its unlock channel ({@code REGISTRY_KEY-channel})
+     * both in {@code KEYS}, which a Cluster refuses ({@code CROSSSLOT}) unless they share a slot. So
+     * every lock of a registry lives on one master there.
+     */
+    static final String CLUSTER_REGISTRY_KEY = "{bench-spring}";
+
+    private static final String CLUSTER_SCHEME = "redis-cluster://";
+
     private final LettuceConnectionFactory factory;
     private final RedisLockRegistry registry;
+    private final String registryKey;
 
-    private SpringLocks(LettuceConnectionFactory factory, RedisLockRegistry registry) {
+    private SpringLocks(LettuceConnectionFactory factory, RedisLockRegistry registry, String registryKey) {
         this.factory = factory;
         this.registry = registry;
+        this.registryKey = registryKey;
     }
 
     static SpringLocks connect(String redisUri, Duration lease) {
-        java.net.URI uri = java.net.URI.create(redisUri);
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
+        boolean cluster = redisUri.startsWith(CLUSTER_SCHEME);
+        LettuceConnectionFactory factory;
+        if (cluster) {
+            factory = new LettuceConnectionFactory(new RedisClusterConfiguration(
+                    List.of(redisUri.substring(CLUSTER_SCHEME.length()).split(","))));
+        } else {
+            java.net.URI uri = java.net.URI.create(redisUri);
+            factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
+        }
         factory.afterPropertiesSet();
         factory.start();
-        RedisLockRegistry registry = new RedisLockRegistry(factory, REGISTRY_KEY, lease.toMillis());
+        String registryKey = cluster ? CLUSTER_REGISTRY_KEY : REGISTRY_KEY;
+        RedisLockRegistry registry = new RedisLockRegistry(factory, registryKey, lease.toMillis());
         registry.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
-        return new SpringLocks(factory, registry);
+        return new SpringLocks(factory, registry, registryKey);
     }
 
     @Override
@@ -77,7 +100,7 @@ final class SpringLocks implements LockClient {
 
     @Override
     public String keyOf(String name) {
-        return REGISTRY_KEY + ":" + name;
+        return registryKey + ":" + name;
     }
 
     @Override
