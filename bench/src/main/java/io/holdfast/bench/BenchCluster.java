@@ -127,11 +127,10 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /**
-     * {@code later − earlier} per node, once the bus has delivered what was published before
-     * {@code later}'s call: snapshots are taken again (every 50 ms, at most 2 s) until two in a row
-     * show the same pub/sub messages received, and the last one is used.
+     * Each node's counters once the bus has delivered what was published before the call: snapshots
+     * are taken (every 50 ms, at most 2 s) until two in a row show the same pub/sub messages received.
      */
-    Map<RedisServer, NodeStats> settledSince(Map<RedisServer, NodeStats> earlier) throws InterruptedException {
+    Map<RedisServer, NodeStats> settled() throws InterruptedException {
         Map<RedisServer, NodeStats> last = snapshot();
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() < deadline) {
@@ -144,8 +143,13 @@ final class BenchCluster implements AutoCloseable {
                 break;
             }
         }
+        return last;
+    }
+
+    /** {@code later − earlier} per node. */
+    static Map<RedisServer, NodeStats> delta(Map<RedisServer, NodeStats> earlier, Map<RedisServer, NodeStats> later) {
         Map<RedisServer, NodeStats> delta = new LinkedHashMap<>();
-        last.forEach((node, s) -> delta.put(node, s.minus(earlier.get(node))));
+        later.forEach((node, s) -> delta.put(node, s.minus(earlier.get(node))));
         return delta;
     }
 

@@ -49,16 +49,16 @@ abstract class ClusterScenario implements Scenario {
 
     /**
      * Warms up, then runs {@code groups} for the timed duration between two snapshots of every node
-     * (the second once the bus has delivered), and puts into {@code m} the masters' commands and CPU
+     * (each once the bus has delivered what was published before it), and puts into {@code m} the masters' commands and CPU
      * per operation of group {@code perOpOf}, the replicas' replicated commands and the bus's pub/sub
      * messages per operation.
      */
     static Run measure(BenchCluster cluster, Settings settings, List<Load.Group> groups, String perOpOf, Measurement m)
             throws InterruptedException {
         Load.run(settings.warmup(), groups);
-        Map<RedisServer, BenchCluster.NodeStats> before = cluster.snapshot();
+        Map<RedisServer, BenchCluster.NodeStats> before = cluster.settled();
         Load.Result timed = Load.run(settings.timed(), groups);
-        Map<RedisServer, BenchCluster.NodeStats> nodes = cluster.settledSince(before);
+        Map<RedisServer, BenchCluster.NodeStats> nodes = BenchCluster.delta(before, cluster.settled());
         long ops = timed.ops().get(perOpOf);
         double n = Math.max(1, ops);
         m.redisWork(BenchCluster.NodeStats.total(cluster.masters().stream().map(nodes::get).toList()), ops);

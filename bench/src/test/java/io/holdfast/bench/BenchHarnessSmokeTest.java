@@ -25,7 +25,8 @@ class BenchHarnessSmokeTest {
         assertThat(results).extracting(r -> r.scenario().id())
                 .contains("uncontended", "reentrant", "contended-1x8", "contended-4x2", "handoff-2ms",
                         "handoff-20ms", "watchdog-200", "watchdog-1000", "fair-4x2", "read", "write-mixed",
-                        "crash", "churn", "scale-waiters", "scale-clients", "scale-names");
+                        "crash", "churn", "scale-waiters", "scale-clients", "scale-names",
+                        "cluster-uncontended", "cluster-contended", "cluster-wakeups");
         for (ScenarioResult r : results) {
             assertThat(r.failures()).as(r.scenario().id()).isEmpty();
             assertThat(r.libraries()).as(r.scenario().id()).containsExactlyInAnyOrderElementsOf(r.scenario().libraries());
@@ -38,9 +39,32 @@ class BenchHarnessSmokeTest {
         }
         String md = Files.readString(out.resolve(BenchRun.RESULTS));
         assertThat(md).contains("## uncontended", "## churn", "| Holdfast/Redisson |", "| Holdfast/Spring |", "Redis 7",
-                "## scale-waiters", "## scale-clients", "## scale-names");
+                "## scale-waiters", "## scale-clients", "## scale-names", "## cluster-wakeups");
         assertThat(Files.readString(out.resolve(BenchRun.CHART))).startsWith("<svg").contains("polyline");
         scalingCounts(results, out);
+        clusterCounts(results);
+    }
+
+    /**
+     * The Cluster scenarios (Redis 7, as asserted above): Holdfast's wake-ups are sharded and reach no
+     * node outside the lock's shard, while Spring's classic ones reach every node, which shows the
+     * bus counters the zero is read from do count.
+     */
+    private static void clusterCounts(List<ScenarioResult> results) {
+        ScenarioResult wakeups = byId(results, "cluster-wakeups");
+        assertThat(wakeups.median(Library.HOLDFAST, ClusterWakeupsScenario.SHARDED)).as("Holdfast SPUBLISH per acquisition")
+                .isGreaterThan(0);
+        assertThat(wakeups.median(Library.HOLDFAST, ClusterWakeupsScenario.OUTSIDE)).as("Holdfast: bus messages outside the shard")
+                .isZero();
+        assertThat(wakeups.median(Library.SPRING, ClusterWakeupsScenario.OUTSIDE)).as("Spring (classic PUBLISH): bus messages outside the shard")
+                .isGreaterThan(0);
+        for (String id : List.of("cluster-uncontended", "cluster-contended")) {
+            ScenarioResult r = byId(results, id);
+            for (Library l : r.libraries()) {
+                assertThat(r.median(l, "Redis commands/op (all)")).as(id + " " + l + ": commands per operation on the masters")
+                        .isGreaterThanOrEqualTo(2);
+            }
+        }
     }
 
     /** The scaling scenarios: a row per size and library, exact counts where they must be exact, a curve file each. */
