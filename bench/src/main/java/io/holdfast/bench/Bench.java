@@ -15,6 +15,8 @@ final class Bench implements AutoCloseable {
     private final Settings settings;
     /** The cluster scenarios' cluster: started by the first of them, closed with the bench. */
     private BenchCluster cluster;
+    /** Why the cluster could not start, so the next cluster round fails at once instead of trying again. */
+    private RuntimeException clusterFailure;
 
     Bench(RedisServer redis, RedisProbe probe, Settings settings) {
         this.redis = redis;
@@ -34,10 +36,22 @@ final class Bench implements AutoCloseable {
         return settings;
     }
 
-    /** The Redis Cluster of the {@code cluster-*} scenarios, started at the first call. */
+    /**
+     * The Redis Cluster of the {@code cluster-*} scenarios, started at the first call.
+     *
+     * @throws IllegalStateException if it could not start (then, or at an earlier call)
+     */
     BenchCluster cluster() {
+        if (clusterFailure != null) {
+            throw new IllegalStateException("the bench's Redis Cluster did not start", clusterFailure);
+        }
         if (cluster == null) {
-            cluster = BenchCluster.start(settings.cluster());
+            try {
+                cluster = BenchCluster.start(settings.cluster());
+            } catch (RuntimeException e) {
+                clusterFailure = e;
+                throw e;
+            }
         }
         return cluster;
     }

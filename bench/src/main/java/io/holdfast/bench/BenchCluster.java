@@ -40,8 +40,10 @@ final class BenchCluster implements AutoCloseable {
     static BenchCluster start(Settings.ClusterSizes sizes) {
         System.err.printf("[bench] starting a Redis Cluster of %d masters with %d replica(s) each%n",
                 sizes.masters(), sizes.replicasPerMaster());
-        return new BenchCluster(RedisClusterGroup.builder().masters(sizes.masters())
+        BenchCluster cluster = new BenchCluster(RedisClusterGroup.builder().masters(sizes.masters())
                 .replicasPerMaster(sizes.replicasPerMaster()).start());
+        System.err.println("[bench] cluster up: " + cluster.describe());
+        return cluster;
     }
 
     /** {@code redis-cluster://h:p,h:p,...}, every node a seed: the URI Holdfast takes and Redisson's config is made from. */

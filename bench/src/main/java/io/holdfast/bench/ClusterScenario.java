@@ -49,9 +49,9 @@ abstract class ClusterScenario implements Scenario {
 
     /**
      * Warms up, then runs {@code groups} for the timed duration between two snapshots of every node
-     * (each once the bus has delivered what was published before it), and puts into {@code m} the masters' commands and CPU
-     * per operation of group {@code perOpOf}, the replicas' replicated commands and the bus's pub/sub
-     * messages per operation.
+     * (each once the bus has delivered what was published before it), and puts into {@code m} the
+     * masters' commands and CPU per operation of group {@code perOpOf}, the replicas' replicated
+     * commands and the bus's pub/sub messages per operation.
      */
     static Run measure(BenchCluster cluster, Settings settings, List<Load.Group> groups, String perOpOf, Measurement m)
             throws InterruptedException {

@@ -21,10 +21,10 @@ final class ClusterUncontendedScenario extends ClusterScenario {
     public String description() {
         return "Redis Cluster (3 masters + 3 replicas, the run's one cluster, every node a seed): 1 client, "
                 + "1 thread per master; each thread cycles `lock()` + `unlock()` (watchdog lease) over locks of its "
-                + "own, one on each master in turn. Redis work summed over the masters; replicas and cluster bus apart. Both libraries with their "
-                + "defaults: Redisson's follow each lock script with a `WAIT` for the master's replica (in its command "
-                + "mix), Holdfast's `WAIT` is an opt-in policy, off here. Spring's registry sits out: on a Cluster all "
-                + "its locks share one slot (see cluster-wakeups).";
+                + "own, one on each master in turn. Redis work summed over the masters; replicas and cluster bus "
+                + "apart. Both libraries with their defaults: Redisson's follow each lock script with a `WAIT` for "
+                + "the master's replica (in its command mix), Holdfast's `WAIT` is an opt-in policy, off here. "
+                + "Spring's registry sits out: on a Cluster all its locks share one slot (see cluster-wakeups).";
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.util.concurrent.locks.Lock;
 
 /**
  * Where a lock's wake-ups go on a Redis Cluster: client instances taking turns on one lock, so
- * (nearly) every release wakes a waiter of another client. Each node's own
- * counters, read before and after the timed run, say how many pub/sub messages the owner published
+ * (nearly) every release wakes a waiter of another client. Each node's own counters, read before
+ * and after the timed run, say how many pub/sub messages the owner published
  * ({@code PUBLISH} / {@code SPUBLISH} calls, scripts' included) and how many reached each node over
  * the cluster bus ({@code cluster_stats_messages_publish_received} and
  * {@code ..._publishshard_received} of {@code CLUSTER INFO}): a sharded message reaches the owner's
@@ -40,10 +40,11 @@ final class ClusterWakeupsScenario extends ClusterScenario {
                 + "`cluster_stats_messages_publish_received` + `..._publishshard_received`; exact counts, read once "
                 + "the bus is quiet) and `INFO commandstats`. The lock's shard is the master of its slot and that "
                 + "master's replica; the other nodes (4) should hear nothing of it. Messages, not bytes: Redis 7.0's "
-                + "`total_net_*_bytes` leave the cluster bus out (checked on 7.0.15: a node outside the shard received ~150 bus "
-                + "messages while its input bytes grew by ~100, the bench's own `INFO`). Spring's registry runs here alone of the Cluster "
-                + "scenarios: its unlock script takes the lock key and the unlock channel in `KEYS`, so on a Cluster "
-                + "its registry key needs a hash tag (`{bench-spring}`) and all its locks share one slot.";
+                + "`total_net_*_bytes` leave the cluster bus out (checked on 7.0.15: a node outside the shard "
+                + "received ~150 bus messages while its input bytes grew by ~100, the bench's own `INFO`). "
+                + "Spring's registry runs here alone of the Cluster scenarios: its unlock script takes the lock key "
+                + "and the unlock channel in `KEYS`, so on a Cluster its registry key needs a hash tag "
+                + "(`{bench-spring}`) and all its locks share one slot.";
     }
 
     @Override

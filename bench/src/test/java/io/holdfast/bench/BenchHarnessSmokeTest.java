@@ -11,8 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark's quick mode, run as a test so that {@code mvn verify} proves the harness still
- * works: every scenario runs briefly on every library against a throwaway redis-server and
- * produces its rows. It checks what must hold whatever the timing (no failed round, counters
+ * works: every scenario runs briefly on every library against a throwaway redis-server (the
+ * {@code cluster-*} ones against a throwaway 3-master + 3-replica cluster, about 17 s of the run)
+ * and produces its rows. It checks what must hold whatever the timing (no failed round, counters
  * exact, files written) and never a speed or a ratio: this is not a benchmark.
  */
 @Tag("integration")
