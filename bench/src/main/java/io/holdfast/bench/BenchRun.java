@@ -38,7 +38,8 @@ final class BenchRun {
                 new ChurnScenario(),
                 new WaitersScenario(),
                 new ClientsScenario(),
-                new NamesScenario());
+                new NamesScenario(),
+                new ChurnNamesScenario());
     }
 
     /**
