@@ -13,7 +13,7 @@ final class ChurnNamesScenario implements ScalingScenario {
 
     static final String RATE = "names taken and released per second";
     static final String HEAP = "client heap retained (MB, after GC)";
-    static final String PER_NAME = "heap retained per further name (bytes, last tenth of the sizes to the end)";
+    static final String PER_NAME = "heap retained per further name (bytes, from a tenth of the largest size to it)";
     static final String KEYS_LEFT = "keys left without TTL";
     static final String CHANNELS_LEFT = "channels still subscribed after the churn";
 
