@@ -40,6 +40,7 @@ final class BenchRun {
                 new WaitersScenario(),
                 new ClientsScenario(),
                 new NamesScenario(),
+                new ChurnNamesScenario(),
                 new ClusterUncontendedScenario(),
                 new ClusterContendedScenario(),
                 new ClusterWakeupsScenario());

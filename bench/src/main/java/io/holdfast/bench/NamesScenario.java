@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Distinct lock names held at once by one client, 1 to 100,000 (a million is pending: see the
- * README): how long taking them all takes, the client heap each hold costs, and what keeping them
+ * Distinct lock names held at once by one client, 1 to 100,000 (a churn of a million is
+ * {@link ChurnNamesScenario}): how long taking them all takes, the client heap each hold costs, and what keeping them
  * (watchdog renewal, short lease) costs Redis, per hold and lease. Then every hold is released and
  * the client closed: no key may be left. Holdfast and Redisson only: Spring's registry ties a lock
  * to a thread and renews each lock with a task of its own.

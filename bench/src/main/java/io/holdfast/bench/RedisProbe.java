@@ -100,6 +100,18 @@ final class RedisProbe implements AutoCloseable {
         return connection.sync().pubsubChannels().size();
     }
 
+    /**
+     * Sharded pub/sub channels with at least one subscriber ({@code PUBSUB SHARDCHANNELS}); 0 on a
+     * server older than Redis 7, which has none.
+     */
+    long shardChannels() {
+        try {
+            return connection.sync().pubsubShardChannels().size();
+        } catch (io.lettuce.core.RedisCommandExecutionException olderThan7) {
+            return 0;
+        }
+    }
+
     /** Deletes every key (between runs, so no run sees another's leftovers). */
     void flush() {
         connection.sync().flushall();

@@ -26,7 +26,7 @@ class BenchHarnessSmokeTest {
         assertThat(results).extracting(r -> r.scenario().id())
                 .contains("uncontended", "reentrant", "contended-1x8", "contended-4x2", "handoff-2ms",
                         "handoff-20ms", "watchdog-200", "watchdog-1000", "fair-4x2", "read", "write-mixed",
-                        "crash", "churn", "scale-waiters", "scale-clients", "scale-names",
+                        "crash", "churn", "scale-waiters", "scale-clients", "scale-names", "scale-churn",
                         "cluster-uncontended", "cluster-contended", "cluster-wakeups");
         for (ScenarioResult r : results) {
             assertThat(r.failures()).as(r.scenario().id()).isEmpty();
@@ -40,7 +40,7 @@ class BenchHarnessSmokeTest {
         }
         String md = Files.readString(out.resolve(BenchRun.RESULTS));
         assertThat(md).contains("## uncontended", "## churn", "| Holdfast/Redisson |", "| Holdfast/Spring |", "Redis 7",
-                "## scale-waiters", "## scale-clients", "## scale-names", "## cluster-wakeups");
+                "## scale-waiters", "## scale-clients", "## scale-names", "## scale-churn", "## cluster-wakeups");
         assertThat(Files.readString(out.resolve(BenchRun.CHART))).startsWith("<svg").contains("polyline");
         scalingCounts(results, out);
         clusterCounts(results);
@@ -102,6 +102,11 @@ class BenchHarnessSmokeTest {
         for (Library l : names.libraries()) {
             // leases lost is left out: with the quick mode's 900 ms lease it depends on the machine's load
             assertThat(names.median(l, NamesScenario.KEYS_LEFT)).as("names: keys left, " + l).isZero();
+        }
+        ScenarioResult churn = byId(results, "scale-churn");
+        for (Library l : churn.libraries()) {
+            assertThat(churn.median(l, ChurnNamesScenario.KEYS_LEFT)).as("churn: keys left, " + l).isZero();
+            assertThat(churn.median(l, ChurnNamesScenario.CHANNELS_LEFT)).as("churn: channels left, " + l).isZero();
         }
         // Holdfast's hand-over is one unlock script that grants the next waiter: flat in the queue length
         List<Integer> sizes = quick.waiterCounts();
