@@ -151,19 +151,42 @@ final class GroupAcquisition {
             claimFirst();
             return;
         }
-        List<CompletableFuture<Outcome>> attempts = new ArrayList<>();
+        long sent = lock.ctx.now();
+        List<CompletableFuture<Outcome>> attempts = new ArrayList<>(granted.length);
         for (int i = 0; i < granted.length; i++) {
             attempts.add(granted[i] != null
                     ? CompletableFuture.completedFuture(new Outcome(Answer.GRANTED, granted[i], null, owners[i]))
                     : attempt(i));
         }
-        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).whenComplete((v, e) ->
-                afterRound(attempts.stream().map(CompletableFuture::join).toList()));
+        CompletableFuture<Void> all = CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new));
+        cutOff(attempts, all, sent);
+        all.whenComplete((v, e) -> afterRound(attempts.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /**
+     * Cuts off, after the member timeout counted from {@code sent}, the attempts of a round that have
+     * not answered: one timer per round, not one per member (a timer per attempt cost the round as
+     * many scheduler operations, and a scheduler thread wake-up, for nothing in the common case).
+     */
+    private void cutOff(List<CompletableFuture<Outcome>> attempts, CompletableFuture<Void> all, long sent) {
+        if (all.isDone()) {
+            return;
+        }
+        long delay = lock.policy.memberTimeoutNanos(effectiveLeaseMillis) - (lock.ctx.now() - sent);
+        java.util.concurrent.ScheduledFuture<?> timer = lock.ctx.schedule(() -> {
+            for (CompletableFuture<Outcome> a : attempts) {
+                a.complete(new Outcome(Answer.NO_ANSWER, null, null));
+            }
+        }, delay);
+        if (timer != null) {
+            all.whenComplete((v, e) -> timer.cancel(false));
+        }
     }
 
     /**
      * One zero-wait attempt on member {@code i}, with an owner token of its own, cut off after the
-     * member timeout: the round goes on without it, and a grant that arrives later is released here.
+     * member timeout (by {@link #cutOff}): the round goes on without it, and a grant that arrives
+     * later is released here.
      * An owner token per attempt means a late answer can never be mistaken for a later attempt's,
      * and a release of it can never take a later attempt's grant. While an attempt has not answered,
      * the member is not asked again (a frozen master does not pile up attempts).
@@ -183,13 +206,7 @@ final class GroupAcquisition {
         pending[i] = f;
         track(f);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        java.util.concurrent.ScheduledFuture<?> cutOff = lock.ctx.schedule(
-                () -> outcome.complete(new Outcome(Answer.NO_ANSWER, null, null)),
-                lock.policy.memberTimeoutNanos(effectiveLeaseMillis));
         f.whenComplete((lease, e) -> {
-            if (cutOff != null) {
-                cutOff.cancel(false);
-            }
             Outcome o = e != null ? classify(e)
                     : lease.isPresent() ? new Outcome(Answer.GRANTED, lease.get(), null, owner) : new Outcome(Answer.BUSY, null, null);
             if (!outcome.complete(o) && o.answer() == Answer.GRANTED) {
@@ -205,7 +222,10 @@ final class GroupAcquisition {
      * what it holds and waits queued there.
      */
     private void claimFirst() {
-        attempt(0).whenComplete((o, x) -> {
+        long sent = lock.ctx.now();
+        CompletableFuture<Outcome> first = attempt(0);
+        cutOff(List.of(first), first.thenApply(o -> null), sent);
+        first.whenComplete((o, x) -> {
             if (cancelled) {
                 releaseAll().whenComplete((v, e) -> stopIfCancelled());
                 return;
