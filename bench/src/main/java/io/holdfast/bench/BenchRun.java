@@ -38,7 +38,11 @@ final class BenchRun {
                 new ChurnScenario(),
                 new WaitersScenario(),
                 new ClientsScenario(),
-                new NamesScenario());
+                new NamesScenario(),
+                new QuorumScenario(false, false),
+                new QuorumScenario(false, true),
+                new QuorumScenario(true, false),
+                new QuorumScenario(true, true));
     }
 
     /**
@@ -69,6 +73,8 @@ final class BenchRun {
                     Files.writeString(outDir.resolve(s.chartFile()), curves(s, r, settings));
                 }
             }
+        } finally {
+            QuorumServers.close(); // the extra masters of the quorum scenarios, if they ran
         }
         return results;
     }
