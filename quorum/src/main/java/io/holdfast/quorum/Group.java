@@ -160,8 +160,13 @@ final class Group {
 
     // --- release ---
 
-    /** Releases one level of {@code holder}'s hold (see the class comment, "Release"). */
+    /**
+     * Releases one level of {@code holder}'s hold (see the class comment, "Release").
+     *
+     * @throws IllegalStateException if the client is closed (as a closed {@code Holdfast}'s locks do)
+     */
     CompletableFuture<Void> release(Holder holder) {
+        checkOpen();
         GroupHold[] found = new GroupHold[1];
         int[] levels = new int[1];
         ctx.registry.computeIfPresent(key(holder), (k, current) -> {

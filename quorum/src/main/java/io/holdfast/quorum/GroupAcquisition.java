@@ -132,6 +132,9 @@ final class GroupAcquisition {
     /** The client is closing: fail now. */
     void closed() {
         cancelled = true;
+        synchronized (inFlight) {
+            inFlight.forEach(f -> f.cancel(true)); // a wait queued on a member whose client stays open
+        }
         fail(new IllegalStateException("the quorum client was closed while acquiring " + lock.describe()));
     }
 
@@ -387,7 +390,7 @@ final class GroupAcquisition {
         f.whenComplete((lease, e) -> {
             if (e != null) {
                 Outcome o = classify(e);
-                if (o.answer() == Answer.FAILED && isFatal(o.error())) {
+                if (o.answer() == Answer.FAILED && failsAsIs(o.error())) {
                     releaseAll().whenComplete((v, x) -> fail(o.error()));
                 } else if (stopIfCancelled()) {
                     return;
@@ -484,22 +487,17 @@ final class GroupAcquisition {
     }
 
     /**
-     * A failure that ends the acquisition whatever the other members say: a member's client was
-     * closed (the quorum client is being shut down; or, as the RLock contract run over a master's
-     * client expects, that client's callers must not be left blocked).
-     */
-    private static boolean isFatal(Throwable e) {
-        return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed");
-    }
-
-    /**
-     * A member's failure the acquisition fails with as it is: a fatal one, or, for a lock that
-     * needs every member, any answer that is not "unreachable" or "timed out" (a wrong key type, a
-     * lock upgrade refused, a server error): it is not a matter of availability, and calling it
-     * {@link RedisUnavailableException} would mislead.
+     * A member's failure the acquisition fails with as it is, for a lock that needs every member:
+     * any answer that is not "unreachable" or "timed out" (a wrong key type, a lock upgrade refused,
+     * a server error, a member client that was closed): it is not a matter of availability, and
+     * calling it {@link RedisUnavailableException} would mislead. A lock that needs a majority (the
+     * quorum lock) fails as-is on none of them: a master that errs, or whose client was closed, is
+     * a master that did not grant, like one that is down; the acquisition fails (with
+     * {@link RedisUnavailableException} naming each) only when too few masters are left. Closing
+     * the quorum client itself fails its acquisitions at once ({@link #closed()}).
      */
     private boolean failsAsIs(Throwable e) {
-        return isFatal(e) || needsAll() && e instanceof RuntimeException && !(e instanceof RedisUnavailableException)
+        return needsAll() && e instanceof RuntimeException && !(e instanceof RedisUnavailableException)
                 && !(e instanceof HoldfastTimeoutException);
     }
 

@@ -72,7 +72,7 @@ final class GroupContext {
         java.util.List<java.util.concurrent.CompletableFuture<Void>> releases = new java.util.ArrayList<>();
         registry.forEach((k, v) -> {
             if (v instanceof GroupHold h && registry.remove(k, h)) {
-                releases.add(h.releaseLiveMembers());
+                releases.add(h.givenBackAtClose());
             }
         });
         try {

@@ -237,6 +237,25 @@ final class GroupHold {
         stopTimers();
     }
 
+    /**
+     * The client is closing and gives this hold back (its members' clients stay open, see
+     * {@link QuorumHoldfast#close()}): RELEASED at once, not LOST (closing is the holder's own
+     * doing, as for a {@code Holdfast} closed under a hold: {@link #whenLost()} never completes),
+     * then its live members are released.
+     *
+     * @return completes when every member release has answered; never fails
+     */
+    CompletableFuture<Void> givenBackAtClose() {
+        synchronized (this) {
+            if (state != LeaseState.ACTIVE) {
+                return releaseLiveMembers(); // lost, or being released: whatever is still live
+            }
+            state = LeaseState.RELEASED;
+        }
+        stopTimers();
+        return releaseLiveMembers();
+    }
+
     private void memberLost(int member, LockLostException cause) {
         int live = liveMembers();
         if (live < lock.policy.needed()) {
