@@ -132,10 +132,10 @@ final class GroupAcquisition {
     /** The client is closing: fail now. */
     void closed() {
         cancelled = true;
-        synchronized (inFlight) {
-            inFlight.forEach(f -> f.cancel(true)); // a wait queued on a member whose client stays open
-        }
         fail(new IllegalStateException("the quorum client was closed while acquiring " + lock.describe()));
+        synchronized (inFlight) {
+            inFlight.forEach(f -> f.cancel(true)); // after: a wait queued on a member whose client stays open ends here
+        }
     }
 
     private enum Answer { GRANTED, BUSY, NO_ANSWER, FAILED }
