@@ -43,7 +43,11 @@ final class BenchRun {
                 new ChurnNamesScenario(),
                 new ClusterUncontendedScenario(),
                 new ClusterContendedScenario(),
-                new ClusterWakeupsScenario());
+                new ClusterWakeupsScenario(),
+                new QuorumScenario(false, false),
+                new QuorumScenario(false, true),
+                new QuorumScenario(true, false),
+                new QuorumScenario(true, true));
     }
 
     /**
@@ -74,6 +78,8 @@ final class BenchRun {
                     Files.writeString(outDir.resolve(s.chartFile()), curves(s, r, settings));
                 }
             }
+        } finally {
+            QuorumServers.close(); // the extra masters of the quorum scenarios, if they ran
         }
         return results;
     }

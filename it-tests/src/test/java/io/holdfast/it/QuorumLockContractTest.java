@@ -2,6 +2,7 @@ package io.holdfast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * (subscribed channels, renewals, holds) and at "the server" are those of master 0, where the
  * quorum lock's waiters queue (the first master the holder holds).
  *
- * <p>Two tests are replaced by their quorum form (same names): closing one master's client does
- * not close a quorum client, and a re-entry is counted by the quorum client without a round trip.
+ * <p>Three tests are replaced by their quorum form (same names): closing one master's client does
+ * not close a quorum client (its waiters go on waiting on the other masters; closing the quorum
+ * client fails them), and a re-entry is counted by the quorum client without a round trip.
  */
 @Tag("integration")
 class QuorumLockContractTest extends LockContract {
@@ -100,6 +103,42 @@ class QuorumLockContractTest extends LockContract {
         OwnerThread other = thread("after-close");
         assertThat(other.call(() -> lockOf(b, "closed").tryLock(5, TimeUnit.SECONDS))).isTrue();
         assertThatThrownBy(() -> lockOf(c, "closed")).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * The quorum form: closing master 0's client (where the waiter queues) leaves four masters, a
+     * majority, so the blocked caller is not failed: it waits on the others and gets the lock once
+     * the holder lets go. Closing the quorum client itself fails a blocked caller at once.
+     */
+    @Test
+    @Override
+    void close_mustNotLeaveCallersBlockedInLockHangingForEver() throws Exception {
+        RLock held = blockerOf(a, "closing");
+        held.lock();
+        Holdfast c = client(LEASE);
+        OwnerThread blocked = thread("blocked-at-master-close");
+        Future<Boolean> waiting = blocked.submit(() -> {
+            lockOf(c, "closing").lock();
+            return lockOf(c, "closing").isHeldByCurrentThread();
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.subscribedChannels() == 1);
+        c.close(); // master 0's client of the waiter's quorum client
+        held.unlock();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).as("taken on the four other masters").isTrue();
+        blocked.run(() -> lockOf(c, "closing").unlock());
+
+        held.lock();
+        Holdfast d = client(LEASE);
+        OwnerThread blocked2 = thread("blocked-at-quorum-close");
+        Future<Object> waiting2 = blocked2.submit(() -> {
+            lockOf(d, "closing").lock();
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.subscribedChannels() == 1);
+        quorums.get(d).close();
+        assertThatThrownBy(() -> waiting2.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        held.unlock();
     }
 
     /**

@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * still held in member order, which goes last, after the others have answered: waiters wait queued
  * on that member (see {@link GroupAcquisition}), so the one it is handed to finds the others free.
  *
- * <p><b>Threads that end holding the lock.</b> A thread's hold is checked every
- * {@link #SWEEP_MILLIS} ms; once its thread has ended, it is released (it can no longer be in its
- * critical section, and nobody else may unlock it).
+ * <p><b>Threads that end holding the lock.</b> While a thread holds a lock of the context, one
+ * sweep of the context checks every {@link #SWEEP_MILLIS} ms the threads of its holds; a hold
+ * whose thread has ended is released (it can no longer be in its critical section, and nobody
+ * else may unlock it). One sweep per context, not a timer per hold: a timer per hold cost every
+ * acquisition and release a scheduler operation and a wake-up of the scheduler thread.
  */
 final class Group {
 
@@ -118,7 +120,7 @@ final class Group {
             return false;
         }
         if (hold.ownerThread != null) {
-            watchThread(hold);
+            ctx.sweepThreads(SWEEP_MILLIS);
         }
         return true;
     }
@@ -146,27 +148,25 @@ final class Group {
         return cause != null ? cause : new LockLostException(name, "the hold is no longer active");
     }
 
-    private void watchThread(GroupHold hold) {
-        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-        self[0] = ctx.every(() -> {
-            boolean registered = ctx.registry.get(key(hold.holder)) == hold;
-            if (registered && !hold.ownerThread.isAlive() && ctx.registry.remove(key(hold.holder), hold)) {
-                registered = false;
-                if (hold.startReleasing()) {
-                    releaseMembers(hold).thenRun(hold::released);
-                }
-            }
-            if (!registered && self[0] != null) {
-                self[0].cancel(false);
-            }
-        }, SWEEP_MILLIS);
-        hold.threadSweep(self[0]);
+    /**
+     * Releases a thread's hold whose thread has ended (called by the context's sweep, see
+     * {@link GroupContext#sweepThreads}).
+     */
+    void releaseOrphan(GroupHold hold) {
+        if (ctx.registry.remove(key(hold.holder), hold) && hold.startReleasing()) {
+            releaseMembers(hold).thenRun(hold::released);
+        }
     }
 
     // --- release ---
 
-    /** Releases one level of {@code holder}'s hold (see the class comment, "Release"). */
+    /**
+     * Releases one level of {@code holder}'s hold (see the class comment, "Release").
+     *
+     * @throws IllegalStateException if the client is closed (as a closed {@code Holdfast}'s locks do)
+     */
     CompletableFuture<Void> release(Holder holder) {
+        checkOpen();
         GroupHold[] found = new GroupHold[1];
         int[] levels = new int[1];
         ctx.registry.computeIfPresent(key(holder), (k, current) -> {

@@ -133,6 +133,9 @@ final class GroupAcquisition {
     void closed() {
         cancelled = true;
         fail(new IllegalStateException("the quorum client was closed while acquiring " + lock.describe()));
+        synchronized (inFlight) {
+            inFlight.forEach(f -> f.cancel(true)); // after: a wait queued on a member whose client stays open ends here
+        }
     }
 
     private enum Answer { GRANTED, BUSY, NO_ANSWER, FAILED }
@@ -151,19 +154,42 @@ final class GroupAcquisition {
             claimFirst();
             return;
         }
-        List<CompletableFuture<Outcome>> attempts = new ArrayList<>();
+        long sent = lock.ctx.now();
+        List<CompletableFuture<Outcome>> attempts = new ArrayList<>(granted.length);
         for (int i = 0; i < granted.length; i++) {
             attempts.add(granted[i] != null
                     ? CompletableFuture.completedFuture(new Outcome(Answer.GRANTED, granted[i], null, owners[i]))
                     : attempt(i));
         }
-        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).whenComplete((v, e) ->
-                afterRound(attempts.stream().map(CompletableFuture::join).toList()));
+        CompletableFuture<Void> all = CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new));
+        cutOff(attempts, all, sent);
+        all.whenComplete((v, e) -> afterRound(attempts.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /**
+     * Cuts off, after the member timeout counted from {@code sent}, the attempts of a round that have
+     * not answered: one timer per round, not one per member (a timer per attempt cost the round as
+     * many scheduler operations, and a scheduler thread wake-up, for nothing in the common case).
+     */
+    private void cutOff(List<CompletableFuture<Outcome>> attempts, CompletableFuture<Void> all, long sent) {
+        if (all.isDone()) {
+            return;
+        }
+        long delay = lock.policy.memberTimeoutNanos(effectiveLeaseMillis) - (lock.ctx.now() - sent);
+        java.util.concurrent.ScheduledFuture<?> timer = lock.ctx.schedule(() -> {
+            for (CompletableFuture<Outcome> a : attempts) {
+                a.complete(new Outcome(Answer.NO_ANSWER, null, null));
+            }
+        }, delay);
+        if (timer != null) {
+            all.whenComplete((v, e) -> timer.cancel(false));
+        }
     }
 
     /**
      * One zero-wait attempt on member {@code i}, with an owner token of its own, cut off after the
-     * member timeout: the round goes on without it, and a grant that arrives later is released here.
+     * member timeout (by {@link #cutOff}): the round goes on without it, and a grant that arrives
+     * later is released here.
      * An owner token per attempt means a late answer can never be mistaken for a later attempt's,
      * and a release of it can never take a later attempt's grant. While an attempt has not answered,
      * the member is not asked again (a frozen master does not pile up attempts).
@@ -183,13 +209,7 @@ final class GroupAcquisition {
         pending[i] = f;
         track(f);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        java.util.concurrent.ScheduledFuture<?> cutOff = lock.ctx.schedule(
-                () -> outcome.complete(new Outcome(Answer.NO_ANSWER, null, null)),
-                lock.policy.memberTimeoutNanos(effectiveLeaseMillis));
         f.whenComplete((lease, e) -> {
-            if (cutOff != null) {
-                cutOff.cancel(false);
-            }
             Outcome o = e != null ? classify(e)
                     : lease.isPresent() ? new Outcome(Answer.GRANTED, lease.get(), null, owner) : new Outcome(Answer.BUSY, null, null);
             if (!outcome.complete(o) && o.answer() == Answer.GRANTED) {
@@ -205,7 +225,10 @@ final class GroupAcquisition {
      * what it holds and waits queued there.
      */
     private void claimFirst() {
-        attempt(0).whenComplete((o, x) -> {
+        long sent = lock.ctx.now();
+        CompletableFuture<Outcome> first = attempt(0);
+        cutOff(List.of(first), first.thenApply(o -> null), sent);
+        first.whenComplete((o, x) -> {
             if (cancelled) {
                 releaseAll().whenComplete((v, e) -> stopIfCancelled());
                 return;
@@ -367,7 +390,7 @@ final class GroupAcquisition {
         f.whenComplete((lease, e) -> {
             if (e != null) {
                 Outcome o = classify(e);
-                if (o.answer() == Answer.FAILED && isFatal(o.error())) {
+                if (o.answer() == Answer.FAILED && failsAsIs(o.error())) {
                     releaseAll().whenComplete((v, x) -> fail(o.error()));
                 } else if (stopIfCancelled()) {
                     return;
@@ -464,22 +487,17 @@ final class GroupAcquisition {
     }
 
     /**
-     * A failure that ends the acquisition whatever the other members say: a member's client was
-     * closed (the quorum client is being shut down; or, as the RLock contract run over a master's
-     * client expects, that client's callers must not be left blocked).
-     */
-    private static boolean isFatal(Throwable e) {
-        return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed");
-    }
-
-    /**
-     * A member's failure the acquisition fails with as it is: a fatal one, or, for a lock that
-     * needs every member, any answer that is not "unreachable" or "timed out" (a wrong key type, a
-     * lock upgrade refused, a server error): it is not a matter of availability, and calling it
-     * {@link RedisUnavailableException} would mislead.
+     * A member's failure the acquisition fails with as it is, for a lock that needs every member:
+     * any answer that is not "unreachable" or "timed out" (a wrong key type, a lock upgrade refused,
+     * a server error, a member client that was closed): it is not a matter of availability, and
+     * calling it {@link RedisUnavailableException} would mislead. A lock that needs a majority (the
+     * quorum lock) fails as-is on none of them: a master that errs, or whose client was closed, is
+     * a master that did not grant, like one that is down; the acquisition fails (with
+     * {@link RedisUnavailableException} naming each) only when too few masters are left. Closing
+     * the quorum client itself fails its acquisitions at once ({@link #closed()}).
      */
     private boolean failsAsIs(Throwable e) {
-        return isFatal(e) || needsAll() && e instanceof RuntimeException && !(e instanceof RedisUnavailableException)
+        return needsAll() && e instanceof RuntimeException && !(e instanceof RedisUnavailableException)
                 && !(e instanceof HoldfastTimeoutException);
     }
 

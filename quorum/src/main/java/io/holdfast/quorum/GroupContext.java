@@ -37,6 +37,8 @@ final class GroupContext {
      */
     final ConcurrentMap<Key, Object> registry = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Whether the thread sweep runs (see {@link #sweepThreads}). */
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A registry key: which lock, which holder. */
     record Key(String lock, Holder holder) {
@@ -70,7 +72,7 @@ final class GroupContext {
         java.util.List<java.util.concurrent.CompletableFuture<Void>> releases = new java.util.ArrayList<>();
         registry.forEach((k, v) -> {
             if (v instanceof GroupHold h && registry.remove(k, h)) {
-                releases.add(h.releaseLiveMembers());
+                releases.add(h.givenBackAtClose());
             }
         });
         try {
@@ -80,6 +82,43 @@ final class GroupContext {
             // the members' clients report their own failures; their holds expire with their leases
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Starts, if it is not running, the sweep that releases the holds of threads that have ended
+     * (see {@link Group}, "Threads that end holding the lock"): every {@code periodMillis} ms while
+     * a thread's hold is registered; it stops itself once none is left, so a context nobody uses
+     * keeps no timer.
+     */
+    void sweepThreads(long periodMillis) {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+        Runnable sweep = () -> {
+            boolean threadHolds = false;
+            for (Object v : registry.values()) {
+                if (v instanceof GroupHold h && h.ownerThread != null) {
+                    if (h.ownerThread.isAlive()) {
+                        threadHolds = true;
+                    } else {
+                        h.lock.releaseOrphan(h);
+                    }
+                }
+            }
+            if (!threadHolds && self[0] != null) {
+                self[0].cancel(false);
+                sweeping.set(false);
+                // a hold registered after the loop above would be left unswept: look once more
+                if (registry.values().stream().anyMatch(v -> v instanceof GroupHold h && h.ownerThread != null)) {
+                    sweepThreads(periodMillis);
+                }
+            }
+        };
+        self[0] = every(sweep, periodMillis);
+        if (self[0] == null) {
+            sweeping.set(false); // closed
         }
     }
 

@@ -53,7 +53,6 @@ final class GroupHold {
     private volatile long lostAtNanos;
     /** The validity check scheduled, cancelled once the hold is released or lost. */
     private volatile ScheduledFuture<?> validityCheck;
-    private volatile ScheduledFuture<?> threadSweep;
     /** Once LOST: the validity the hold had when it was found lost, never later than that moment. */
     private volatile long validAtLossNanos;
 
@@ -66,7 +65,11 @@ final class GroupHold {
         this.renewed = renewed;
         this.driftNanos = driftNanos;
         this.members = members.clone();
-        this.token = Arrays.stream(members).filter(m -> m != null).mapToLong(Lease::fencingToken).max().orElseThrow();
+        long max = Long.MIN_VALUE;
+        for (Lease m : members) {
+            max = m != null ? Math.max(max, m.fencingToken()) : max;
+        }
+        this.token = max;
     }
 
     /**
@@ -90,21 +93,12 @@ final class GroupHold {
         validityCheck = lock.ctx.schedule(this::checkValidity, validUntilNanos() - lock.ctx.now()); // not once closed
     }
 
-    /** Stops the timers of this hold (its validity check, its thread sweep): it is released or lost. */
+    /** Stops the timer of this hold (its validity check): it is released or lost. */
     private void stopTimers() {
         ScheduledFuture<?> check = validityCheck;
         if (check != null) {
             check.cancel(false);
         }
-        ScheduledFuture<?> sweep = threadSweep;
-        if (sweep != null) {
-            sweep.cancel(false);
-        }
-    }
-
-    /** The sweep that releases this hold once its thread has ended (see {@link Group}). */
-    void threadSweep(ScheduledFuture<?> sweep) {
-        threadSweep = sweep;
     }
 
     /**
@@ -184,14 +178,19 @@ final class GroupHold {
 
     /** The validity from the live members, and member {@code also} (the one whose loss is being handled), if any. */
     private long validityCounting(int also) {
-        long[] live = java.util.stream.IntStream.range(0, members.length)
-                .filter(i -> members[i] != null && (i == also || members[i].state() != LeaseState.LOST))
-                .mapToLong(i -> members[i].validUntilNanos()).sorted().toArray();
+        long[] live = new long[members.length];
+        int n = 0;
+        for (int i = 0; i < members.length; i++) {
+            if (members[i] != null && (i == also || members[i].state() != LeaseState.LOST)) {
+                live[n++] = members[i].validUntilNanos();
+            }
+        }
         int needed = lock.policy.needed();
-        if (live.length < needed) {
+        if (n < needed) {
             return Long.MIN_VALUE / 2;
         }
-        return live[live.length - needed] - driftNanos;
+        Arrays.sort(live, 0, n);
+        return live[n - needed] - driftNanos;
     }
 
     boolean isValid() {
@@ -238,6 +237,25 @@ final class GroupHold {
         stopTimers();
     }
 
+    /**
+     * The client is closing and gives this hold back (its members' clients stay open, see
+     * {@link QuorumHoldfast#close()}): RELEASED at once, not LOST (closing is the holder's own
+     * doing, as for a {@code Holdfast} closed under a hold: {@link #whenLost()} never completes),
+     * then its live members are released.
+     *
+     * @return completes when every member release has answered; never fails
+     */
+    CompletableFuture<Void> givenBackAtClose() {
+        synchronized (this) {
+            if (state != LeaseState.ACTIVE) {
+                return releaseLiveMembers(); // lost, or being released: whatever is still live
+            }
+            state = LeaseState.RELEASED;
+        }
+        stopTimers();
+        return releaseLiveMembers();
+    }
+
     private void memberLost(int member, LockLostException cause) {
         int live = liveMembers();
         if (live < lock.policy.needed()) {
@@ -271,7 +289,7 @@ final class GroupHold {
         }
         ScheduledFuture<?> check = validityCheck;
         if (check != null) {
-            check.cancel(false); // the sweep goes on: a lost hold stays registered until unlocked
+            check.cancel(false); // the thread sweep goes on: a lost hold stays registered until unlocked
         }
         log.warn("{} (holder {}, fencing token {})", cause.getMessage(), holder, token);
         if (releaseMembers) {

@@ -236,9 +236,13 @@ final class GroupLock implements RLock {
                     .handle((v, e) -> e == null ? v : GroupAcquisition.unwrap(e)));
         }
         List<Object> answers = calls.stream().map(CompletableFuture::join).toList();
-        answers.stream().filter(a -> a instanceof IllegalStateException).findFirst().ifPresent(a -> {
-            throw (IllegalStateException) a; // a member client was closed
-        });
+        if (group.policy.needed() == group.members.size()) {
+            // the multi-lock: a member whose client was closed cannot be read, so neither can the lock;
+            // the quorum lock counts such a master as one that did not answer
+            answers.stream().filter(a -> a instanceof IllegalStateException).findFirst().ifPresent(a -> {
+                throw (IllegalStateException) a;
+            });
+        }
         return answers;
     }
 

@@ -163,8 +163,13 @@ public final class QuorumHoldfast implements AutoCloseable {
      * @return the lock; obtaining it does not talk to Redis. It keeps no state of its own (holds
      *     live in this client's registry), so two objects of one name behave as one lock
      * @throws NullPointerException if name is null
+     * <p>A master whose client was closed (possible for a client made with {@link #over(List)})
+     * counts as a master that does not answer, like one that is down: the lock is still taken and
+     * renewed on a majority of the others, and acquisitions fail with
+     * {@link io.holdfast.RedisUnavailableException} only when fewer than a majority are left.
+     *
      * @throws IllegalArgumentException if name is empty or would be another lock's key
-     * @throws IllegalStateException if this client or a master's client is closed
+     * @throws IllegalStateException if this quorum client is closed
      */
     public RLock getQuorumLock(String name) {
         Objects.requireNonNull(name, "name");
@@ -172,8 +177,15 @@ public final class QuorumHoldfast implements AutoCloseable {
             throw new IllegalStateException("this quorum client is closed");
         }
         List<RLock> members = new ArrayList<>();
-        for (Holdfast m : masters) {
-            members.add(m.getLock(name)); // checks the name, and that the master's client is open
+        for (int i = 0; i < masters.size(); i++) {
+            RLock member;
+            try {
+                member = masters.get(i).getLock(name); // checks the name
+            } catch (IllegalStateException closed) {
+                // a master client closed under a client made over(...): a master that does not answer
+                member = ClosedMaster.lock(name, labels.get(i));
+            }
+            members.add(member);
         }
         return new GroupLock(new Group(name, members, labels, policy, ctx, watchdogLeaseMillis));
     }
@@ -202,6 +214,13 @@ public final class QuorumHoldfast implements AutoCloseable {
      * their leases. If it was given them ({@link #over(List)}), they stay open and would keep
      * renewing the holds still held, so those are given back on the masters (waiting up to 5 s for
      * the answers).
+     *
+     * <p>Holds still held at close are not <em>lost</em>, as for a {@link Holdfast} closed under a
+     * hold: closing is the holder's own doing, so their {@code whenLost()} never completes and the
+     * lease listener is not told. Their {@link io.holdfast.Lease#isValid()} turns false (at once
+     * for holds given back, whose state is then RELEASED; when the unrenewed validity ends
+     * otherwise), and {@code unlock()} throws {@link IllegalStateException}, as every later call
+     * on this client's locks does.
      */
     @Override
     public void close() {

@@ -180,6 +180,90 @@ class QuorumReviewTest {
         assertThat(y1.getLock("B").isLocked()).isFalse();
     }
 
+    /**
+     * Review item (issue 15): a quorum client made over(...) one of whose master clients was closed
+     * failed every acquisition with "closed", although a majority of masters was up. A closed master
+     * client is a master that does not answer: the lock is taken on the others while they are a
+     * majority, excludes others as before, and fails as unavailable, naming the closed masters, once
+     * they are not.
+     */
+    @Test
+    void aClosedMasterClient_countsAsAMasterThatDoesNotAnswer_notAsAFailureOfTheLock() {
+        List<Holdfast> clients = new ArrayList<>();
+        for (String uri : masters.uris()) {
+            clients.add(client(uri));
+        }
+        QuorumHoldfast over = QuorumHoldfast.over(clients).watchdogLease(LEASE).build();
+        closeables.add(over);
+        QuorumHoldfast other = quorum();
+        clients.get(0).close();
+
+        RLock lock = over.getQuorumLock("one-closed");
+        assertThat(lock.tryLock()).as("2 of 3 masters are a majority").isTrue();
+        assertThat(lock.isLocked()).isTrue();
+        assertThat(other.getQuorumLock("one-closed").tryLock()).as("still exclusive").isFalse();
+        lock.unlock();
+        assertThat(other.getQuorumLock("one-closed").tryLock()).as("released on the masters that had it").isTrue();
+        other.getQuorumLock("one-closed").unlock();
+
+        clients.get(1).close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> over.getQuorumLock("one-closed").tryLock())
+                .isInstanceOf(io.holdfast.RedisUnavailableException.class)
+                .hasMessageContaining("master 0: the client of master 0 is closed")
+                .hasMessageContaining("master 1: ");
+    }
+
+    /**
+     * Review item (issue 15): whenLost() after the client's own close. A Holdfast closed under a hold
+     * does not report it lost (closing is the holder's doing: no renewal, the lease simply ends, and
+     * unlock throws IllegalStateException); the quorum lock does the same, whether it closes its
+     * masters' clients (builder) or gives its holds back over clients that stay open (over).
+     */
+    @Test
+    void aHoldOpenAtTheClientsOwnClose_isNotReportedLost_asInCore() {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        Holdfast core = Holdfast.connect(HoldfastOptions.builder(masters.get(0).uri()).watchdogLease(LEASE)
+                .leaseListener((lease, cause) -> told.incrementAndGet()).build());
+        closeables.add(core);
+        QuorumHoldfast built = QuorumHoldfast.builder(masters.uris()).watchdogLease(LEASE)
+                .leaseListener((lease, cause) -> told.incrementAndGet()).build();
+        closeables.add(built);
+        List<Holdfast> clients = new ArrayList<>();
+        for (String uri : masters.uris()) {
+            clients.add(client(uri));
+        }
+        QuorumHoldfast over = QuorumHoldfast.over(clients).watchdogLease(LEASE)
+                .leaseListener((lease, cause) -> told.incrementAndGet()).build();
+        closeables.add(over);
+
+        RLock coreLock = core.getLock("close-core");
+        RLock builtLock = built.getQuorumLock("close-built");
+        RLock overLock = over.getQuorumLock("close-over");
+        coreLock.lock();
+        builtLock.lock();
+        overLock.lock();
+        Lease coreLease = coreLock.currentLease().orElseThrow();
+        Lease builtLease = builtLock.currentLease().orElseThrow();
+        Lease overLease = overLock.currentLease().orElseThrow();
+        core.close();
+        built.close();
+        over.close();
+
+        assertThat(overLease.state()).as("given back at close").isEqualTo(io.holdfast.LeaseState.RELEASED);
+        await().atMost(LEASE.multipliedBy(4)).until(() -> !coreLease.isValid() && !builtLease.isValid() && !overLease.isValid());
+        assertThat(List.of(coreLease, builtLease, overLease)).allSatisfy(l -> {
+            assertThat(l.whenLost().toCompletableFuture()).as(l + ": not lost").isNotDone();
+            assertThat(l.state()).isNotEqualTo(io.holdfast.LeaseState.LOST);
+        });
+        assertThat(told).as("no listener told").hasValue(0);
+        for (RLock l : List.of(coreLock, builtLock, overLock)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(l::unlock).as(l.toString())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        }
+        QuorumHoldfast next = quorum();
+        assertThat(next.getQuorumLock("close-over").tryLock()).as("given back: free at once").isTrue();
+    }
+
     private static boolean unlocked(RLock lock) {
         lock.unlock();
         return true;
