@@ -10,7 +10,7 @@ import io.holdfast.chaos.history.HistoryChecker;
 
 /**
  * {@code ./holdfast chaos [--minutes N | --seconds N] [--seed S] [--processes N] [--threads N]
- * [--names N] [--quorum N [--majority-faults]] [--out FILE]}: a seeded randomized chaos run. Prints progress every ~10 s and the report at the
+ * [--names N] [--quorum N [--majority-faults] | --cluster] [--out FILE]}: a seeded randomized chaos run. Prints progress every ~10 s and the report at the
  * end, writes the report to {@code --out} (default {@code chaos/RESULTS.md}); exits 1 on any finding.
  * {@code ./holdfast chaos --check FILE} checks a kept raw history again and prints the findings.
  */
