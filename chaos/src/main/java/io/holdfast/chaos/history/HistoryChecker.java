@@ -71,6 +71,7 @@ public final class HistoryChecker {
         List<String> overlaps = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
         List<String> unreported = new ArrayList<>();
+        List<String> exemptOverlaps = new ArrayList<>();
         long[] longest = {0};
         String[] where = {"-"};
         int[] exempt = {0};
@@ -96,7 +97,7 @@ public final class HistoryChecker {
                     }
                 }
             }
-            checkPairs(holds, restarts, failovers, overlaps, unreported);
+            checkPairs(holds, restarts, failovers, overlaps, exemptOverlaps, unreported);
             for (List<Hold> stretch : stretches(holds, cuts)) {
                 checkTokens(stretch, tokens);
             }
@@ -111,7 +112,7 @@ public final class HistoryChecker {
         Map<Character, Integer> roles = new TreeMap<>();
         history.holds.forEach(h -> roles.merge(h.role(), 1, Integer::sum));
         return new CheckResult(overlaps, tokens, unreported, errors, longest[0], where[0], roles, exempt[0],
-                GroupShape.check(history.holds), GroupShape.figures(history.holds));
+                GroupShape.check(history.holds), GroupShape.figures(history.holds), exemptOverlaps);
     }
 
     /**
@@ -151,7 +152,7 @@ public final class HistoryChecker {
 
     /** Overlap and unreported-loss checks over every pair whose real intervals intersect (sorted by start). */
     private static void checkPairs(List<Hold> holds, List<FaultWindow> restarts, List<FaultWindow> failovers,
-                                   List<String> overlaps, List<String> unreported) {
+                                   List<String> overlaps, List<String> exemptOverlaps, List<String> unreported) {
         for (int i = 0; i < holds.size(); i++) {
             Hold a = holds.get(i);
             boolean silent = false;
@@ -162,10 +163,10 @@ public final class HistoryChecker {
                 }
                 // b started while a still ran its critical section
                 if (b.start() < a.believedEnd() && a.start() < b.believedEnd()
-                        && !spansRestart(a, restarts) && !spansRestart(b, restarts)
-                        && !spansRestart(a, failovers) && !spansRestart(b, failovers)) {
-                    add(overlaps, "overlap of " + ms(Math.min(a.believedEnd(), b.believedEnd()) - b.start()) + ": "
-                            + a.who() + span(a) + " and " + b.who() + span(b));
+                        && !spansRestart(a, restarts) && !spansRestart(b, restarts)) {
+                    String overlap = "overlap of " + ms(Math.min(a.believedEnd(), b.believedEnd()) - b.start()) + ": "
+                            + a.who() + span(a) + " and " + b.who() + span(b);
+                    add(spansRestart(a, failovers) || spansRestart(b, failovers) ? exemptOverlaps : overlaps, overlap);
                 }
                 // b overtook a only if the server granted b after a (a higher token): a reply that
                 // reached b late can make an earlier grant look like a later one on the clients' clock

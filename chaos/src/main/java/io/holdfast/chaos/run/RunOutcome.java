@@ -45,6 +45,10 @@ public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult re
         }
         row(md, "faults injected", faults);
         row(md, "overlaps", result.overlaps().size());
+        if (config.cluster()) {
+            row(md, "overlaps the failure model allows (a failover between them lost the first hold; not findings, the first must be told)",
+                    result.exemptOverlaps().size());
+        }
         row(md, "token violations", result.tokenViolations().size());
         row(md, "unreported losses (overtaken holds never told)", result.unreportedLosses().size());
         row(md, "multi-lock group-shape violations", result.groupViolations().size());
@@ -59,6 +63,7 @@ public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult re
         row(md, "workers' last cycles ended after the workload's end", String.format("%.1f s", finishMillis / 1e3));
         row(md, "raw history", rawHistory == null ? "not kept (no finding)" : rawHistory.toString());
         section(md, "Overlaps", result.overlaps());
+        section(md, "Overlaps across a failover (allowed)", result.exemptOverlaps());
         section(md, "Token violations", result.tokenViolations());
         section(md, "Unreported losses", result.unreportedLosses());
         section(md, "Multi-lock group shape", result.groupViolations());

@@ -44,6 +44,7 @@ class ClusterHistoryCheckerTest {
                 hold(2, "x", 11, 300, 400, 2300, Hold.OK, -1));
         assertThat(told.hasFindings()).isFalse();
         assertThat(told.exemptHolds()).isEqualTo(1);
+        assertThat(told.exemptOverlaps()).singleElement().asString().contains("token 10").contains("token 11");
 
         CheckResult silent = check(failover(slots),
                 hold(1, "x", 10, 0, 500, 2000, Hold.OK, -1),
@@ -60,6 +61,7 @@ class ClusterHistoryCheckerTest {
                 hold(2, "x", 11, 300, 400, 2300, Hold.OK, -1));
         assertThat(r.overlaps()).hasSize(1);
         assertThat(r.exemptHolds()).isZero();
+        assertThat(r.exemptOverlaps()).isEmpty();
     }
 
     @Test
