@@ -45,7 +45,10 @@ import java.util.stream.Collectors;
  * replica promoted) may lose the holds the replica had not received: a pair of holds of a name in
  * the failed master's slots is exempt from the overlap check when either hold overlaps that window
  * (the old holder believed its hold while the new master granted it again). Nothing else is exempt:
- * the overtaken hold must still have been told (unreported losses), the new master's tokens must
+ * the overtaken hold must still have been told (unreported losses; when both holds lie in the window,
+ * one of the two must have been told, since a master that was stopped and continued may still grant
+ * before it learns it was replaced, so the later token need not come from the master that kept the
+ * earlier hold: the failover lost whichever of the two the new master lacks), the new master's tokens must
  * still be above every earlier hold's (the token order is not cut: the token is the server's clock
  * or the slot's last token + 1, and the masters share one machine clock), and faults that lose no
  * write (a master stopped shorter than the node timeout, {@code CLIENT PAUSE}, a slot migration,
@@ -170,7 +173,12 @@ public final class HistoryChecker {
                 }
                 // b overtook a only if the server granted b after a (a higher token): a reply that
                 // reached b late can make an earlier grant look like a later one on the clients' clock
-                if (!silent && !a.lossReported() && b.token() > a.token() && !spansRestart(a, restarts)) {
+                // across a failover both masters may grant (the deposed one until it learns it was replaced):
+                // a later token need not come from the master that kept a's hold, so of two holds that both
+                // lie in the window, one must have been told: whichever of them the failover lost
+                boolean splitBrain = spansRestart(a, failovers) && spansRestart(b, failovers);
+                if (!silent && !a.lossReported() && !(splitBrain && b.lossReported()) && b.token() > a.token()
+                        && !spansRestart(a, restarts)) {
                     silent = true;
                     add(unreported, a.who() + span(a) + " was never told it lost the lock, but " + b.who()
                             + " got it " + ms(b.start() - a.start()) + " after its start ("

@@ -49,7 +49,7 @@ public final class ChaosMain {
         CheckResult r = HistoryChecker.check(new History().addFile(file));
         System.out.println("holds " + r.holdsByRole() + ", exempt " + r.exemptHolds());
         print("overlaps", r.overlaps());
-        print("overlaps across a Cluster failover (allowed; the first hold must be told)", r.exemptOverlaps());
+        print("overlaps across a Cluster failover (allowed; the hold it lost must be told)", r.exemptOverlaps());
         print("token violations", r.tokenViolations());
         print("unreported losses", r.unreportedLosses());
         print("multi-lock group-shape violations", r.groupViolations());

@@ -46,7 +46,7 @@ public record RunOutcome(ChaosConfig config, long elapsedSeconds, CheckResult re
         row(md, "faults injected", faults);
         row(md, "overlaps", result.overlaps().size());
         if (config.cluster()) {
-            row(md, "overlaps the failure model allows (a failover between them lost the first hold; not findings, the first must be told)",
+            row(md, "overlaps the failure model allows (a failover between them lost one of the two holds; not findings, that one must be told)",
                     result.exemptOverlaps().size());
         }
         row(md, "token violations", result.tokenViolations().size());

@@ -90,4 +90,32 @@ class ClusterHistoryCheckerTest {
         assertThat(parsed.failoverOf(5461)).isFalse();
         assertThat(new FaultWindow("MASTER_SIGSTOP", 0, 1, "slots=0-16383").failoverOf(5)).isFalse();
     }
+
+    /**
+     * Seed 20261232 (10 minutes, {@code chaos/RESULTS-cluster-seed-20261232.md}): a master stopped past
+     * the node timeout was replaced; a write hold granted by the new master inside the failover window,
+     * and a read the stopped master granted once continued, before it learned it was replaced (a
+     * higher token: its clock; the reply came after that hold's lease, so its holder never believed it,
+     * and its unlock reported it lost). The later token did not overtake the write hold, which was
+     * never lost: of two holds in the window, one must have been told, not necessarily the earlier.
+     */
+    @Test
+    void twoGrantsInsideAFailoverWindow_needOneOfThemTold_theDeposedMastersToo() {
+        String slots = SLOT_OF_X + "-" + SLOT_OF_X;
+        CheckResult deposedGrantTold = check(failover(slots),
+                hold(1, "x", 10, 210, 240, 2210, Hold.OK, -1),
+                hold(2, "x", 11, 220, 225, 100, Hold.LOST, -1));
+        assertThat(deposedGrantTold.hasFindings()).isFalse();
+
+        CheckResult neitherTold = check(failover(slots),
+                hold(1, "x", 10, 210, 240, 2210, Hold.OK, -1),
+                hold(2, "x", 11, 220, 225, 100, Hold.OK, -1));
+        assertThat(neitherTold.unreportedLosses()).singleElement().asString().contains("1/t1 x X token 10");
+
+        CheckResult laterGrantAfterTheWindow = check(failover(slots),
+                hold(1, "x", 10, 210, 400, 2210, Hold.OK, -1),
+                hold(2, "x", 11, 300, 350, 100, Hold.LOST, -1));
+        assertThat(laterGrantAfterTheWindow.unreportedLosses()).as("only the earlier hold can have been lost")
+                .singleElement().asString().contains("1/t1 x X token 10");
+    }
 }
