@@ -3,8 +3,9 @@
  *
  * <p>The public API is {@link io.holdfast}: {@link io.holdfast.Holdfast} (the client),
  * {@link io.holdfast.RLock}, {@link io.holdfast.RReadWriteLock}, their options, listeners and
- * exceptions. It names no type of Lettuce, Netty or Caffeine, so a user's module needs only
- * {@code requires io.holdfast.core;}.
+ * exceptions. It names no type of Caffeine, and of Lettuce and Netty only the two hooks a user may
+ * pass in ({@code HoldfastOptions.Builder#clientResources}, {@code #timer}), whose modules are
+ * required transitively, so a user's module needs only {@code requires io.holdfast.core;}.
  *
  * <p>The lock kinds and the watchdog are separate modules, found by {@link java.util.ServiceLoader}
  * ({@code uses} below): put {@code holdfast-reentrant}, {@code -fair}, {@code -readwrite} and
@@ -13,9 +14,9 @@
  * it is not a supported API. The engine itself ({@code io.holdfast.internal}: waiting, hold
  * registry, pub/sub hub, undo of lost replies) is exported to no module.
  */
-@SuppressWarnings({"module", "requires-automatic"}) // the qualified exports name modules built after this one; Lettuce is an automatic module
+@SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"}) // the qualified exports name modules built after this one; Lettuce is an automatic module
 module io.holdfast.core {
-    requires lettuce.core;
+    requires transitive lettuce.core; // HoldfastOptions.Builder#clientResources takes Lettuce's ClientResources
     requires reactor.core; // Lettuce's event bus, to follow a Cluster's slot moves
     requires transitive io.netty.common; // HoldfastOptions.Builder#timer takes a Netty Timer
     requires com.github.benmanes.caffeine;

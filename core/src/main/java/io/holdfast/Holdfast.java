@@ -56,6 +56,8 @@ public final class Holdfast implements AutoCloseable {
 
     private final Client ctx;
     private final ClientResources resources;
+    /** Whether {@link #resources} are the client's own, shut down at close (not the user's). */
+    private final boolean ownResources;
     private final io.lettuce.core.AbstractRedisClient client;
     private final io.lettuce.core.api.StatefulConnection<String, String> connection;
     private final RedisGateway gateway;
@@ -77,14 +79,17 @@ public final class Holdfast implements AutoCloseable {
         RedisURI uri = cluster ? null : parseUri(options.redisUri());
         String endpoint = cluster ? ClusterLink.endpoint(ClusterLink.seeds(options.redisUri(), options.commandTimeout()))
                 : endpoint(uri);
-        this.resources = DefaultClientResources.create();
+        this.ownResources = options.clientResources().isEmpty();
+        this.resources = options.clientResources().orElseGet(DefaultClientResources::create);
         StatefulRedisPubSubConnection<String, String> pubSub;
         ClusterLink link = null;
         if (cluster) {
             try {
                 link = ClusterLink.connect(options, resources);
             } catch (RuntimeException e) {
-                resources.shutdown(0, 2, TimeUnit.SECONDS);
+                if (ownResources) {
+                    resources.shutdown(0, 2, TimeUnit.SECONDS);
+                }
                 throw Errors.translate(e, "connecting", null, endpoint);
             }
             this.client = link.client();
@@ -492,7 +497,9 @@ public final class Holdfast implements AutoCloseable {
 
     private void shutdownQuietly() {
         client.shutdown(0, 2, TimeUnit.SECONDS);
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        if (ownResources) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -1,5 +1,6 @@
 package io.holdfast;
 
+import io.lettuce.core.resource.ClientResources;
 import io.netty.util.Timer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,10 @@ public final class HoldfastOptions {
     private final Ticker ticker;
     private final Timer timer;
     private final HoldfastObserver observer;
+    private final ClientResources clientResources;
 
     private HoldfastOptions(Builder b) {
+        this.clientResources = b.clientResources;
         this.observer = b.observer;
         this.ticker = b.ticker;
         this.timer = b.timer;
@@ -225,6 +228,16 @@ public final class HoldfastOptions {
         return observer;
     }
 
+    /**
+     * The Lettuce {@link ClientResources} the client's connections are built on, if the user set
+     * them; empty: resources of the client's own, shut down at {@link Holdfast#close()}.
+     *
+     * @return the resources the user set, or empty
+     */
+    public Optional<ClientResources> clientResources() {
+        return Optional.ofNullable(clientResources);
+    }
+
     /** Builder of {@link HoldfastOptions}; every setter checks its argument at once. */
     public static final class Builder {
         private final String redisUri;
@@ -240,6 +253,7 @@ public final class HoldfastOptions {
         private Ticker ticker = Ticker.system();
         private Timer timer;
         private HoldfastObserver observer = HoldfastObserver.NONE;
+        private ClientResources clientResources;
 
         private Builder(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
@@ -414,6 +428,30 @@ public final class HoldfastOptions {
          */
         public Builder observer(HoldfastObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * Builds the client's Redis connections (standalone, Sentinel or Cluster) on these Lettuce
+         * {@code resources} instead of resources of its own: e.g. to share event loops with other
+         * Lettuce clients of the application, to read Lettuce's own command latency metrics
+         * ({@link ClientResources#commandLatencyRecorder()}, which then sees every command Holdfast
+         * sends), or to map the addresses a Cluster announces
+         * ({@link ClientResources#socketAddressResolver()}). The caller owns them:
+         * {@link Holdfast#close()} does not shut them down, and they must stay open until every
+         * client using them is closed. Default: Holdfast creates its own
+         * ({@code DefaultClientResources.create()}) and shuts them down at {@link Holdfast#close()}.
+         *
+         * @param resources the resources, not shut down
+         * @return this builder
+         * @throws IllegalArgumentException if {@code resources} were already shut down
+         */
+        public Builder clientResources(ClientResources resources) {
+            Objects.requireNonNull(resources, "clientResources");
+            if (resources.eventExecutorGroup().isShuttingDown()) {
+                throw new IllegalArgumentException("clientResources are shut down: " + resources);
+            }
+            this.clientResources = resources;
             return this;
         }
 

@@ -124,12 +124,12 @@ public final class AcquisitionEngine {
                     "cannot unlock lock '" + keys.name() + "': not held by " + holderId));
         }
         if (hold.lostCause() != null) {
-            return CompletableFuture.failedFuture(dropLostLevel(hold));
+            return CompletableFuture.failedFuture(dropLostLevel(hold, true));
         }
         boolean last = hold.count() == 1;
         if (last && !hold.beginRelease()) {
             if (hold.lostCause() != null) {
-                return CompletableFuture.failedFuture(dropLostLevel(hold));
+                return CompletableFuture.failedFuture(dropLostLevel(hold, true));
             }
             return CompletableFuture.failedFuture(new IllegalMonitorStateException(
                     "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
@@ -168,7 +168,7 @@ public final class AcquisitionEngine {
     private CompletableFuture<Void> released(Hold hold, boolean last, boolean held, boolean maybeRunTwice) {
         if (!held && !maybeRunTwice) {
             hold.markLost("not held on the server at unlock (lease expired or force-unlocked)", true);
-            return CompletableFuture.failedFuture(dropLostLevel(hold));
+            return CompletableFuture.failedFuture(dropLostLevel(hold, false));
         }
         if (!last) {
             hold.count(hold.count() - 1);
@@ -181,12 +181,25 @@ public final class AcquisitionEngine {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Unlocks one level of a lost hold: the level is gone, forget the hold after its last one. */
-    private LockLostException dropLostLevel(Hold hold) {
+    /**
+     * Unlocks one level of a lost hold: the level is gone, forget the hold after its last one. A hold
+     * the client counted lost by itself ({@code mayBeOnServer}: e.g. not renewed before its deadline)
+     * may still be on the server, kept there by a renewal or re-entry whose reply came late or never:
+     * after its last level the server is asked to drop it (an undo, retried until done for as long as
+     * the server can keep it; the owner's next acquisition of this lock waits for it, see
+     * {@link Undos}). Left there, it would keep the lock from others for up to one more lease, and the
+     * owner's next write acquisition would be refused as an upgrade of a read lock it no longer holds
+     * (found by the fault harness on a Cluster; {@code chaos/.../LostHoldLeftOnTheServerTest}).
+     */
+    private LockLostException dropLostLevel(Hold hold, boolean mayBeOnServer) {
         int left = hold.count() - 1;
         hold.count(Math.max(0, left));
         if (left <= 0) {
             forget(hold);
+            if (mayBeOnServer) {
+                long lifetime = Math.max(hold.leaseMillis(), ctx.options().fairWaiterTimeout().toMillis());
+                ctx.undos().undo(hold.kind(), hold.keys(), hold.id().holderId(), lifetime);
+            }
         }
         return hold.lostCause();
     }

@@ -55,7 +55,12 @@ public final class Errors {
                 return new WrongKeyTypeException(what + ": key '" + (keys == null ? "?" : keys.key())
                         + "' holds a value of another type, written by someone else; Holdfast changed nothing", e);
             }
-            return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + serverError(message), e);
+            String error = serverError(message);
+            if (REFUSED_FOR_NOW.matcher(error).lookingAt()) {
+                return new RedisUnavailableException(what + ": Redis at " + endpoint + " cannot serve it for now ("
+                        + error + "); the command was refused, nothing changed", e);
+            }
+            return new HoldfastException(what + ": Redis at " + endpoint + " answered with an error: " + error, e);
         }
         String setup = setupFailure(e);
         if (setup != null) {
@@ -84,6 +89,17 @@ public final class Errors {
         Matcher m = SCRIPT_ERROR_6_2.matcher(message);
         return m.matches() ? m.group(1) : message;
     }
+
+    /**
+     * Error replies of a server that refuses a command for a passing state, before running it (or, for
+     * {@code READONLY}, at a script's first write on a replica, so nothing was written): a Cluster with
+     * a failed master not yet replaced ({@code CLUSTERDOWN}), a multi-key command during a slot
+     * migration ({@code TRYAGAIN}), a replica cut off from its master ({@code MASTERDOWN}), a server
+     * loading its data ({@code LOADING}), a node that was a master when the client chose it and is a
+     * replica now ({@code READONLY}). Reported as {@link RedisUnavailableException}, like an
+     * unreachable server: the caller may retry.
+     */
+    private static final Pattern REFUSED_FOR_NOW = Pattern.compile("(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY) ");
 
     private static final Pattern SCRIPT_ERROR_6_2 = Pattern.compile(
             "ERR Error running script \\(call to f_[0-9a-f]+\\): @\\w+:\\d+: (.*)", Pattern.DOTALL);

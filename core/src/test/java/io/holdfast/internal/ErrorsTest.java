@@ -4,6 +4,7 @@ import io.holdfast.spi.LockKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.HoldfastException;
+import io.holdfast.RedisUnavailableException;
 import io.holdfast.WrongKeyTypeException;
 import io.lettuce.core.RedisCommandExecutionException;
 import org.junit.jupiter.api.Test;
@@ -34,5 +35,35 @@ class ErrorsTest {
                 KEYS, "127.0.0.1:6379");
         assertThat(e).isExactlyInstanceOf(HoldfastException.class)
                 .hasMessage("acquiring lock 'orders': Redis at 127.0.0.1:6379 answered with an error: " + reply);
+    }
+
+    /**
+     * Regression (found by the fault harness on a Cluster, {@code ./holdfast chaos --cluster}): during a
+     * failover the lock's node answered {@code CLUSTERDOWN The cluster is down}, which reached the caller
+     * of {@code lock()} and {@code unlock()} as a bare {@code HoldfastException}, not as the documented
+     * "Redis unavailable" failure to retry; a worker that did not retry its unlock kept a stale hold.
+     */
+    @Test
+    void clusterDown_andTheOtherPassingRefusals_areRedisUnavailable_onBothVersions() {
+        for (String reply : new String[] {"CLUSTERDOWN The cluster is down",
+                "TRYAGAIN Multiple keys request during rehashing of slot",
+                "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+                "LOADING Redis is loading the dataset in memory",
+                "READONLY You can't write against a read only replica."}) {
+            for (String asSent : new String[] {reply, "ERR Error running script (call to f_0123abcd): @user_script:3: " + reply}) {
+                RuntimeException e = Errors.translate(new RedisCommandExecutionException(asSent), "unlocking lock 'orders'",
+                        KEYS, "127.0.0.1:6379");
+                assertThat(e).as(asSent).isInstanceOf(RedisUnavailableException.class)
+                        .hasMessageContaining("unlocking lock 'orders'").hasMessageContaining(reply)
+                        .hasMessageContaining("nothing changed");
+            }
+        }
+    }
+
+    @Test
+    void anErrorThatOnlyStartsLikeARefusal_isNotOne() {
+        RuntimeException e = Errors.translate(new RedisCommandExecutionException("ERR LOADINGX is not a command"),
+                "acquiring lock 'orders'", KEYS, "127.0.0.1:6379");
+        assertThat(e).isExactlyInstanceOf(HoldfastException.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.holdfast.chaos.history;
 
+import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +39,21 @@ import java.util.stream.Collectors;
  * (a hold that intersects one is not token-checked). Faults on a minority of the masters (a restart
  * among them, kept out for one lease before it rejoins) exempt nothing.
  *
+ * <p><b>Cluster</b> ({@code --cluster}): every name lives in one hash slot, so the rules above per
+ * name are the rules per slot (fencing tokens are issued per slot: the token key of the name's
+ * slot). A {@link FaultWindow#FAILOVER} (a master killed, or stopped past the node timeout, and its
+ * replica promoted) may lose the holds the replica had not received: a pair of holds of a name in
+ * the failed master's slots is exempt from the overlap check when either hold overlaps that window
+ * (the old holder believed its hold while the new master granted it again). Nothing else is exempt:
+ * the overtaken hold must still have been told (unreported losses; when both holds lie in the window,
+ * one of the two must have been told, since a master that was stopped and continued may still grant
+ * before it learns it was replaced, so the later token need not come from the master that kept the
+ * earlier hold: the failover lost whichever of the two the new master lacks), the new master's tokens must
+ * still be above every earlier hold's (the token order is not cut: the token is the server's clock
+ * or the slot's last token + 1, and the masters share one machine clock), and faults that lose no
+ * write (a master stopped shorter than the node timeout, {@code CLIENT PAUSE}, a slot migration,
+ * every proxy fault) exempt nothing.
+ *
  * <p><b>Multi-lock</b>: a group hold is written as one line per member (its own name, role and
  * token; the group's times, outcome and loss). Each member line is then checked by the rules above
  * against every other holder of that member's name, multi-locks and single holders alike: that is
@@ -58,6 +74,7 @@ public final class HistoryChecker {
         List<String> overlaps = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
         List<String> unreported = new ArrayList<>();
+        List<String> exemptOverlaps = new ArrayList<>();
         long[] longest = {0};
         String[] where = {"-"};
         int[] exempt = {0};
@@ -65,11 +82,17 @@ public final class HistoryChecker {
                 .collect(Collectors.groupingBy(Hold::lock, TreeMap::new, Collectors.toList()));
         Map<String, List<Wait>> waitsByName = history.waits.stream().collect(Collectors.groupingBy(Wait::lock));
         List<FaultWindow> restarts = history.faults.stream().filter(FaultWindow::forgetsLocks).toList();
+        List<FaultWindow> allFailovers = history.faults.stream().filter(f -> FaultWindow.FAILOVER.equals(f.type())).toList();
         List<FaultWindow> cuts = history.faults.stream().filter(FaultWindow::cutsTokenOrder)
                 .sorted(Comparator.comparingLong(FaultWindow::start)).toList();
         byName.forEach((name, holds) -> {
             holds.sort(Comparator.comparingLong(Hold::start));
+            int slot = SlotHash.getSlot(name);
+            List<FaultWindow> failovers = allFailovers.stream().filter(f -> f.failoverOf(slot)).toList();
             for (Hold h : holds) {
+                if (spansRestart(h, failovers)) {
+                    exempt[0]++;
+                }
                 if (spansRestart(h, restarts)) {
                     exempt[0]++;
                     if (!h.lossReported() && ranOnAfterRestart(h, restarts)) {
@@ -77,7 +100,7 @@ public final class HistoryChecker {
                     }
                 }
             }
-            checkPairs(holds, restarts, overlaps, unreported);
+            checkPairs(holds, restarts, failovers, overlaps, exemptOverlaps, unreported);
             for (List<Hold> stretch : stretches(holds, cuts)) {
                 checkTokens(stretch, tokens);
             }
@@ -92,7 +115,7 @@ public final class HistoryChecker {
         Map<Character, Integer> roles = new TreeMap<>();
         history.holds.forEach(h -> roles.merge(h.role(), 1, Integer::sum));
         return new CheckResult(overlaps, tokens, unreported, errors, longest[0], where[0], roles, exempt[0],
-                GroupShape.check(history.holds), GroupShape.figures(history.holds));
+                GroupShape.check(history.holds), GroupShape.figures(history.holds), exemptOverlaps);
     }
 
     /**
@@ -131,8 +154,8 @@ public final class HistoryChecker {
     }
 
     /** Overlap and unreported-loss checks over every pair whose real intervals intersect (sorted by start). */
-    private static void checkPairs(List<Hold> holds, List<FaultWindow> restarts, List<String> overlaps,
-                                   List<String> unreported) {
+    private static void checkPairs(List<Hold> holds, List<FaultWindow> restarts, List<FaultWindow> failovers,
+                                   List<String> overlaps, List<String> exemptOverlaps, List<String> unreported) {
         for (int i = 0; i < holds.size(); i++) {
             Hold a = holds.get(i);
             boolean silent = false;
@@ -144,12 +167,18 @@ public final class HistoryChecker {
                 // b started while a still ran its critical section
                 if (b.start() < a.believedEnd() && a.start() < b.believedEnd()
                         && !spansRestart(a, restarts) && !spansRestart(b, restarts)) {
-                    add(overlaps, "overlap of " + ms(Math.min(a.believedEnd(), b.believedEnd()) - b.start()) + ": "
-                            + a.who() + span(a) + " and " + b.who() + span(b));
+                    String overlap = "overlap of " + ms(Math.min(a.believedEnd(), b.believedEnd()) - b.start()) + ": "
+                            + a.who() + span(a) + " and " + b.who() + span(b);
+                    add(spansRestart(a, failovers) || spansRestart(b, failovers) ? exemptOverlaps : overlaps, overlap);
                 }
                 // b overtook a only if the server granted b after a (a higher token): a reply that
                 // reached b late can make an earlier grant look like a later one on the clients' clock
-                if (!silent && !a.lossReported() && b.token() > a.token() && !spansRestart(a, restarts)) {
+                // across a failover both masters may grant (the deposed one until it learns it was replaced):
+                // a later token need not come from the master that kept a's hold, so of two holds that both
+                // lie in the window, one must have been told: whichever of them the failover lost
+                boolean splitBrain = spansRestart(a, failovers) && spansRestart(b, failovers);
+                if (!silent && !a.lossReported() && !(splitBrain && b.lossReported()) && b.token() > a.token()
+                        && !spansRestart(a, restarts)) {
                     silent = true;
                     add(unreported, a.who() + span(a) + " was never told it lost the lock, but " + b.who()
                             + " got it " + ms(b.start() - a.start()) + " after its start ("

@@ -18,9 +18,17 @@ import java.util.List;
  *     quorum mode (odd, at least 3), every worker talking to each through a fault proxy of its own
  * @param majorityFaults quorum mode only: some faults hit a majority of the masters (a majority
  *     restarted empty is outside the quorum lock's failure model, and the checker accounts for it)
+ * @param cluster Cluster mode: a Redis Cluster of 3 masters and 3 replicas instead of one server,
+ *     every worker talking to each node through a fault proxy of its own (see {@link ClusterFaults})
  */
 public record ChaosConfig(long seconds, long seed, int processes, int threads, Path out, List<FaultType> faults,
-                          String command, int names, int quorum, boolean majorityFaults) {
+                          String command, int names, int quorum, boolean majorityFaults, boolean cluster) {
+
+    /** A standalone or quorum run. */
+    public ChaosConfig(long seconds, long seed, int processes, int threads, Path out, List<FaultType> faults,
+            String command, int names, int quorum, boolean majorityFaults) {
+        this(seconds, seed, processes, threads, out, faults, command, names, quorum, majorityFaults, false);
+    }
 
     /** A standalone run with {@code names} names per kind. */
     public ChaosConfig(long seconds, long seed, int processes, int threads, Path out, List<FaultType> faults,
@@ -37,7 +45,8 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
     /**
      * Reads {@code --minutes N | --seconds N, --seed S, --processes N, --threads N, --out FILE, --names N}
      * ({@code --names N}: N lock names per kind instead of the default few; more throughput, less contention),
-     * {@code --quorum N} (quorum mode over N masters) and {@code --majority-faults} (no value; quorum mode only).
+     * {@code --quorum N} (quorum mode over N masters), {@code --majority-faults} (no value; quorum mode only)
+     * and {@code --cluster} (no value: Cluster mode).
      */
     public static ChaosConfig parse(String[] args, String command) {
         long seconds = 120;
@@ -47,10 +56,15 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
         int names = 0;
         int quorum = 0;
         boolean majorityFaults = false;
+        boolean cluster = false;
         Path out = Path.of("chaos", "RESULTS.md");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--majority-faults")) {
                 majorityFaults = true;
+                continue;
+            }
+            if (args[i].equals("--cluster")) {
+                cluster = true;
                 continue;
             }
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -67,7 +81,7 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
                 case "--names" -> names = Integer.parseInt(value);
                 case "--quorum" -> quorum = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --minutes N | --seconds N, --seed S, --processes N, --threads N, --names N, --out FILE, --quorum N, --majority-faults");
+                        + "; use --minutes N | --seconds N, --seed S, --processes N, --threads N, --names N, --out FILE, --quorum N, --majority-faults, --cluster");
             }
             i++;
         }
@@ -79,6 +93,9 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
         }
         if (majorityFaults && quorum == 0) {
             throw new IllegalArgumentException("--majority-faults needs --quorum N");
+        }
+        if (cluster && quorum != 0) {
+            throw new IllegalArgumentException("--cluster and --quorum N are different runs: choose one");
         }
         StringBuilder exact = new StringBuilder(command);
         exact.append(" --seconds ").append(seconds).append(" --seed ").append(seed).append(" --processes ")
@@ -92,7 +109,10 @@ public record ChaosConfig(long seconds, long seed, int processes, int threads, P
         if (majorityFaults) {
             exact.append(" --majority-faults");
         }
+        if (cluster) {
+            exact.append(" --cluster");
+        }
         return new ChaosConfig(seconds, seed, processes, threads, out, List.of(FaultType.values()), exact.toString(),
-                names, quorum, majorityFaults);
+                names, quorum, majorityFaults, cluster);
     }
 }

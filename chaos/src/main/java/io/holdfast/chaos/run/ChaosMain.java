@@ -10,7 +10,7 @@ import io.holdfast.chaos.history.HistoryChecker;
 
 /**
  * {@code ./holdfast chaos [--minutes N | --seconds N] [--seed S] [--processes N] [--threads N]
- * [--names N] [--quorum N [--majority-faults]] [--out FILE]}: a seeded randomized chaos run. Prints progress every ~10 s and the report at the
+ * [--names N] [--quorum N [--majority-faults] | --cluster] [--out FILE]}: a seeded randomized chaos run. Prints progress every ~10 s and the report at the
  * end, writes the report to {@code --out} (default {@code chaos/RESULTS.md}); exits 1 on any finding.
  * {@code ./holdfast chaos --check FILE} checks a kept raw history again and prints the findings.
  */
@@ -49,6 +49,7 @@ public final class ChaosMain {
         CheckResult r = HistoryChecker.check(new History().addFile(file));
         System.out.println("holds " + r.holdsByRole() + ", exempt " + r.exemptHolds());
         print("overlaps", r.overlaps());
+        print("overlaps across a Cluster failover (allowed; the hold it lost must be told)", r.exemptOverlaps());
         print("token violations", r.tokenViolations());
         print("unreported losses", r.unreportedLosses());
         print("multi-lock group-shape violations", r.groupViolations());

@@ -6,6 +6,7 @@ import io.holdfast.chaos.history.FaultWindow;
 import io.holdfast.chaos.history.History;
 import io.holdfast.chaos.history.HistoryChecker;
 import io.holdfast.chaos.proxy.FaultProxy;
+import io.holdfast.testkit.RedisClusterGroup;
 import io.holdfast.testkit.RedisServer;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
@@ -23,8 +24,9 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One chaos run: a throwaway {@code redis-server} (in quorum mode {@link ChaosConfig#quorum()}
- * independent ones), {@link ChaosConfig#processes()} worker JVMs each behind its own
- * {@link FaultProxy} (one per server), the {@link FaultScheduler} until the time is up; then the
+ * independent ones; in Cluster mode a {@link RedisClusterGroup} of 3 masters and 3 replicas),
+ * {@link ChaosConfig#processes()} worker JVMs each behind its own {@link FaultProxy} (one per
+ * server or cluster node), the {@link FaultScheduler} until the time is up; then the
  * workers finish, the run waits for every lease to run out, looks for keys left under the run's
  * prefix, merges the histories and checks them. Prints a progress line every ~10 s.
  */
@@ -41,21 +43,28 @@ public final class ChaosRun {
         long deadline = began + TimeUnit.SECONDS.toNanos(config.seconds());
         List<WorkerSlot> slots = new ArrayList<>();
         List<RedisServer> servers = new ArrayList<>();
+        RedisClusterGroup cluster = null;
         try {
-            for (int m = 0; m < Math.max(1, config.quorum()); m++) {
-                servers.add(RedisServer.builder().arg("--enable-debug-command", "yes").start());
+            if (config.cluster()) {
+                cluster = RedisClusterGroup.start();
+                servers.addAll(cluster.servers());
+            } else {
+                for (int m = 0; m < Math.max(1, config.quorum()); m++) {
+                    servers.add(RedisServer.builder().arg("--enable-debug-command", "yes").start());
+                }
             }
+            List<Integer> nodePorts = config.cluster() ? servers.stream().map(RedisServer::port).toList() : List.of();
             for (int i = 0; i < config.processes(); i++) {
                 List<FaultProxy> proxies = new ArrayList<>();
                 for (RedisServer server : servers) {
                     proxies.add(FaultProxy.start(server.host(), server.port()));
                 }
-                WorkerSlot slot = new WorkerSlot(i, proxies, dir, config, prefix, deadline);
+                WorkerSlot slot = new WorkerSlot(i, proxies, dir, config, prefix, deadline, nodePorts);
                 slots.add(slot);
                 slot.start();
             }
             FaultScheduler faults = new FaultScheduler(config.seed(), config.faults(), slots, servers,
-                    config.majorityFaults());
+                    config.majorityFaults(), cluster, ChaosWorker.clusterNames(config.names()));
             long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (deadline - System.nanoTime() > 0) {
                 faults.next(deadline);
@@ -71,7 +80,7 @@ public final class ChaosRun {
             slots.forEach(s -> s.awaitDone(Duration.ofSeconds(90)));
             long finishMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - workloadEnd);
             List<String> stragglers = slots.stream().flatMap(s -> s.stragglers().stream()).toList();
-            List<String> left = leakedKeys(servers, prefix);
+            List<String> left = leakedKeys(cluster != null ? cluster.masters() : servers, prefix);
             List<String> tolerated = left.stream().filter(ChaosRun::tolerated).toList();
             List<String> leaked = left.stream().filter(k -> !tolerated(k)).toList();
             History history = new History();
@@ -84,10 +93,15 @@ public final class ChaosRun {
                 raw = keepRaw(config, files, faults.windows());
             }
             return new RunOutcome(config, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began), result,
-                    faults.counts(), leaked, tolerated, raw, finishMillis, stragglers);
+                    faults.counts(), leaked, tolerated, raw, finishMillis, stragglers,
+                    slots.stream().flatMap(s -> s.unexpectedTraces(60).stream()).limit(120).toList());
         } finally {
             slots.forEach(WorkerSlot::close);
-            servers.forEach(RedisServer::close);
+            if (cluster != null) {
+                cluster.close();
+            } else {
+                servers.forEach(RedisServer::close);
+            }
         }
     }
 

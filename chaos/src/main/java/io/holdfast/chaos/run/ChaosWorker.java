@@ -10,18 +10,27 @@ import io.holdfast.RedisUnavailableException;
 import io.holdfast.ReplicationException;
 import io.holdfast.chaos.history.Hold;
 import io.holdfast.chaos.history.Wait;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.internal.HostAndPort;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.MappingSocketAddressResolver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A chaos workload process (child JVM main). Arguments: redis URI (its own fault proxy; in quorum
- * mode the masters' URIs, comma-separated, one proxy each: see {@link QuorumWorkload}), history
- * file, seconds to run, threads, seed, key prefix, names per kind. Each thread loops until the time is up: it picks
+ * mode the masters' URIs, comma-separated, one proxy each: see {@link QuorumWorkload}; in Cluster
+ * mode a {@code redis-cluster://} URI of the nodes' real addresses), history file, seconds to run,
+ * threads, seed, key prefix, names per kind, and in Cluster mode the map of node ports to this
+ * worker's proxies ({@link #throughProxies}). Each thread loops until the time is up: it picks
  * a lock ({@link #NAMES}: three default, two fair, two read-write) and a style at random (seeded),
  * acquires, runs a short critical section (sometimes longer than an explicit lease, on purpose),
  * releases, and appends one {@code WAIT} and one {@code HOLD} line per acquisition to the history
@@ -72,18 +81,28 @@ public final class ChaosWorker {
         long seed = Long.parseLong(args[4]);
         String prefix = args[5];
         int perKind = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+        String mapping = args.length > 7 ? args[7] : "-";
+        boolean cluster = args[0].startsWith("redis-cluster://");
+        if (cluster) {
+            uris = List.of(args[0]); // one Cluster URI (its seeds are comma-separated)
+        }
+        ClientResources resources = cluster ? throughProxies(mapping) : null;
         List<Holdfast> clients = new ArrayList<>();
         for (String uri : uris) {
-            clients.add(Holdfast.connect(HoldfastOptions.builder(uri).keyPrefix(prefix)
+            HoldfastOptions.Builder options = HoldfastOptions.builder(uri).keyPrefix(prefix)
                     .watchdogLease(WATCHDOG_LEASE).fairWaiterTimeout(Duration.ofSeconds(2))
-                    .commandTimeout(Duration.ofSeconds(2)).build()));
+                    .commandTimeout(Duration.ofSeconds(2));
+            if (resources != null) {
+                options.clientResources(resources);
+            }
+            clients.add(Holdfast.connect(options.build()));
         }
         Holdfast holdfast = clients.get(0);
         // quorum mode: one client per master (comma-separated URIs), each through its own proxy
         QuorumWorkload quorum = clients.size() > 1 ? new QuorumWorkload(clients, perKind) : null;
         try (HistoryWriter history = new HistoryWriter(file)) {
             ChaosWorker worker = new ChaosWorker(holdfast, history, System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds),
-                    names(perKind), quorum);
+                    cluster ? clusterNames(perKind) : names(perKind), quorum);
             System.out.println("ready");
             List<Thread> all = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -110,6 +129,9 @@ public final class ChaosWorker {
                 quorum.close();
             }
             clients.forEach(Holdfast::close);
+            if (resources != null) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
         }
         System.out.println("done");
         System.exit(0);
@@ -177,6 +199,53 @@ public final class ChaosWorker {
         for (String kind : List.of("x", "f", "rw")) {
             for (int i = 0; i < perKind; i++) {
                 all.add(kind + i);
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /**
+     * Cluster mode: Lettuce resources whose address resolver sends every connection to a node's real
+     * port ({@code CLUSTER SLOTS} announces the real addresses) to this worker's proxy of that node
+     * instead; {@code mapping} is {@code realPort=proxyPort;...}. Passed to Holdfast through
+     * {@link HoldfastOptions.Builder#clientResources}, so the proxies see every connection: seeds,
+     * topology refreshes, command, pub/sub and per-node connections.
+     */
+    static ClientResources throughProxies(String mapping) {
+        Map<Integer, Integer> ports = new HashMap<>();
+        for (String pair : mapping.split(";")) {
+            String[] p = pair.split("=");
+            ports.put(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+        }
+        return DefaultClientResources.builder()
+                .socketAddressResolver(MappingSocketAddressResolver.create((HostAndPort real) -> {
+                    Integer proxy = ports.get(real.getPort());
+                    if (proxy == null) {
+                        throw new IllegalStateException("no proxy for cluster node " + real + " (mapping " + mapping + ")");
+                    }
+                    return HostAndPort.of("127.0.0.1", proxy);
+                }))
+                .build();
+    }
+
+    /**
+     * Cluster mode's names: {@code perKind} names of each kind (x, f, rw) when above 0, else for each
+     * kind the first names ({@code x0, x1, ...}) that put one name in each third of the slot space,
+     * where the three masters' slots start, so that every kind is exercised on every shard.
+     */
+    static List<String> clusterNames(int perKind) {
+        if (perKind > 0) {
+            return names(perKind);
+        }
+        List<String> all = new ArrayList<>();
+        for (String kind : List.of("x", "f", "rw")) {
+            boolean[] covered = new boolean[3];
+            for (int i = 0; !(covered[0] && covered[1] && covered[2]); i++) {
+                int third = SlotHash.getSlot(kind + i) * 3 / SlotHash.SLOT_COUNT;
+                if (!covered[third]) {
+                    covered[third] = true;
+                    all.add(kind + i);
+                }
             }
         }
         return List.copyOf(all);

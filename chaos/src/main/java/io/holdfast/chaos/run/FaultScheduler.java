@@ -4,6 +4,7 @@ import io.holdfast.chaos.history.FaultWindow;
 import io.holdfast.chaos.proxy.Direction;
 import io.holdfast.chaos.proxy.FaultProxy;
 import io.holdfast.chaos.proxy.Link;
+import io.holdfast.testkit.RedisClusterGroup;
 import io.holdfast.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -40,6 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code MASTER_RESTART}, checked like any fault; a restart of a majority rejoins at once, window
  * {@link FaultWindow#MAJORITY_RESTART}, outside the failure model and accounted for by the checker.
  * Process faults ({@code SIGSTOP}, {@code KILL9}) hit one worker, as in standalone mode.
+ *
+ * <p><b>Cluster mode</b>: the faults of {@link ClusterFaults}, drawn the same way (rounds of every
+ * type of the mode).
  */
 final class FaultScheduler {
 
@@ -57,19 +61,31 @@ final class FaultScheduler {
     private final List<FaultWindow> windows = new ArrayList<>();
     private final List<FaultType> round = new ArrayList<>();
     private final Map<String, Integer> counts = new TreeMap<>();
+    /** Cluster mode's faults, or {@code null}. */
+    private final ClusterFaults cluster;
     /** Quorum mode: the masters the current fault hits, and whether they are a majority. */
     private List<Integer> masters = List.of(0);
     private boolean majority;
 
     FaultScheduler(long seed, List<FaultType> types, List<WorkerSlot> slots, List<RedisServer> servers,
                    boolean majorityFaults) {
+        this(seed, types, slots, servers, majorityFaults, null, List.of());
+    }
+
+    /**
+     * With {@code cluster} non-null: Cluster mode (see {@link ClusterFaults}), whose slot migrations
+     * move the slots of {@code names}; the types are filtered to those of the mode.
+     */
+    FaultScheduler(long seed, List<FaultType> types, List<WorkerSlot> slots, List<RedisServer> servers,
+                   boolean majorityFaults, RedisClusterGroup cluster, List<String> names) {
         this.random = new Random(seed);
-        this.types = types;
+        this.types = types.stream().filter(cluster != null ? FaultType::inCluster : FaultType::outsideCluster).toList();
         this.slots = slots;
         this.servers = List.copyOf(servers);
         this.server = servers.get(0);
-        this.quorum = servers.size() > 1;
+        this.quorum = cluster == null && servers.size() > 1;
         this.majorityFaults = majorityFaults;
+        this.cluster = cluster == null ? null : new ClusterFaults(cluster, slots, names, random);
     }
 
     List<FaultWindow> windows() {
@@ -110,6 +126,15 @@ final class FaultScheduler {
             masters = all.subList(0, size).stream().sorted().toList();
         }
         long start = System.nanoTime();
+        if (cluster != null) {
+            FaultWindow window = cluster.inject(type, slot, ms);
+            if (window != null) {
+                counts.merge(window.type().equals(type.name()) ? type.name() : type.name() + "->" + window.type(), 1,
+                        Integer::sum);
+                windows.add(window);
+            }
+            return;
+        }
         String detail = quorum ? injectQuorum(type, slot, ms) : inject(type, slot, ms);
         if (detail == null) {
             return;

@@ -21,5 +21,28 @@ public enum FaultType {
     /** Redis {@code DEBUG SLEEP}: the server does nothing for a while. */
     DEBUG_SLEEP,
     /** Redis killed and restarted without persistence: every lock key is gone. */
-    REDIS_RESTART
+    REDIS_RESTART,
+    /**
+     * Cluster mode only: one master stopped with SIGSTOP, continued later; past the cluster's node
+     * timeout its replica is promoted (then the window is recorded as a {@code FAILOVER}).
+     */
+    MASTER_SIGSTOP,
+    /** Cluster mode only: one master killed with SIGKILL, its replica promoted, the old one back as a replica. */
+    FAILOVER,
+    /** Cluster mode only: the slot of one of the workload's locks migrated to another master under load. */
+    SLOT_MIGRATION;
+
+    /** Whether this fault exists in a run on one standalone Redis or on quorum masters. */
+    public boolean outsideCluster() {
+        return this != MASTER_SIGSTOP && this != FAILOVER && this != SLOT_MIGRATION;
+    }
+
+    /**
+     * Whether this fault exists in Cluster mode: every type but {@code REDIS_RESTART} (a Cluster's
+     * master is killed as a {@code FAILOVER}) and {@code DEBUG_SLEEP} (a master is stopped as a
+     * {@code MASTER_SIGSTOP}; cluster nodes run without the debug command).
+     */
+    public boolean inCluster() {
+        return this != REDIS_RESTART && this != DEBUG_SLEEP;
+    }
 }

@@ -21,9 +21,21 @@ final class WorkerSlot implements AutoCloseable {
     private final long deadline;
     private final List<ChildJvm> dead = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
+    /** Cluster mode: the nodes' real ports, in the order of {@link #proxies}; empty otherwise. */
+    private final List<Integer> nodePorts;
     private ChildJvm child;
 
     WorkerSlot(int index, List<FaultProxy> proxies, Path dir, ChaosConfig config, String prefix, long deadline) {
+        this(index, proxies, dir, config, prefix, deadline, List.of());
+    }
+
+    /**
+     * Cluster mode when {@code nodePorts} is not empty: the worker connects to the cluster at those
+     * ports and its client maps each to the proxy of the same index.
+     */
+    WorkerSlot(int index, List<FaultProxy> proxies, Path dir, ChaosConfig config, String prefix, long deadline,
+               List<Integer> nodePorts) {
+        this.nodePorts = List.copyOf(nodePorts);
         this.index = index;
         this.proxies = List.copyOf(proxies);
         this.dir = dir;
@@ -56,9 +68,20 @@ final class WorkerSlot implements AutoCloseable {
         Path file = dir.resolve("history-" + index + "-" + generation + ".txt");
         files.add(file);
         long seconds = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
+        String uris = String.join(",", proxies.stream().map(FaultProxy::uri).toList());
+        String mapping = "-";
+        if (!nodePorts.isEmpty()) {
+            uris = "redis-cluster://" + String.join(",", nodePorts.stream().map(p -> "127.0.0.1:" + p).toList());
+            List<String> pairs = new ArrayList<>();
+            for (int i = 0; i < nodePorts.size(); i++) {
+                pairs.add(nodePorts.get(i) + "=" + proxies.get(i).port());
+            }
+            mapping = String.join(";", pairs);
+        }
         child = ChildJvm.builder(ChaosWorker.class).jvmArg("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-                .arg(String.join(",", proxies.stream().map(FaultProxy::uri).toList()), file.toString(), Long.toString(seconds), Integer.toString(config.threads()),
-                        Long.toString(config.seed() * 7919 + index * 131 + generation), prefix, Integer.toString(config.names()))
+                .arg(uris, file.toString(), Long.toString(seconds), Integer.toString(config.threads()),
+                        Long.toString(config.seed() * 7919 + index * 131 + generation), prefix, Integer.toString(config.names()),
+                        mapping)
                 .start();
         child.awaitLine("ready"::equals, Duration.ofSeconds(60));
     }
@@ -91,6 +114,31 @@ final class WorkerSlot implements AutoCloseable {
     List<String> stragglers() {
         return all().stream().flatMap(c -> c.lines().stream()).filter(l -> l.startsWith("S ")).map(l -> l.substring(2))
                 .toList();
+    }
+
+    /**
+     * The stack traces of the first unexpected exceptions the children wrote to stderr
+     * ({@code unexpected in ...} and the lines of its trace), at most {@code lines} lines.
+     */
+    List<String> unexpectedTraces(int lines) {
+        List<String> out = new ArrayList<>();
+        for (ChildJvm c : all()) {
+            boolean in = false;
+            for (String line : c.stderr().split("\n")) {
+                if (out.size() >= lines) {
+                    return out;
+                }
+                if (line.startsWith("unexpected in ")) {
+                    in = true;
+                    out.add("pid " + c.pid() + ": " + line);
+                } else if (in && (line.startsWith("\t") || line.startsWith("Caused by") || line.startsWith(" "))) {
+                    out.add(line);
+                } else {
+                    in = false;
+                }
+            }
+        }
+        return out;
     }
 
     /** Waits until the live child printed {@code done}. */
