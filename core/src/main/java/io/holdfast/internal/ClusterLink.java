@@ -140,6 +140,39 @@ public final class ClusterLink {
         }
     }
 
+    /** A read-only connection to a Cluster, for {@link io.holdfast.LockInspector}. */
+    public record Reading(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
+            String endpoint) {
+    }
+
+    /**
+     * Connects to the Cluster of {@code options} for reading only: no pub/sub, no naming, no
+     * probe; the slot map follows {@code MOVED}/{@code ASK} (adaptive refresh). The client is shut
+     * down if no seed answers.
+     *
+     * @throws io.holdfast.RedisUnavailableException if no seed answers in the command timeout
+     */
+    public static Reading connectForReading(HoldfastOptions options) {
+        List<RedisURI> seeds = seeds(options.redisUri(), options.commandTimeout());
+        String endpoint = endpoint(seeds);
+        seeds.forEach(seed -> seed.setTimeout(options.commandTimeout()));
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        ClusterClientOptions.Builder clientOptions = ClusterClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                        .build());
+        options.trustedCertificates().ifPresent(pem -> clientOptions.sslOptions(
+                SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+        client.setOptions(clientOptions.build());
+        try {
+            return new Reading(client, connectWithin(client, options.commandTimeout()), endpoint);
+        } catch (RuntimeException e) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            throw Errors.translate(e, "connecting", null, endpoint);
+        }
+    }
+
     /**
      * Connects, trying the seeds again until {@code budget} has passed: each seed has only the
      * short seed timeout (so that later topology refreshes are not held up by a node that hangs),
