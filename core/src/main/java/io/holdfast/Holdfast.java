@@ -136,7 +136,10 @@ public final class Holdfast implements AutoCloseable {
             }
         }
         named.name(gateway.async(), "command"); // on a Cluster: every node connection Lettuce has
-        named.name(pubSub.async(), "pub/sub");
+        if (link != null) {
+            named.name(pubSub.async(), "pub/sub"); // standalone: named by the listener as it connected
+            link.nameLaterConnections(named, resources);
+        }
         try {
             checkChannelPermissions(options, endpoint, pubSub);
         } catch (RuntimeException e) {

@@ -251,6 +251,14 @@ public final class ClusterLink {
         return gateway;
     }
 
+    /**
+     * Names every connection the client opens or re-opens from now on (see {@link NodeNaming}); the
+     * caller names the command and pub/sub connections once at connect.
+     */
+    public void nameLaterConnections(ClientIdentity identity, ClientResources resources) {
+        client.addListener(new NodeNaming(identity, resources.eventExecutorGroup()));
+    }
+
     /** Starts following slot moves for {@code hub}'s sharded channels (nothing to do for classic ones). */
     public void follow(PubSubHub hub) {
         if (gateway.shardedPubSub()) {
@@ -348,16 +356,20 @@ public final class ClusterLink {
          * {@code handler}, or null: a pub/sub connection, a topology refresh's, one not set up yet.
          */
         private RedisClusterNode masterOf(RedisChannelHandler<?, ?> handler) {
-            if (handler instanceof StatefulRedisPubSubConnection) {
-                return null;
+            if (handler instanceof StatefulRedisPubSubConnection || !connection.isOpen()) {
+                return null; // a closing client's connections: nothing to count or refresh
             }
             for (RedisClusterNode node : connection.getPartitions()) {
                 RedisURI uri = node.getUri();
                 if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || uri == null) {
                     continue;
                 }
-                java.util.concurrent.CompletableFuture<?> pooled = connection.getConnectionAsync(uri.getHost(),
-                        uri.getPort());
+                java.util.concurrent.CompletableFuture<?> pooled;
+                try {
+                    pooled = connection.getConnectionAsync(uri.getHost(), uri.getPort());
+                } catch (RuntimeException closing) { // closed between the check and here
+                    return null;
+                }
                 if (pooled.isDone() && !pooled.isCompletedExceptionally() && pooled.join() == handler) {
                     return node;
                 }
