@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * network dropped it, one Lettuce opens to a node it did not use before (after a failover or a slot
  * move), the sharded pub/sub connection a first waiter opens to a lock's master.
  *
- * <p>Lettuce also opens a connection to every node at each topology refresh and closes it when the
- * refresh is done; naming those would cost a command per node every refresh. So a connection is
+ * <p>Lettuce also opens a connection to every node at each topology refresh (it names them
+ * {@code lettuce#ClusterTopologyRefresh} itself) and closes it when the refresh is done; naming
+ * those again would cost another command per node every refresh. So a connection is
  * named {@link #DELAY_MILLIS} ms after it connected, and only if it is still open then: a refresh
  * has finished by then (each node has at most {@link ClusterLink#SEED_TIMEOUT_MILLIS} ms to
  * answer). A connection is thus unnamed for its first {@value #DELAY_MILLIS} ms.
@@ -43,16 +44,14 @@ final class NodeNaming implements RedisConnectionStateListener {
 
     @SuppressWarnings("unchecked")
     private void name(RedisChannelHandler<?, ?> connection, SocketAddress at) {
-        {
-            if (!connection.isOpen()) {
-                return; // a topology refresh's, closed again
-            }
-            if (connection instanceof StatefulRedisConnection<?, ?> node) {
-                identity.name(((StatefulRedisConnection<String, String>) node).async(), "node " + at);
-            } else if (connection instanceof StatefulRedisClusterConnection<?, ?> cluster) {
-                // its own channel came back: Lettuce sends the name to every node connection too
-                identity.name(((StatefulRedisClusterConnection<String, String>) cluster).async(), "command");
-            }
+        if (!connection.isOpen()) {
+            return; // a topology refresh's, closed again
+        }
+        if (connection instanceof StatefulRedisConnection<?, ?> node) {
+            identity.name(((StatefulRedisConnection<String, String>) node).async(), "node " + at);
+        } else if (connection instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+            // its own channel came back: Lettuce sends the name to every node connection too
+            identity.name(((StatefulRedisClusterConnection<String, String>) cluster).async(), "command");
         }
     }
 }
