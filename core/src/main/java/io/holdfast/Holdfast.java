@@ -141,7 +141,10 @@ public final class Holdfast implements AutoCloseable {
             }
         }
         named.name(gateway.async(), "command"); // on a Cluster: every node connection Lettuce has
-        named.name(pubSub.async(), "pub/sub");
+        if (link != null) {
+            named.name(pubSub.async(), "pub/sub"); // standalone: named by the listener as it connected
+            link.nameLaterConnections(named, resources);
+        }
         try {
             checkChannelPermissions(options, endpoint, pubSub);
         } catch (RuntimeException e) {
@@ -285,18 +288,14 @@ public final class Holdfast implements AutoCloseable {
 
     /**
      * An inspector over this client's command connection (see {@link LockInspector}): reads only,
-     * and its {@code close()} leaves the connection open. Obtaining it does not talk to Redis.
+     * and its {@code close()} leaves the connection open. Obtaining it does not talk to Redis. On a
+     * Redis Cluster it reads each lock on the master of its slot and scans every master.
      *
      * @return the inspector
-     * @throws UnsupportedOperationException on a Redis Cluster (a scan there must visit every
-     *     master; not built yet)
      */
     public LockInspector inspector() {
         ctx.checkOpen();
-        if (!(connection instanceof StatefulRedisConnection<String, String> one)) {
-            throw new UnsupportedOperationException("inspecting locks on a Redis Cluster is not supported yet");
-        }
-        return new LockInspector(null, one, ctx.options().keyPrefix(), ctx.redis().endpoint());
+        return new LockInspector(null, connection, ctx.options().keyPrefix(), ctx.redis().endpoint());
     }
 
     /**

@@ -4,8 +4,11 @@ import io.holdfast.internal.Errors;
 import io.holdfast.internal.LockReader;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockProvider;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,10 @@ import java.util.ServiceLoader;
  * Reads what locks look like on the server, for operators ({@code ./holdfast inspect}) and
  * dashboards: kind, holders with hold counts and lease left, fencing token, waiters in order with
  * their deadlines, waiting writers, and which process each of them is.
+ *
+ * <p><b>Topologies.</b> Standalone, through Sentinels (the current master) and on a Redis Cluster
+ * ({@code redis-cluster://}): there each lock is read on the master of its slot, and a
+ * {@link #scan scan} visits every master in turn (replicas are never read).
  *
  * <p><b>Reads only.</b> It sends read commands only ({@code TYPE HGETALL PTTL ZRANGE ZSCORE HGET
  * GET TIME SCAN}, {@code CLIENT LIST}): it never changes a lock, never runs a script, and finds locks
@@ -34,14 +41,14 @@ import java.util.ServiceLoader;
  */
 public final class LockInspector implements AutoCloseable {
 
-    private final RedisClient ownClient;
-    private final StatefulRedisConnection<String, String> connection;
+    private final AbstractRedisClient ownClient;
+    private final StatefulConnection<String, String> connection;
     private final String prefix;
     private final List<LockKeys.KeySuffix> reserved;
     private final LockReader reader;
     private final String endpoint;
 
-    LockInspector(RedisClient ownClient, StatefulRedisConnection<String, String> connection, String prefix,
+    LockInspector(AbstractRedisClient ownClient, StatefulConnection<String, String> connection, String prefix,
             String endpoint) {
         this.ownClient = ownClient;
         this.endpoint = endpoint;
@@ -52,18 +59,25 @@ public final class LockInspector implements AutoCloseable {
             suffixes.addAll(p.keySuffixes());
         }
         this.reserved = List.copyOf(suffixes);
-        this.reader = new LockReader(connection.sync(), prefix);
+        this.reader = new LockReader(connection instanceof StatefulRedisClusterConnection<String, String> cluster
+                ? LockReader.Servers.cluster(cluster)
+                : LockReader.Servers.one(((StatefulRedisConnection<String, String>) connection).sync()), prefix);
     }
 
     /**
      * Opens an inspector with a connection of its own (closed by {@link #close()}).
      *
-     * @param options the Redis URI, command timeout and key prefix of the clients whose locks to read
+     * @param options the Redis URI (standalone, Sentinels or Cluster), command timeout, trusted
+     *     certificates and key prefix of the clients whose locks to read
      * @return the inspector
      * @throws RedisUnavailableException if Redis cannot be reached
      */
     public static LockInspector connect(HoldfastOptions options) {
         Objects.requireNonNull(options, "options");
+        if (io.holdfast.internal.ClusterLink.isClusterUri(options.redisUri())) {
+            io.holdfast.internal.ClusterLink.Reading cluster = io.holdfast.internal.ClusterLink.connectForReading(options);
+            return new LockInspector(cluster.client(), cluster.connection(), options.keyPrefix(), cluster.endpoint());
+        }
         io.lettuce.core.RedisURI uri = Holdfast.parseUri(options.redisUri());
         uri.setTimeout(options.commandTimeout());
         RedisClient client = RedisClient.create(uri);

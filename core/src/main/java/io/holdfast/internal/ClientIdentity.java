@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Connection names.</b> Both of the client's connections are named
  *       {@code holdfast:<host>:<pid>:<first 8 characters of the client id>} ({@code CLIENT SETNAME}), at
  *       connect and again after every reconnect, so {@code CLIENT LIST} shows which process holds
- *       which connection. The name is set with a plain command, not through Lettuce's connection
+ *       which connection. On a Cluster every node connection is named: at connect through the
+ *       cluster connection (Lettuce sends the name to each node), and each connection opened or
+ *       re-opened later a moment after it connected ({@code NodeNaming}). The name is set with a plain command, not through Lettuce's connection
  *       state, so a server that refuses it never stops a reconnect.</li>
  *   <li><b>Client record.</b> A hash {@code <keyPrefix>client:<client id>} with {@code host},
  *       {@code pid}, {@code started} (epoch ms), {@code name} (the connection name) and
@@ -82,14 +84,16 @@ public final class ClientIdentity {
 
     /**
      * Names a connection (at connect, or after a reconnect). Never fails: a refusal is logged once
-     * at INFO, later ones at DEBUG.
+     * at INFO, later ones at DEBUG; a connection lost before the reply only at DEBUG.
      */
     public void name(io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, String> connection, String which) {
         connection.clientSetname(connectionName).toCompletableFuture().whenComplete((ok, e) -> {
             if (e == null) {
                 return;
             }
-            if (nameRefused.compareAndSet(false, true)) {
+            if (!(Errors.unwrap(e) instanceof io.lettuce.core.RedisCommandExecutionException)) {
+                log.debug("could not name the {} connection (not refused: {})", which, Errors.unwrap(e).toString());
+            } else if (nameRefused.compareAndSet(false, true)) {
                 log.info("cannot name the {} connection '{}' (CLIENT SETNAME: {}); CLIENT LIST will not show"
                         + " which process it is, the client record {} still does", which, connectionName,
                         Errors.unwrap(e).getMessage(), recordKey);

@@ -140,6 +140,39 @@ public final class ClusterLink {
         }
     }
 
+    /** A read-only connection to a Cluster, for {@link io.holdfast.LockInspector}. */
+    public record Reading(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
+            String endpoint) {
+    }
+
+    /**
+     * Connects to the Cluster of {@code options} for reading only: no pub/sub, no naming, no
+     * probe; the slot map follows {@code MOVED}/{@code ASK} (adaptive refresh). The client is shut
+     * down if no seed answers.
+     *
+     * @throws io.holdfast.RedisUnavailableException if no seed answers in the command timeout
+     */
+    public static Reading connectForReading(HoldfastOptions options) {
+        List<RedisURI> seeds = seeds(options.redisUri(), options.commandTimeout());
+        String endpoint = endpoint(seeds);
+        seeds.forEach(seed -> seed.setTimeout(options.commandTimeout()));
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        ClusterClientOptions.Builder clientOptions = ClusterClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(options.commandTimeout()).build())
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                        .build());
+        options.trustedCertificates().ifPresent(pem -> clientOptions.sslOptions(
+                SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build()));
+        client.setOptions(clientOptions.build());
+        try {
+            return new Reading(client, connectWithin(client, options.commandTimeout()), endpoint);
+        } catch (RuntimeException e) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            throw Errors.translate(e, "connecting", null, endpoint);
+        }
+    }
+
     /**
      * Connects, trying the seeds again until {@code budget} has passed: each seed has only the
      * short seed timeout (so that later topology refreshes are not held up by a node that hangs),
@@ -216,6 +249,14 @@ public final class ClusterLink {
 
     public RedisGateway gateway() {
         return gateway;
+    }
+
+    /**
+     * Names every connection the client opens or re-opens from now on (see {@link NodeNaming}); the
+     * caller names the command and pub/sub connections once at connect.
+     */
+    public void nameLaterConnections(ClientIdentity identity, ClientResources resources) {
+        client.addListener(new NodeNaming(identity, resources.eventExecutorGroup()));
     }
 
     /** Starts following slot moves for {@code hub}'s sharded channels (nothing to do for classic ones). */
@@ -315,16 +356,20 @@ public final class ClusterLink {
          * {@code handler}, or null: a pub/sub connection, a topology refresh's, one not set up yet.
          */
         private RedisClusterNode masterOf(RedisChannelHandler<?, ?> handler) {
-            if (handler instanceof StatefulRedisPubSubConnection) {
-                return null;
+            if (handler instanceof StatefulRedisPubSubConnection || !connection.isOpen()) {
+                return null; // a closing client's connections: nothing to count or refresh
             }
             for (RedisClusterNode node : connection.getPartitions()) {
                 RedisURI uri = node.getUri();
                 if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || uri == null) {
                     continue;
                 }
-                java.util.concurrent.CompletableFuture<?> pooled = connection.getConnectionAsync(uri.getHost(),
-                        uri.getPort());
+                java.util.concurrent.CompletableFuture<?> pooled;
+                try {
+                    pooled = connection.getConnectionAsync(uri.getHost(), uri.getPort());
+                } catch (RuntimeException closing) { // closed between the check and here
+                    return null;
+                }
                 if (pooled.isDone() && !pooled.isCompletedExceptionally() && pooled.join() == handler) {
                     return node;
                 }

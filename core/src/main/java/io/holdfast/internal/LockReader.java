@@ -11,6 +11,10 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -26,18 +30,93 @@ import java.util.Set;
  * the read-write lock's (the readwrite module's {@code lib.lua}: a hash with {@code mode},
  * {@code writer}, {@code r:<id>}, {@code w:<id>}, and {@code :leases}, {@code :intents}). A change of
  * either layout must change this reader too: {@code LockInspectorTest} reads real locks of every kind.
+ *
+ * <p>Where it reads ({@link Servers}): on one server (standalone, or the master found through
+ * Sentinels) everything goes to it. On a Redis Cluster a lock's keys are read through the cluster
+ * connection, which routes each command by its key's slot; what is not a key's (the server's
+ * {@code TIME}, {@code CLIENT LIST}, the {@code SCAN} for a lock's conditions) goes to the master of
+ * the lock's slot, and a {@code SCAN} for lock names visits every master in turn.
  */
 public final class LockReader {
 
     /** At most this many waiters are listed per lock. */
     static final int MAX_WAITERS = 100;
 
-    private final RedisCommands<String, String> redis;
+    private final Servers servers;
+    private final RedisClusterCommands<String, String> redis;
     private final String prefix;
 
-    public LockReader(RedisCommands<String, String> redis, String prefix) {
-        this.redis = redis;
+    public LockReader(Servers servers, String prefix) {
+        this.servers = servers;
+        this.redis = servers.keyed();
         this.prefix = prefix;
+    }
+
+    /** The servers a reader reads from: one, or the masters of a Cluster. */
+    public interface Servers {
+
+        /** Commands routed by their key: to the one server, or to the master of the key's slot. */
+        RedisClusterCommands<String, String> keyed();
+
+        /** The server that holds {@code key}, for commands that are not a key's ({@code TIME}, {@code SCAN}). */
+        RedisClusterCommands<String, String> holding(String key);
+
+        /** Every server that holds keys (every master of a Cluster), each to {@code SCAN}. */
+        List<RedisClusterCommands<String, String>> all();
+
+        /** One server: standalone, or the master found through Sentinels. */
+        static Servers one(RedisCommands<String, String> redis) {
+            return new Servers() {
+                @Override
+                public RedisClusterCommands<String, String> keyed() {
+                    return redis;
+                }
+
+                @Override
+                public RedisClusterCommands<String, String> holding(String key) {
+                    return redis;
+                }
+
+                @Override
+                public List<RedisClusterCommands<String, String>> all() {
+                    return List.of(redis);
+                }
+            };
+        }
+
+        /**
+         * The masters of a Cluster, by Lettuce's current view of it (the connection follows
+         * {@code MOVED} and its topology refreshes): each master read on the connection Lettuce
+         * keeps to it.
+         */
+        static Servers cluster(StatefulRedisClusterConnection<String, String> connection) {
+            return new Servers() {
+                @Override
+                public RedisClusterCommands<String, String> keyed() {
+                    return connection.sync();
+                }
+
+                @Override
+                public RedisClusterCommands<String, String> holding(String key) {
+                    RedisClusterNode owner = connection.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+                    if (owner == null) {
+                        throw new io.lettuce.core.RedisException("no master known for the slot of " + key);
+                    }
+                    return connection.getConnection(owner.getNodeId()).sync();
+                }
+
+                @Override
+                public List<RedisClusterCommands<String, String>> all() {
+                    List<RedisClusterCommands<String, String>> masters = new ArrayList<>();
+                    for (RedisClusterNode node : connection.getPartitions()) {
+                        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+                            masters.add(connection.getConnection(node.getNodeId()).sync());
+                        }
+                    }
+                    return masters;
+                }
+            };
+        }
     }
 
     /**
@@ -46,17 +125,18 @@ public final class LockReader {
      * @param withConditions also find its conditions' waiters (a {@code SCAN} of the key space)
      */
     public Optional<LockState> read(LockKeys keys, boolean withConditions) {
-        long now = serverMillis();
+        RedisClusterCommands<String, String> node = servers.holding(keys.key());
+        long now = serverMillis(node);
         String type = redis.type(keys.key());
         Map<String, String> hash = type.equals("hash") ? redis.hgetall(keys.key()) : Map.of();
         long pttl = redis.pttl(keys.key());
         String token = redis.get(keys.tokenKey());
         long lastToken = token == null ? 0 : Long.parseLong(token);
-        Processes processes = new Processes();
+        Processes processes = new Processes(node);
         if (hash.containsKey("mode")) {
             return Optional.of(readWrite(keys, hash, pttl, lastToken, now, processes));
         }
-        List<ConditionWaiters> conditions = withConditions ? conditions(keys, now, processes) : List.of();
+        List<ConditionWaiters> conditions = withConditions ? conditions(node, keys, now, processes) : List.of();
         List<Holder> holders = new ArrayList<>();
         hash.forEach((holder, count) -> holders.add(new Holder(holder, "exclusive", parseInt(count), pttl,
                 processes.of(holder))));
@@ -69,13 +149,14 @@ public final class LockReader {
     }
 
     /** The conditions of the lock that have waiters: their queue keys, found with {@code SCAN}. */
-    private List<ConditionWaiters> conditions(LockKeys keys, long now, Processes processes) {
+    private List<ConditionWaiters> conditions(RedisClusterCommands<String, String> node, LockKeys keys, long now,
+            Processes processes) {
         String queues = keys.derived(LockKeys.CONDITION);
         String deadlines = keys.derived(LockKeys.CONDITION_DEADLINES);
         List<ConditionWaiters> out = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
-            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(globEscape(queues) + "*").limit(500));
+            KeyScanCursor<String> page = node.scan(cursor, ScanArgs.Builder.matches(globEscape(queues) + "*").limit(500));
             for (String queue : page.getKeys()) {
                 String name = queue.substring(queues.length());
                 List<Waiter> waiters = new ArrayList<>();
@@ -145,21 +226,24 @@ public final class LockReader {
 
     /**
      * Names of the locks whose main keys match {@code match}, found with {@code SCAN} (never
-     * {@code KEYS}): keys a lock name would derive with a reserved suffix are left out.
+     * {@code KEYS}) of every server in turn: keys a lock name would derive with a reserved suffix
+     * are left out.
      */
     public List<String> lockNames(String match, List<LockKeys.KeySuffix> reserved, int limit) {
         Set<String> names = new LinkedHashSet<>();
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(match).limit(500));
-            for (String key : page.getKeys()) {
-                nameOf(key, reserved).ifPresent(names::add);
-                if (names.size() >= limit) {
-                    return List.copyOf(names);
+        for (RedisClusterCommands<String, String> server : servers.all()) {
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<String> page = server.scan(cursor, ScanArgs.Builder.matches(match).limit(500));
+                for (String key : page.getKeys()) {
+                    nameOf(key, reserved).ifPresent(names::add);
+                    if (names.size() >= limit) {
+                        return List.copyOf(names);
+                    }
                 }
-            }
-            cursor = page;
-        } while (!cursor.isFinished());
+                cursor = page;
+            } while (!cursor.isFinished());
+        }
         return List.copyOf(names);
     }
 
@@ -185,8 +269,8 @@ public final class LockReader {
         return Optional.of(plain ? inner : tagged);
     }
 
-    private long serverMillis() {
-        List<String> time = redis.time();
+    private static long serverMillis(RedisClusterCommands<String, String> node) {
+        List<String> time = node.time();
         return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 
@@ -198,10 +282,18 @@ public final class LockReader {
         }
     }
 
-    /** The processes behind client ids, each looked up once per read. */
+    /**
+     * The processes behind client ids, each looked up once per read; their connections counted on
+     * the server that holds the lock.
+     */
     private final class Processes {
+        private final RedisClusterCommands<String, String> node;
         private final Map<String, ClientProcess> known = new HashMap<>();
         private List<String> clientList;
+
+        Processes(RedisClusterCommands<String, String> node) {
+            this.node = node;
+        }
 
         ClientProcess of(String holderId) {
             int colon = holderId.indexOf(':'); // a client id (a UUID) has none
@@ -219,7 +311,7 @@ public final class LockReader {
         private int connections(String name) {
             if (clientList == null) {
                 try {
-                    clientList = redis.clientList().lines().toList();
+                    clientList = node.clientList().lines().toList();
                 } catch (RuntimeException refused) {
                     clientList = List.of();
                     return -1;

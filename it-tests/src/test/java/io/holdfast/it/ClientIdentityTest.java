@@ -29,11 +29,14 @@ class ClientIdentityTest {
 
     @Test
     void bothConnections_areNamedAfterHostPidAndClient_andTheRecordMapsTheClientIdToThisProcess() {
+        Map<String, Long> before = io.holdfast.testkit.CommandStats.read(redis.commands());
         try (Holdfast client = Holdfast.connect(redis.uri())) {
             String name = client.connectionName();
             assertThat(name).matches("holdfast:[A-Za-z0-9._-]+:" + ProcessHandle.current().pid() + ":"
                     + client.clientId().substring(0, 8));
             await().atMost(Duration.ofSeconds(10)).until(() -> named(name).size() == 2);
+            assertThat(io.holdfast.testkit.CommandStats.delta(before, io.holdfast.testkit.CommandStats.read(
+                    redis.commands()))).as("each connection named once").containsEntry("client|setname", 2L);
 
             Map<String, String> record = redis.commands().hgetall("holdfast:client:" + client.clientId());
             assertThat(record).containsEntry("pid", Long.toString(ProcessHandle.current().pid()))

@@ -9,7 +9,9 @@ import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.testkit.ChildJvm;
 import io.holdfast.testkit.OwnerThread;
+import io.holdfast.testkit.RedisServer;
 import io.holdfast.testkit.RedisServerExtension;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The distributed {@link Condition} contract ({@code RLock.newCondition}), against a real Redis, for
- * every lock kind that has conditions: subclasses say how to get a lock of their kind.
+ * every lock kind that has conditions: subclasses say how to get a lock of their kind, and a
+ * topology's subclasses (Cluster, Sentinels) where the clients connect ({@link #topology()}, as in
+ * {@link RLockContract}).
  */
 abstract class ConditionContract {
 
@@ -43,6 +47,29 @@ abstract class ConditionContract {
     /** The lock of this kind called {@code name}, from {@code client}. */
     protected abstract RLock lockOf(Holdfast client, String name);
 
+    /**
+     * Where the clients connect and the suite looks: the test's redis-server; a topology's condition
+     * test (through Sentinels, on a Cluster) returns its extension.
+     */
+    protected ContractTopology topology() {
+        return new ContractTopology() {
+            @Override
+            public String uri() {
+                return redis.uri();
+            }
+
+            @Override
+            public RedisServer server() {
+                return redis.server();
+            }
+        };
+    }
+
+    /** The server that holds lock {@code lock}'s keys now (on a Cluster, the master of its slot). */
+    protected RedisCommands<String, String> on(String lock) {
+        return topology().serverOf("holdfast:{" + lock + "}").commands();
+    }
+
     @BeforeEach
     void connect() {
         a = client();
@@ -57,7 +84,7 @@ abstract class ConditionContract {
     }
 
     private Holdfast client() {
-        Holdfast h = Holdfast.connect(HoldfastOptions.builder(redis.uri()).watchdogLease(LEASE)
+        Holdfast h = Holdfast.connect(HoldfastOptions.builder(topology().uri()).watchdogLease(LEASE)
                 .fairWaiterTimeout(WAITER_TIMEOUT).build());
         closeables.add(h);
         return h;
@@ -74,8 +101,8 @@ abstract class ConditionContract {
     }
 
     /** Waiters registered on the server for this condition now. */
-    private static long waiters(String lock, String condition) {
-        return redis.commands().zcard(queueKey(lock, condition));
+    private long waiters(String lock, String condition) {
+        return on(lock).zcard(queueKey(lock, condition));
     }
 
     /** Signals from client {@code c} while holding the lock, as the contract requires. */
@@ -107,7 +134,7 @@ abstract class ConditionContract {
         // held by another client: not by the calling thread
         lockOf(b, "unheld").lock();
         assertThatThrownBy(c::signal).isInstanceOf(IllegalMonitorStateException.class);
-        assertThat(redis.commands().keys("*condition*")).isEmpty();
+        assertThat(on("unheld").keys("*condition*")).isEmpty();
     }
 
     @Test
@@ -146,7 +173,7 @@ abstract class ConditionContract {
             lock.unlock();
         });
         assertThat(lock.isLocked()).isFalse();
-        assertThat(redis.commands().exists(queueKey("levels", "default"))).isZero();
+        assertThat(on("levels").exists(queueKey("levels", "default"))).isZero();
     }
 
     @Test
@@ -170,7 +197,7 @@ abstract class ConditionContract {
         signal(a, "one", "default", true);
         f2.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         f3.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(redis.commands().exists(queueKey("one", "default"))).isZero();
+        assertThat(on("one").exists(queueKey("one", "default"))).isZero();
     }
 
     /** Starts {@code lock(); newCondition().await(); unlock()} on {@code t}. */
@@ -372,20 +399,20 @@ abstract class ConditionContract {
         });
         await().atMost(WAIT).until(() -> waiters("lostmessage", "default") == 1);
         // what a signal does on the server, without its message
-        String id = redis.commands().zrange(queueKey("lostmessage", "default"), 0, 0).get(0);
-        redis.commands().zrem(queueKey("lostmessage", "default"), id);
-        redis.commands().zrem("holdfast:{lostmessage}:condition-deadlines:default", id);
+        String id = on("lostmessage").zrange(queueKey("lostmessage", "default"), 0, 0).get(0);
+        on("lostmessage").zrem(queueKey("lostmessage", "default"), id);
+        on("lostmessage").zrem("holdfast:{lostmessage}:condition-deadlines:default", id);
         assertThat(got.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void aWaiterKilledWithKill9_isSkippedBySignal_andTheLiveWaiterGetsIt() throws Exception {
         try (ChildJvm child = ChildJvm.builder(ConditionWaiterMain.class)
-                .arg(redis.uri(), "dead", Long.toString(WAITER_TIMEOUT.toMillis())).start()) {
+                .arg(topology().uri(), "dead", Long.toString(WAITER_TIMEOUT.toMillis())).start()) {
             child.awaitLine("awaiting"::equals, Duration.ofSeconds(60));
             // registered, then released: killed while waiting (not while still holding the lock)
             await().atMost(WAIT).until(() -> waiters("dead", "default") == 1
-                    && redis.commands().exists("holdfast:{dead}") == 0);
+                    && on("dead").exists("holdfast:{dead}") == 0);
             child.kill9();
             OwnerThread waiter = thread("waiter");
             RLock lock = lockOf(a, "dead");
@@ -398,18 +425,18 @@ abstract class ConditionContract {
                 }
             });
             await().atMost(WAIT).until(() -> waiters("dead", "default") == 2);
-            String dead = redis.commands().zrange(queueKey("dead", "default"), 0, 0).get(0);
+            String dead = on("dead").zrange(queueKey("dead", "default"), 0, 0).get(0);
             // the dead waiter's deadline passes in server time (nobody renews it any more)
-            await().atMost(WAIT).until(() -> redis.commands().zscore("holdfast:{dead}:condition-deadlines:default", dead)
-                    < serverMillis());
+            await().atMost(WAIT).until(() -> on("dead").zscore("holdfast:{dead}:condition-deadlines:default", dead)
+                    < serverMillis(on("dead")));
             signal(b, "dead", "default", false);
             assertThat(got.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the one signal went to the live waiter").isTrue();
-            assertThat(redis.commands().exists(queueKey("dead", "default"))).as("the dead entry was dropped").isZero();
+            assertThat(on("dead").exists(queueKey("dead", "default"))).as("the dead entry was dropped").isZero();
         }
     }
 
-    private static long serverMillis() {
-        List<String> time = redis.commands().time();
+    private static long serverMillis(RedisCommands<String, String> server) {
+        List<String> time = server.time();
         return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 }

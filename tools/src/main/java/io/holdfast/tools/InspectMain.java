@@ -24,7 +24,9 @@ public final class InspectMain {
                    ./holdfast inspect [--redis URI] [--prefix P] --force-unlock NAME [--yes]
 
               NAME|PATTERN   a lock name, or a Redis glob over lock names (*, ?, [..]) found with SCAN
-              --redis URI    the Redis to read (default: $HOLDFAST_REDIS, else redis://127.0.0.1:6379)
+              --redis URI    the Redis to read (default: $HOLDFAST_REDIS, else redis://127.0.0.1:6379):
+                             redis://, rediss://, redis-sentinel://... or redis-cluster://host:port,...
+                             (on a Cluster each lock is read on its master, a pattern scans every master)
               --prefix P     the clients' key prefix (default holdfast:)
               --json         one JSON document per refresh, for scripts
               --watch [S]    print again every S seconds (default 2) until interrupted
