@@ -24,6 +24,19 @@ public interface HoldfastObserver {
     /** An observer that ignores everything: the default. */
     HoldfastObserver NONE = new HoldfastObserver() { };
 
+    /**
+     * One observer that tells each of {@code observers} every event, in their order; one that
+     * throws is logged at WARN and the others are still told. With one observer, that observer; with
+     * none, {@link #NONE}.
+     *
+     * @param observers the observers (copied)
+     * @return the observer telling them all
+     * @throws NullPointerException if the list or one of its observers is null
+     */
+    static HoldfastObserver composite(java.util.List<? extends HoldfastObserver> observers) {
+        return io.holdfast.internal.ForwardingObserver.composite(observers);
+    }
+
     /** How a fresh acquisition ended. */
     enum Outcome {
         /** The caller holds the lock. */

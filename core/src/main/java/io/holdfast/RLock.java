@@ -153,6 +153,33 @@ public interface RLock extends Lock {
     void unlock();
 
     /**
+     * Ends the calling thread's hold like its last {@link #unlock()}, except that the lock is not
+     * freed now: it stays taken on the server for {@code delay} more, then its lease runs out. The
+     * lease becomes exactly {@code delay} from now (shorter or longer than it was); the watchdog stops
+     * renewing at once. Until then nobody can take the lock, this thread and client included (the
+     * server keeps it under a field that no holder has), and {@link #forceUnlock()} still frees it.
+     * Waiters are not told when it runs out: they find it free at their next look (within 5 s).
+     * This is the "lock at least for" of scheduled jobs ({@link #tryRunJob}): nodes whose clocks or
+     * schedules differ slightly do not run the job again right after it finished. Idempotent under
+     * a re-send after a reconnect. Only the reentrant and fair locks have it.
+     *
+     * @param delay how long the lock stays taken from now: at least 1 ms, at most 365 days
+     * @param unit the unit of {@code delay}
+     * @throws IllegalArgumentException if delay is outside those bounds
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock, or holds
+     *     more than one level of it (unlock the inner levels first)
+     * @throws LockLostException if the thread's hold was lost, as {@link #unlock()}
+     * @throws UnsupportedOperationException for a kind of lock that has no such release (read,
+     *     write, quorum and multi-locks)
+     * @throws RedisUnavailableException if Redis cannot be reached (the hold is kept, as
+     *     {@link #unlock()} keeps it)
+     */
+    default void unlockAfter(long delay, TimeUnit unit) {
+        throw new UnsupportedOperationException("lock '" + getName() + "' cannot unlock after a delay;"
+                + " the reentrant and fair locks can");
+    }
+
+    /**
      * Frees the lock whoever holds it, and hands it over to the longest-waiting live waiter as
      * {@link #unlock()} does. Holders lose their hold (their {@code unlock()} throws
      * {@link LockLostException}). Not idempotent: a second call may free the lock again after it
@@ -363,6 +390,33 @@ public interface RLock extends Lock {
             return null;
         });
         return true;
+    }
+
+    /**
+     * Runs a scheduled job at most once at a time across processes, ShedLock-style: takes the lock
+     * without waiting, with an explicit lease of {@code atMostFor} (no watchdog: if the job hangs or
+     * its process dies, the lock frees itself at the latest then), runs {@code job}, and on its end
+     * keeps the lock taken until {@code atLeastFor} after it was taken ({@link #unlockAfter}), or
+     * unlocks at once if that time has passed. Returns {@code false} without running the job if the
+     * lock is taken, e.g. by another node that ran the job less than {@code atLeastFor} ago.
+     * {@code atMostFor} must be longer than the job can take: a job that overruns it has lost the
+     * lock (another node may have started the job) and this method then throws
+     * {@link LockLostException} after it.
+     *
+     * @param atMostFor the lease: the longest the lock is held, at least {@value #MIN_LEASE_MILLIS} ms
+     * @param atLeastFor how long after it was taken the lock stays taken at least; zero to unlock as
+     *     soon as the job ends; not longer than {@code atMostFor}
+     * @param job the job
+     * @return whether the job ran
+     * @throws IllegalArgumentException if the durations are out of those bounds (nothing is taken)
+     * @throws InterruptedException if the thread is interrupted on entry (the job did not run)
+     * @throws LockLostException if the job overran {@code atMostFor} (the job's own exception wins,
+     *     with this one suppressed in it)
+     * @throws RedisUnavailableException if Redis cannot be reached (the job did not run; or, at its
+     *     end, the lock is left to its lease)
+     */
+    default boolean tryRunJob(Duration atMostFor, Duration atLeastFor, Runnable job) throws InterruptedException {
+        return LockTemplates.tryRunJob(this, atMostFor, atLeastFor, job);
     }
 
     /** The name of the condition {@link #newCondition()} returns. */

@@ -154,6 +154,42 @@ public final class AcquisitionEngine {
     }
 
     /**
+     * Ends {@code holderId}'s hold, which must be at its last level, leaving the lock taken on the
+     * server for {@code delayMillis} more ({@link LockKind#unlockAfter}). Fails as {@link #release}
+     * does, and with IllegalMonitorStateException if the hold has more than one level.
+     */
+    public CompletableFuture<Void> unlockAfter(LockKind kind, LockKeys keys, String holderId, long delayMillis) {
+        Hold hold = ctx.holds().get(new HoldKey(keys.key(), kind.role(), holderId));
+        if (hold == null) {
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException(
+                    "cannot unlock lock '" + keys.name() + "': not held by " + holderId));
+        }
+        if (hold.lostCause() != null) {
+            return CompletableFuture.failedFuture(dropLostLevel(hold));
+        }
+        if (hold.count() != 1) {
+            return CompletableFuture.failedFuture(new IllegalMonitorStateException("cannot unlock lock '" + keys.name()
+                    + "' after a delay: " + holderId + " holds " + hold.count() + " levels; only a last level can"));
+        }
+        if (!hold.beginRelease()) {
+            return CompletableFuture.failedFuture(hold.lostCause() != null ? dropLostLevel(hold)
+                    : new IllegalMonitorStateException("cannot unlock lock '" + keys.name()
+                            + "': its last level is already being released by " + holderId));
+        }
+        return kind.unlockAfter(keys, holderId, delayMillis).thenApply(ScriptEffect::found)
+                .thenCompose(held -> released(hold, true, held, false))
+                .handle((v, e) -> {
+                    if (e == null) {
+                        return null;
+                    }
+                    if (hold.state() == LeaseState.RELEASING) {
+                        hold.abortRelease();
+                    }
+                    throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
+                });
+    }
+
+    /**
      * The server released one level ({@code held}: it has the levels the client asked for, since
      * the script sets the client's count, see {@link LockKind#release}) or found no hold to release
      * ({@code !held}). A last level that was not there is lost, unless {@code maybeRunTwice} (only ever true

@@ -99,6 +99,16 @@ public class EngineLock implements RLock {
     }
 
     @Override
+    public void unlockAfter(long delay, TimeUnit unit) {
+        long delayMillis = Objects.requireNonNull(unit, "unit").toMillis(delay);
+        if (delayMillis < 1 || delayMillis > RLock.MAX_LEASE_MILLIS) {
+            throw new IllegalArgumentException("delay must be between 1 ms and 365 days: " + delay + " " + unit);
+        }
+        ctx.checkOpen();
+        join(ctx.engine().unlockAfter(kind, keys, holder(), delayMillis), "unlocking");
+    }
+
+    @Override
     public boolean forceUnlock() {
         ctx.checkOpen();
         return join(ctx.engine().forceUnlock(kind, keys), "force-unlocking");

@@ -38,7 +38,8 @@ public final class Errors {
     public static RuntimeException translate(Throwable failure, String what, LockKeys keys, String endpoint) {
         Throwable e = unwrap(failure);
         if (e instanceof IllegalMonitorStateException | e instanceof HoldfastException
-                | e instanceof IllegalArgumentException | e instanceof CancellationException) {
+                | e instanceof IllegalArgumentException | e instanceof CancellationException
+                | e instanceof UnsupportedOperationException) {
             return (RuntimeException) e;
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -1,24 +1,22 @@
 package io.holdfast.internal;
 
 import io.holdfast.HoldfastObserver;
+import io.holdfast.HoldfastObserver.LossCause;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hands the engine's events to the user's {@link HoldfastObserver} off the I/O threads, one at a
  * time and in order: events are queued, and one task at a time on the callback executor drains the
- * queue. What the observer throws is logged and dropped. {@link #of} returns the no-op observer
+ * queue ({@link ForwardingObserver} turns each event into an entry). What the observer throws is
+ * logged and dropped. {@link #of} returns the no-op observer
  * itself when the user set none, so that nothing is queued then.
  */
-final class ObserverDispatch implements HoldfastObserver {
-
-    private static final Logger log = LoggerFactory.getLogger(ObserverDispatch.class);
+final class ObserverDispatch {
 
     private final HoldfastObserver target;
     private final Executor executor;
@@ -31,7 +29,8 @@ final class ObserverDispatch implements HoldfastObserver {
     }
 
     static HoldfastObserver of(HoldfastObserver target, Executor executor) {
-        return target == HoldfastObserver.NONE ? target : new ObserverDispatch(target, executor);
+        return target == HoldfastObserver.NONE ? target
+                : new ForwardingObserver(new ObserverDispatch(target, executor)::post);
     }
 
     /**
@@ -75,50 +74,11 @@ final class ObserverDispatch implements HoldfastObserver {
                 if (event == null) {
                     break;
                 }
-                try {
-                    event.accept(target);
-                } catch (RuntimeException e) {
-                    log.warn("the Holdfast observer {} failed", target, e);
-                }
+                ForwardingObserver.tell(target, event);
             }
         } finally {
             draining.set(false);
         }
         schedule(); // events that came in after the last poll
-    }
-
-    @Override
-    public void acquisitionStarted(String lockName, String kind) {
-        post(o -> o.acquisitionStarted(lockName, kind));
-    }
-
-    @Override
-    public void acquisitionFinished(String lockName, String kind, Outcome outcome, long waitNanos) {
-        post(o -> o.acquisitionFinished(lockName, kind, outcome, waitNanos));
-    }
-
-    @Override
-    public void released(String lockName, String kind, long heldNanos) {
-        post(o -> o.released(lockName, kind, heldNanos));
-    }
-
-    @Override
-    public void renewed(int renewed, int gone, long roundTripNanos) {
-        post(o -> o.renewed(renewed, gone, roundTripNanos));
-    }
-
-    @Override
-    public void renewalFailed(int leases, Throwable cause) {
-        post(o -> o.renewalFailed(leases, cause));
-    }
-
-    @Override
-    public void leaseLost(String lockName, String kind, LossCause cause) {
-        post(o -> o.leaseLost(lockName, kind, cause));
-    }
-
-    @Override
-    public void handOverReceived(String lockName, String kind) {
-        post(o -> o.handOverReceived(lockName, kind));
     }
 }

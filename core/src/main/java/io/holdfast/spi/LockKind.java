@@ -30,6 +30,18 @@ public interface LockKind {
     CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft);
 
     /**
+     * Ends the holder's hold (its last level) without freeing the lock: the lock stays taken, by
+     * nobody who can release or re-enter it, for {@code delayMillis} more, then expires
+     * ({@code RLock.unlockAfter}). Run twice, it does what one run would. {@link ScriptEffect#found()}:
+     * whether the holder had the hold. By default the kind cannot ({@link UnsupportedOperationException}).
+     */
+    default CompletableFuture<ScriptEffect> unlockAfter(LockKeys keys, String holderId, long delayMillis) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "lock '" + keys.name() + "' is a " + role() + " lock, which cannot unlock after a delay;"
+                        + " the reentrant and fair locks can"));
+    }
+
+    /**
      * Undoes a fresh acquisition nobody will use (the caller was interrupted or timed out while
      * it was in flight, or its reply was lost): drops the holder's hold entirely, and for a queued
      * kind leaves the queue. Harmless when the holder has nothing. The effect names what it

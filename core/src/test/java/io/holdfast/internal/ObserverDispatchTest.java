@@ -106,4 +106,33 @@ class ObserverDispatchTest {
         assertThat(ObserverDispatch.cause(new LockLostException("x",
                 "not held on the server at unlock (lease expired or force-unlocked)"))).isEqualTo(LossCause.GONE_FROM_SERVER);
     }
+
+    @Test
+    void composite_tellsEachObserverEveryEventInOrder_andOneThatThrowsDoesNotStopTheOthers() {
+        List<String> seen = new ArrayList<>();
+        HoldfastObserver first = new HoldfastObserver() {
+            @Override
+            public void released(String lockName, String kind, long heldNanos) {
+                seen.add("first " + lockName);
+                throw new IllegalStateException("observer bug");
+            }
+        };
+        HoldfastObserver second = new HoldfastObserver() {
+            @Override
+            public void released(String lockName, String kind, long heldNanos) {
+                seen.add("second " + lockName);
+            }
+
+            @Override
+            public void leaseLost(String lockName, String kind, LossCause cause) {
+                seen.add("second lost " + cause);
+            }
+        };
+        HoldfastObserver both = HoldfastObserver.composite(List.of(first, second));
+        both.released("a", "exclusive", 1);
+        both.leaseLost("a", "exclusive", LossCause.NOT_RENEWED);
+        assertThat(seen).containsExactly("first a", "second a", "second lost NOT_RENEWED");
+        assertThat(HoldfastObserver.composite(List.of(second))).isSameAs(second);
+        assertThat(HoldfastObserver.composite(List.of())).isSameAs(HoldfastObserver.NONE);
+    }
 }

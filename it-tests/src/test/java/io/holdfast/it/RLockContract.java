@@ -495,7 +495,7 @@ abstract class RLockContract {
 
     @Test
     void aThreadThatEndsHoldingTheLock_mustNotBeRenewedForEver() throws Exception {
-        Thread orphan = new Thread(() -> lockOf(a, "orphan").lock(), "orphan");
+        Thread orphan = OwnerThread.newThread("orphan", () -> lockOf(a, "orphan").lock());
         orphan.start();
         orphan.join();
         await().atMost(LEASE.multipliedBy(3)).until(() -> a.renewalCount() == 0 && a.holdCount() == 0);

@@ -63,7 +63,7 @@ import java.util.function.LongPredicate;
  * server without disturbing the order of the others, and a hold granted meanwhile is dropped and
  * handed over to the next live waiter.
  *
- * <p>Scripts, next to this class: {@code acquire.lua}, {@code release.lua}, {@code abandon.lua},
+ * <p>Scripts, next to this class: {@code acquire.lua}, {@code release.lua}, {@code unlock-after.lua}, {@code abandon.lua},
  * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code queue.lua} and
  * {@code hash-hold.lua} by inclusion (see {@link Script}).
  */
@@ -83,6 +83,7 @@ public abstract class QueuedHashKind implements LockKind {
     private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
     private static final Script ABANDON = Script.load(QueuedHashKind.class, "abandon.lua");
     private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "force-unlock.lua");
+    private static final Script UNLOCK_AFTER = Script.load(QueuedHashKind.class, "unlock-after.lua");
     private static final Script RENEW = Script.load(QueuedHashKind.class, "/io/holdfast/spi/renew-hash.lua");
     private static final Script RENEW_PLAIN = Script.load(QueuedHashKind.class, "/io/holdfast/spi/renew-hash-plain.lua");
 
@@ -165,6 +166,12 @@ public abstract class QueuedHashKind implements LockKind {
     @Override
     public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
         return evalHandingOver(RELEASE, keys, n -> n >= 0, holderId, Integer.toString(levelsLeft));
+    }
+
+    @Override
+    public CompletableFuture<ScriptEffect> unlockAfter(LockKeys keys, String holderId, long delayMillis) {
+        return ctx.redis().<List<Object>>eval(UNLOCK_AFTER, ScriptOutputType.MULTI, new String[] {keys.key()},
+                holderId, Long.toString(delayMillis)).thenApply(reply -> new ScriptEffect((Long) reply.get(0) == 1, ""));
     }
 
     @Override

@@ -63,12 +63,13 @@ end
 
 -- busy: a lock hash of this kind has one field, a holder id ("<client>:<thread>" or "<client>:o<owner>"),
 -- whose value is a hold count;
+-- or '<holder id>:expiring' (a hold ended by unlock-after.lua, kept until its lease runs out);
 -- the read-write lock of the same name (a 'mode' field) is another kind's hold: busy as well.
 -- Anything else is somebody else's data: an error, never a wait that cannot end
 if pttl ~= -2 and redis.call('HEXISTS', lock, 'mode') == 0 then
   local n = redis.call('HLEN', lock)
   local field = n == 1 and redis.call('HKEYS', lock)[1] or ('(' .. n .. ' fields)')
-  if not string.match(field, '^.+:o?%-?%d+$') or not string.match(redis.call('HGET', lock, field) or '', '^%d+$') then
+  if not (string.match(field, '^.+:o?%-?%d+$') or string.match(field, '^.+:o?%-?%d+:expiring$')) or not string.match(redis.call('HGET', lock, field) or '', '^%d+$') then
     return redis.error_reply('WRONGTYPE the lock key holds a hash that is not a Holdfast lock (field '
         .. field .. '); nothing was changed')
   end

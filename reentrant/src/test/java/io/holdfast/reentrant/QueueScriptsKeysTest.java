@@ -105,6 +105,11 @@ class QueueScriptsKeysTest {
             assertThat(eval("abandon.lua", "w:3").get(0)).as("drops the hold it was given").isEqualTo(1L);
             assertThat(acquire("w:4", "try", "0", policy).get(0)).isEqualTo(1L);
             assertThat(eval("release.lua", "w:4", "0").get(0)).isEqualTo(0L);
+            assertThat(acquire("w:5", "try", "0", policy).get(0)).isEqualTo(1L);
+            assertThat(eval("unlock-after.lua", "w:5", "100").get(0)).isEqualTo(1L);
+            assertThat(eval("unlock-after.lua", "w:5", "100").get(0)).as("run twice: done once").isEqualTo(1L);
+            assertThat(acquire("w:5", "try", "0", policy).get(0)).as("not even its holder before then").isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().exists(KEYS.key()) == 0);
         }
         assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(KEYS.tokenKey());
     }

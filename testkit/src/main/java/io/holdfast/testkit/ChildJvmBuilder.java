@@ -15,6 +15,7 @@ public final class ChildJvmBuilder {
     private final String mainClass;
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
+    private Path javaHome;
 
     ChildJvmBuilder(String mainClass) {
         this.mainClass = Objects.requireNonNull(mainClass, "mainClass");
@@ -37,7 +38,16 @@ public final class ChildJvmBuilder {
     }
 
     /**
-     * Starts the JVM with this JVM's {@code java} binary and {@code java.class.path}. Returns at
+     * Runs the child on the JDK or JRE at {@code home} (its {@code bin/java}) instead of this JVM's,
+     * e.g. a newer JDK that {@link Jdks#newest(int)} found.
+     */
+    public ChildJvmBuilder javaHome(Path home) {
+        this.javaHome = Objects.requireNonNull(home, "home");
+        return this;
+    }
+
+    /**
+     * Starts the JVM with this JVM's (or {@link #javaHome}'s) {@code java} binary and {@code java.class.path}. Returns at
      * once; use {@link ChildJvm#awaitLine} to wait until the child is ready.
      *
      * @throws IllegalStateException if the process cannot be started
@@ -53,7 +63,10 @@ public final class ChildJvmBuilder {
         return ChildJvm.launch(command, mainClass);
     }
 
-    private static String javaBinary() {
+    private String javaBinary() {
+        if (javaHome != null) {
+            return javaHome.resolve("bin").resolve("java").toString();
+        }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         if (Files.isExecutable(java)) {
             return java.toString();

@@ -9,20 +9,41 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A thread of its own, to be a second lock owner in a test: calls run on it one at a time.
+ *
+ * <p>With the system property {@value #VIRTUAL_PROPERTY}{@code =true} (on Java 21+) the thread is a
+ * virtual thread, so that a contract suite written with owner threads runs with virtual-thread
+ * callers unchanged; otherwise a daemon platform thread.
  */
 public final class OwnerThread implements AutoCloseable {
+
+    /** The system property that makes owner threads virtual. */
+    public static final String VIRTUAL_PROPERTY = "holdfast.test.virtualThreads";
 
     private final ExecutorService executor;
     private volatile long threadId;
 
     public OwnerThread(String name) {
         executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
+            Thread t = newThread(name, r);
             threadId = t.getId();
             return t;
         });
         call(() -> null); // start the thread so that its id is known
+    }
+
+    /**
+     * An unstarted thread running {@code task}: virtual if {@value #VIRTUAL_PROPERTY} is set (see the
+     * class comment), else a daemon platform thread.
+     *
+     * @throws IllegalStateException if virtual threads are asked for on a Java without them
+     */
+    public static Thread newThread(String name, Runnable task) {
+        if (Boolean.getBoolean(VIRTUAL_PROPERTY)) {
+            return VirtualThreads.factory(name).newThread(task);
+        }
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        return t;
     }
 
     public long threadId() {

@@ -3,6 +3,7 @@ package io.holdfast.it.readme;
 import io.holdfast.Holdfast;
 import io.holdfast.RLock;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 
@@ -67,6 +68,18 @@ class ConditionSnippets {
         boolean ran = report.tryRunLocked(2, TimeUnit.SECONDS, () -> redis.incr("reports:done"));
         // readme:end
         pending = pendingNow;
+        return ran;
+    }
+
+    /** Each node's scheduler calls this every minute; the job runs on one node per minute. */
+    boolean scheduledJob(Holdfast holdfast) throws InterruptedException {
+        // readme:begin
+        RLock cleanup = holdfast.getLock("hourly-cleanup");
+        boolean ran = cleanup.tryRunJob(
+            Duration.ofMinutes(10),    // at most: the lease; a hung job or a dead node frees it then
+            Duration.ofSeconds(30),    // at least: other nodes skip it for 30 s after it started
+            () -> redis.del("sessions:expired"));
+        // readme:end
         return ran;
     }
 }

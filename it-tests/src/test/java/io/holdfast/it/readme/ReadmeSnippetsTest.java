@@ -196,6 +196,18 @@ class ReadmeSnippetsTest {
     }
 
     @Test
+    void scheduledJob_runsOnce_andAnotherNodeSkipsItWhileAtLeastForLasts() throws Exception {
+        ConditionSnippets s = new ConditionSnippets(snippets.holdfast, redis.commands());
+        redis.commands().set("sessions:expired", "x");
+        assertThat(s.scheduledJob(snippets.holdfast)).isTrue();
+        assertThat(redis.commands().exists("sessions:expired")).isZero();
+        try (Holdfast otherNode = Holdfast.connect(redis.uri())) {
+            assertThat(s.scheduledJob(otherNode)).isFalse();
+        }
+        assertThat(redis.commands().pttl("holdfast:{hourly-cleanup}")).isBetween(1L, 30_000L);
+    }
+
+    @Test
     void configuration_connects_andRequiredReplicaAcknowledgementRefusesAHoldNoReplicaSaw() {
         try (Holdfast configured = snippets.configured(redis.uri())) {
             RLock lock = configured.getLock("configured");

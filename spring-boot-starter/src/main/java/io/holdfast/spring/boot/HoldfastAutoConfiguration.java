@@ -57,7 +57,7 @@ public class HoldfastAutoConfiguration {
             ObjectProvider<HoldfastOptionsCustomizer> customizers, ObjectProvider<HoldfastObserver> observers) {
         HoldfastOptions.Builder builder = properties.toBuilder();
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        builder.observer(CompositeObserver.of(observers.orderedStream().toList()));
+        builder.observer(HoldfastObserver.composite(observers.orderedStream().toList()));
         return builder.build();
     }
 
