@@ -136,11 +136,14 @@ public final class AcquisitionEngine {
         }
         long disconnects = ctx.redis().disconnects();
         String server = ctx.redis().serverId(keys.key());
+        // the identity to compare with: the granting server's if known (a restart or failover seen by the
+        // client before this release was sent has already changed `server`, not the hold's)
+        String expected = hold.grantedBy().isEmpty() ? server : hold.grantedBy();
         boolean validWhenSent = hold.validUntilNanos() - ctx.ticker().nanoTime() > 0;
         return applied(keys, kind.release(keys, holderId, hold.count() - 1)).thenApply(ScriptEffect::found)
                 .thenCompose(held -> !held && last && validWhenSent && ctx.redis().disconnects() != disconnects
                         ? ctx.redis().refreshServerId(keys.key()).thenCompose(now -> released(hold, true, false,
-                                !server.isEmpty() && server.equals(now)))
+                                !server.isEmpty() && server.equals(now) && expected.equals(now)))
                         : released(hold, last, held, false))
                 .handle((v, e) -> {
                     if (e == null) {
@@ -165,14 +168,14 @@ public final class AcquisitionEngine {
                     "cannot unlock lock '" + keys.name() + "': not held by " + holderId));
         }
         if (hold.lostCause() != null) {
-            return CompletableFuture.failedFuture(dropLostLevel(hold));
+            return CompletableFuture.failedFuture(dropLostLevel(hold, true));
         }
         if (hold.count() != 1) {
             return CompletableFuture.failedFuture(new IllegalMonitorStateException("cannot unlock lock '" + keys.name()
                     + "' after a delay: " + holderId + " holds " + hold.count() + " levels; only a last level can"));
         }
         if (!hold.beginRelease()) {
-            return CompletableFuture.failedFuture(hold.lostCause() != null ? dropLostLevel(hold)
+            return CompletableFuture.failedFuture(hold.lostCause() != null ? dropLostLevel(hold, true)
                     : new IllegalMonitorStateException("cannot unlock lock '" + keys.name()
                             + "': its last level is already being released by " + holderId));
         }
@@ -196,8 +199,9 @@ public final class AcquisitionEngine {
      * for a last level): the connection
      * was lost while the release was in flight, so its first run (whose reply was lost, then
      * re-sent) may have released it; the hold was still valid when it was sent; and the server that
-     * answered is the same process as before the release was sent (same {@code run_id}: not a
-     * restarted server that forgot the hold), so nothing but a release (this one, or a force-unlock
+     * answered is the same process as the one that granted the hold and as before the release was
+     * sent (same {@code run_id}: not a restarted or failed-over server that forgot the hold, even one
+     * the client had already reconnected to when it sent the release), so nothing but a release (this one, or a force-unlock
      * in the same moment) could have removed it; it then counts as released. If the server's
      * identity is not known, it counts as lost: a loss reported too often, never one hidden.
      */
@@ -271,6 +275,7 @@ public final class AcquisitionEngine {
     Hold granted(Acquisition a, long token, long validUntilNanos) {
         Hold hold = new Hold(a.holdId(), a.keys(), a.kind(), a.ownerThread(), token, a.leaseMillis(), a.renewed(),
                 validUntilNanos, ctx.ticker(), ctx::lost);
+        hold.grantedBy(ctx.redis().serverId(a.keys().key()));
         ctx.holds().put(hold.id(), hold);
         if (a.renewed()) {
             ctx.keeper().register(hold);

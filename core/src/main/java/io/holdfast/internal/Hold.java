@@ -80,6 +80,21 @@ public final class Hold extends LeasedItem implements Lease {
         this.grantedNanos = ticker.nanoTime();
     }
 
+    /**
+     * The {@code run_id} of the server (on a Cluster: of the master of the lock's slot) as the client
+     * knew it when the hold was granted; "" if unknown. A hold lives only in that server's memory: a
+     * release that later finds "not held" on a server of another identity lost it.
+     */
+    private volatile String grantedBy = "";
+
+    void grantedBy(String serverId) {
+        this.grantedBy = serverId == null ? "" : serverId;
+    }
+
+    String grantedBy() {
+        return grantedBy;
+    }
+
     /** How long ago the client registered this hold, in nanoseconds. */
     long heldNanos() {
         return ticker.nanoTime() - grantedNanos;
