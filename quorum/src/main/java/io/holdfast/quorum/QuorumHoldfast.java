@@ -4,6 +4,8 @@ import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.LeaseListener;
 import io.holdfast.RLock;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -83,8 +86,12 @@ public final class QuorumHoldfast implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService callbacks;
     private final long watchdogLeaseMillis;
+    /** The Lettuce resources this client made for its masters' clients, shut down at close; or null. */
+    private final ClientResources sharedResources;
 
-    private QuorumHoldfast(Builder b, List<Holdfast> masters, List<String> labels, boolean owns) {
+    private QuorumHoldfast(Builder b, List<Holdfast> masters, List<String> labels, boolean owns,
+            ClientResources sharedResources) {
+        this.sharedResources = sharedResources;
         this.masters = List.copyOf(masters);
         this.labels = List.copyOf(labels);
         this.ownsMasters = owns;
@@ -230,6 +237,9 @@ public final class QuorumHoldfast implements AutoCloseable {
         ctx.close();
         if (ownsMasters) {
             masters.forEach(Holdfast::close);
+            if (sharedResources != null) {
+                sharedResources.shutdown(0, 2, TimeUnit.SECONDS);
+            }
         } else {
             ctx.giveBackHolds(5_000);
         }
@@ -339,7 +349,10 @@ public final class QuorumHoldfast implements AutoCloseable {
 
         /**
          * Further options of each master's client (timeouts, TLS, key prefix), applied after the
-         * watchdog lease; only for {@link #builder(String...)}.
+         * watchdog lease; only for {@link #builder(String...)}. Unless they set
+         * {@link HoldfastOptions.Builder#clientResources}, the masters' clients share one set of
+         * Lettuce {@code ClientResources} (one event loop group) that this quorum client makes and
+         * shuts down at its close.
          *
          * @param options changes a master's options builder and returns it
          * @return this builder
@@ -362,19 +375,32 @@ public final class QuorumHoldfast implements AutoCloseable {
                 for (int i = 0; i < clients.size(); i++) {
                     labels.add("master " + i);
                 }
-                return new QuorumHoldfast(this, clients, labels, false);
+                return new QuorumHoldfast(this, clients, labels, false, null);
             }
             List<Holdfast> connected = new ArrayList<>();
+            ClientResources shared = null;
             try {
                 for (String uri : uris) {
-                    connected.add(Holdfast.connect(masterOptions.apply(
-                            HoldfastOptions.builder(uri).watchdogLease(watchdogLease)).build()));
+                    HoldfastOptions.Builder options = masterOptions.apply(
+                            HoldfastOptions.builder(uri).watchdogLease(watchdogLease));
+                    if (options.build().clientResources().isEmpty()) {
+                        // one event loop group for every master: an acquisition's N replies come
+                        // back on fewer threads (README, quorum lock, "Latency")
+                        if (shared == null) {
+                            shared = DefaultClientResources.create();
+                        }
+                        options.clientResources(shared);
+                    }
+                    connected.add(Holdfast.connect(options.build()));
                 }
             } catch (RuntimeException e) {
                 connected.forEach(Holdfast::close);
+                if (shared != null) {
+                    shared.shutdown(0, 2, TimeUnit.SECONDS);
+                }
                 throw e;
             }
-            return new QuorumHoldfast(this, connected, uris.stream().map(Builder::label).toList(), true);
+            return new QuorumHoldfast(this, connected, uris.stream().map(Builder::label).toList(), true, shared);
         }
 
         /** {@code master host:port} of a URI, without its credentials. */
