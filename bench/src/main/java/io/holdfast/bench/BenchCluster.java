@@ -129,23 +129,12 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /**
-     * Each node's counters once the bus has delivered what was published before the call: snapshots
-     * are taken (every 50 ms, at most 2 s) until two in a row show the same pub/sub messages received.
+     * Each node's counters once the bus has delivered what was published before the call (the
+     * testkit's {@code awaitQuietBus}, at most 2 s).
      */
-    Map<RedisServer, NodeStats> settled() throws InterruptedException {
-        Map<RedisServer, NodeStats> last = snapshot();
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            Map<RedisServer, NodeStats> now = snapshot();
-            boolean same = now.keySet().stream().allMatch(n -> now.get(n).busMessages() == last.get(n).busMessages());
-            last.clear();
-            last.putAll(now);
-            if (same) {
-                break;
-            }
-        }
-        return last;
+    Map<RedisServer, NodeStats> settled() {
+        group.awaitQuietBus(java.time.Duration.ofSeconds(2));
+        return snapshot();
     }
 
     /** {@code later − earlier} per node. */

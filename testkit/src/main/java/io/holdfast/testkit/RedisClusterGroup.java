@@ -231,6 +231,44 @@ public final class RedisClusterGroup implements AutoCloseable {
     }
 
     /**
+     * Waits (at most {@code timeout}) until the cluster bus has delivered the pub/sub messages
+     * published before the call: until two readings of every running node's
+     * {@code cluster_stats_messages_publish_received} and {@code ..._publishshard_received}
+     * ({@code CLUSTER INFO}), 100 ms apart, agree. A message reaches the other nodes of its shard
+     * (or, classic, every node) a little after its {@code PUBLISH} returned, so counters read at once
+     * miss some; for instance a client's connect-time probes can land after a baseline.
+     *
+     * @param timeout the longest wait
+     * @return whether the counters stopped moving within {@code timeout}
+     */
+    public boolean awaitQuietBus(Duration timeout) {
+        AtomicReference<Map<RedisServer, String>> last = new AtomicReference<>(busCounters());
+        try {
+            Awaitility.await().atMost(timeout).pollDelay(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        Map<RedisServer, String> now = busCounters();
+                        return now.equals(last.getAndSet(now));
+                    });
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Per running node, its two bus pub/sub counters as they read in {@code CLUSTER INFO}. */
+    private Map<RedisServer, String> busCounters() {
+        Map<RedisServer, String> counters = new HashMap<>();
+        for (RedisServer node : servers()) {
+            if (node.isRunning()) {
+                counters.put(node, node.commands().clusterInfo().lines()
+                        .filter(l -> l.startsWith("cluster_stats_messages_publish"))
+                        .collect(Collectors.joining(",")));
+            }
+        }
+        return counters;
+    }
+
+    /**
      * Moves {@code slot} and its keys from master {@code from} to master {@code to} the way
      * {@code redis-cli --cluster reshard} does: {@code CLUSTER SETSLOT <slot> IMPORTING} on
      * {@code to}, {@code MIGRATING} on {@code from}, then {@code MIGRATE ... KEYS} in batches of
