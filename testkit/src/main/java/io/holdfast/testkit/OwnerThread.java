@@ -52,8 +52,16 @@ public final class OwnerThread implements AutoCloseable {
 
     /** Runs {@code task} on the thread and waits (10 s at most) for its result. */
     public <T> T call(Callable<T> task) {
+        return call(Duration.ofSeconds(10), task);
+    }
+
+    /**
+     * Runs {@code task} on the thread and waits at most {@code deadline} for its result: for a task
+     * whose length is a loop of lock operations, not one call.
+     */
+    public <T> T call(Duration deadline, Callable<T> task) {
         try {
-            return executor.submit(task).get(10, TimeUnit.SECONDS);
+            return executor.submit(task).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -65,7 +73,12 @@ public final class OwnerThread implements AutoCloseable {
     }
 
     public void run(ThrowingRunnable task) {
-        call(() -> {
+        run(Duration.ofSeconds(10), task);
+    }
+
+    /** {@link #run(ThrowingRunnable)} with a deadline of its own (see {@link #call(Duration, Callable)}). */
+    public void run(Duration deadline, ThrowingRunnable task) {
+        call(deadline, () -> {
             task.run();
             return null;
         });
