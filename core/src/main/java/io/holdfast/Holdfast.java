@@ -161,10 +161,8 @@ public final class Holdfast implements AutoCloseable {
         this.ownEvents = options.callbackExecutor().isPresent() ? null
                 : Executors.newCachedThreadPool(r -> daemon(r, "holdfast-callbacks-" + callbackThreads.incrementAndGet()));
         this.events = options.callbackExecutor().orElse(ownEvents);
-        PubSubHub hub = new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS, gateway.shardedPubSub());
-        if (link != null) {
-            link.follow(hub);
-        }
+        PubSubHub hub = link != null ? link.newHub(timer, PubSubHub.LINGER_MILLIS)
+                : new PubSubHub(pubSub, timer, PubSubHub.LINGER_MILLIS, gateway.shardedPubSub());
         this.ctx = new Client(clientId, options,
                 gateway, hub, timer, events);
         ctx.keeper(ServiceLoader.load(LeaseKeeperFactory.class).findFirst()

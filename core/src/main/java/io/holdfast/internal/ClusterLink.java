@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * there is never taken for a re-sent release.
  *
  * <p>Pub/sub: sharded ({@code SSUBSCRIBE}/{@code SPUBLISH}) if the servers have it (Redis 7+,
- * probed with one {@code SPUBLISH} at connect), else classic (broadcast over the cluster bus).
+ * probed with one {@code SPUBLISH} at connect), else classic (broadcast over the cluster bus),
+ * subscribed on the master of the channel's slot ({@link OwnerSubscriptions}).
  */
 public final class ClusterLink {
 
@@ -259,11 +260,23 @@ public final class ClusterLink {
         client.addListener(new NodeNaming(identity, resources.eventExecutorGroup()));
     }
 
-    /** Starts following slot moves for {@code hub}'s sharded channels (nothing to do for classic ones). */
-    public void follow(PubSubHub hub) {
+    /**
+     * The client's pub/sub hub on the Cluster, following slot moves: sharded channels with
+     * {@link ShardedChannels}; classic ones (Redis before 7) subscribed on the master of their slot
+     * by {@link OwnerSubscriptions}.
+     *
+     * @param lingerMillis see {@link PubSubHub#PubSubHub(StatefulRedisPubSubConnection, io.netty.util.Timer, long, boolean)}
+     */
+    public PubSubHub newHub(io.netty.util.Timer timer, long lingerMillis) {
         if (gateway.shardedPubSub()) {
+            PubSubHub hub = new PubSubHub(pubSub, timer, lingerMillis, true);
             new ShardedChannels(hub, pubSub, client).start();
+            return hub;
         }
+        OwnerSubscriptions onOwners = new OwnerSubscriptions(pubSub);
+        PubSubHub hub = new PubSubHub(pubSub, timer, lingerMillis, onOwners);
+        onOwners.start(hub, client);
+        return hub;
     }
 
     /** The masters of slots, by Lettuce's current view of the Cluster. */

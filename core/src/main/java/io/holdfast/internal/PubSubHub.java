@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * migration: the server then ends the subscription itself; a failover: {@link ShardedChannels}
  * notices the new owner), {@link #resubscribe} subscribes again where the slot is now, and the
  * confirmation wakes the channel's waiters like a reconnect does.
+ *
+ * <p>Classic pub/sub on a Cluster (Redis before 7): a message published on any node reaches every
+ * node over the cluster bus, so a subscription anywhere hears it; but the bus's node-to-node
+ * connections do not disable Nagle's algorithm, and a wake-up that crossed it came up to 40 ms late
+ * (contended turns took 4 times as long as on one node). {@link OwnerSubscriptions} subscribes each
+ * channel on the master that owns its slot, where the scripts publish.
  */
 public final class PubSubHub implements AutoCloseable {
 
@@ -44,7 +50,20 @@ public final class PubSubHub implements AutoCloseable {
     private final StatefulRedisPubSubConnection<String, String> connection;
     private final Timer timer;
     private final long lingerMillis;
-    private final boolean sharded;
+    private final Subscriptions subscriptions;
+
+    /**
+     * Where the hub's subscribe and unsubscribe commands for a channel go: the hub's connection, or
+     * (classic pub/sub on a Cluster, {@link OwnerSubscriptions}) the node that owns the channel's
+     * slot. The hub calls both for one channel one at a time, in the order of its count changes.
+     */
+    interface Subscriptions {
+        /** Subscribes {@code channel}; completes when the server confirmed it. */
+        CompletableFuture<Void> subscribe(String channel);
+
+        /** Ends the subscription of {@code channel} made by {@link #subscribe}; not awaited. */
+        void unsubscribe(String channel);
+    }
 
     /** One channel's local waiters and subscription. */
     private static final class Channel {
@@ -76,14 +95,39 @@ public final class PubSubHub implements AutoCloseable {
      */
     public PubSubHub(StatefulRedisPubSubConnection<String, String> connection, Timer timer, long lingerMillis,
             boolean sharded) {
+        this(connection, timer, lingerMillis, new OnTheConnection(connection, sharded));
+    }
+
+    /** As above, with the subscriptions sent where {@code subscriptions} says. */
+    PubSubHub(StatefulRedisPubSubConnection<String, String> connection, Timer timer, long lingerMillis,
+            Subscriptions subscriptions) {
         if (lingerMillis > 0 && timer == null) {
             throw new IllegalArgumentException("a linger needs a timer");
         }
         this.connection = connection;
         this.timer = timer;
         this.lingerMillis = lingerMillis;
-        this.sharded = sharded;
+        this.subscriptions = subscriptions;
         connection.addListener(new Listener());
+    }
+
+    /** Every subscription on the hub's one connection, sharded or classic. */
+    private record OnTheConnection(StatefulRedisPubSubConnection<String, String> connection, boolean sharded)
+            implements Subscriptions {
+        @Override
+        public CompletableFuture<Void> subscribe(String channel) {
+            return (sharded ? connection.async().ssubscribe(channel) : connection.async().subscribe(channel))
+                    .toCompletableFuture();
+        }
+
+        @Override
+        public void unsubscribe(String channel) {
+            if (sharded) {
+                connection.async().sunsubscribe(channel);
+            } else {
+                connection.async().unsubscribe(channel);
+            }
+        }
     }
 
     /**
@@ -146,16 +190,11 @@ public final class PubSubHub implements AutoCloseable {
     }
 
     private CompletableFuture<Void> subscribe(String channel) {
-        return (sharded ? connection.async().ssubscribe(channel) : connection.async().subscribe(channel))
-                .toCompletableFuture();
+        return subscriptions.subscribe(channel);
     }
 
     private void unsubscribe(String channel) {
-        if (sharded) {
-            connection.async().sunsubscribe(channel);
-        } else {
-            connection.async().unsubscribe(channel);
-        }
+        subscriptions.unsubscribe(channel);
     }
 
     /**

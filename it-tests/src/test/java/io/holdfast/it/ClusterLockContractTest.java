@@ -1,8 +1,19 @@
 package io.holdfast.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.holdfast.Holdfast;
+import io.holdfast.Lease;
 import io.holdfast.RLock;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.testkit.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -25,5 +36,38 @@ class ClusterLockContractTest extends LockContract {
     @Override
     protected RLock lockOf(Holdfast client, String name) {
         return client.getLock(name);
+    }
+
+    /**
+     * A waiter listens on the master that owns its lock's slot, where the scripts publish, and on
+     * no other node: sharded pub/sub goes there by itself; classic pub/sub (Redis 6.2) is heard
+     * anywhere over the cluster bus, but late (the bus does not disable Nagle's algorithm), so it
+     * is subscribed there too. One lock on each master.
+     */
+    @Test
+    void aWaiter_listensOnTheMasterOfItsLocksSlot_only() throws Exception {
+        List<String> names = cluster.namesOnEveryMaster("listens-", 1);
+        for (String name : names) {
+            String channel = LockKeys.of("holdfast:", name).channel();
+            RedisServer owner = cluster.nodeFor(channel);
+            RLock held = a.getLock(name);
+            held.lock();
+            CompletableFuture<Lease> waiting = b.getLock(name).lockAsync(11, -1, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> channelsOn(owner).contains(channel));
+            for (RedisServer node : cluster.group().servers()) {
+                if (!node.equals(owner)) {
+                    assertThat(channelsOn(node)).as("channels on %s (the lock is on %s)", node, owner)
+                            .doesNotContain(channel);
+                }
+            }
+            held.unlock();
+            waiting.get(10, TimeUnit.SECONDS);
+            b.getLock(name).unlockAsync(11).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> channelsOn(RedisServer node) {
+        return cluster.sharded() ? node.commands().pubsubShardChannels("holdfast:*")
+                : node.commands().pubsubChannels("holdfast:*");
     }
 }
