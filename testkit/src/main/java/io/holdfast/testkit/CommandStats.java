@@ -24,6 +24,28 @@ public final class CommandStats {
         return calls;
     }
 
+    /**
+     * Whether the server counts subcommands apart ({@code client|setname}, {@code client|list}), as
+     * Redis 7 does; Redis 6.2 counts them all under the command ({@code client}).
+     */
+    public static boolean countsSubcommands(RedisCommands<String, String> redis) {
+        return !redis.info("server").contains("redis_version:6.");
+    }
+
+    /**
+     * {@code names} as the server counts them: on a server that does not count subcommands apart, each
+     * {@code command|subcommand} becomes {@code command}, so a check against the set can no longer
+     * tell one subcommand from another.
+     */
+    public static java.util.Set<String> asCounted(RedisCommands<String, String> redis, java.util.Set<String> names) {
+        if (countsSubcommands(redis)) {
+            return names;
+        }
+        java.util.Set<String> whole = new java.util.HashSet<>();
+        names.forEach(n -> whole.add(n.contains("|") ? n.substring(0, n.indexOf('|')) : n));
+        return whole;
+    }
+
     /** after − before, per command, leaving out commands that were not called in between. */
     public static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> d = new HashMap<>();
