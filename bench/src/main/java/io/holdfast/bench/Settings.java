@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How long and how big: the full run ({@code ./holdfast bench}, ~10 minutes on 2 cores) or the quick
+ * How long and how big: the full run ({@code ./holdfast bench}, ~50 minutes on 2 cores, most of it the scaling scenarios) or the quick
  * mode ({@code --quick}, seconds: proves the harness works, its numbers mean nothing).
  *
  * @param rounds interleaved rounds per scenario (Holdfast, Redisson, [floor], Holdfast, ...)
