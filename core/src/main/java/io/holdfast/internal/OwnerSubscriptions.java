@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * main connection (over the bus, as before), and the node's connection is opened for next time.
  * Connections to every master are opened at start and whenever the slot map changes; a channel
  * whose slot's master is no longer where it was subscribed is subscribed again there (and
- * unsubscribed where it was). Its waiters hear the bus meanwhile: a missed move costs latency only.
+ * unsubscribed where it was), or, while that master's connection is still opening, on the main
+ * connection until it is open (the node it was on may be a failed master, whose connection hears
+ * nothing). On the main connection its waiters hear the bus.
  *
  * <p>Concurrency: the hub calls {@link #subscribe} and {@link #unsubscribe} for one channel one at
  * a time; {@link #subscribedOn} is only written there.
@@ -57,10 +59,10 @@ final class OwnerSubscriptions implements PubSubHub.Subscriptions {
      * now on.
      */
     void start(PubSubHub hub, RedisClusterClient client) {
-        openToMasters();
+        openToMasters(hub);
         client.getResources().eventBus().get().subscribe(event -> {
             if (event instanceof ClusterTopologyChangedEvent) {
-                openToMasters();
+                openToMasters(hub);
                 followMoves(hub);
             }
         });
@@ -87,14 +89,20 @@ final class OwnerSubscriptions implements PubSubHub.Subscriptions {
 
     /**
      * Subscribes again, through {@code hub}, every channel whose slot's master is not where it was
-     * subscribed (or that waits on the main connection while the owner's is open now).
+     * subscribed: on that master if its connection is open, else on the main connection for now (the
+     * node it was on may be down for good: a failed master; the bus then reaches the main
+     * connection's node). A channel already on the main connection stays there until the owner's
+     * connection is open, when this runs again ({@link #openToMasters}).
      */
     private void followMoves(PubSubHub hub) {
         for (String channel : hub.channels()) {
             RedisClusterNode owner = ownerOf(channel);
             String on = subscribedOn.get(channel);
-            if (owner != null && on != null && !owner.getNodeId().equals(on) && openConnection(owner.getNodeId()) != null) {
-                log.debug("the slot of {} is served by {} now; subscribing there", channel, owner.getUri());
+            if (owner == null || on == null || owner.getNodeId().equals(on)) {
+                continue;
+            }
+            if (openConnection(owner.getNodeId()) != null || !MAIN.equals(on)) {
+                log.debug("the slot of {} is served by {} now; subscribing again", channel, owner.getUri());
                 hub.resubscribe(channel);
             }
         }
@@ -136,10 +144,27 @@ final class OwnerSubscriptions implements PubSubHub.Subscriptions {
         return connecting.isDone() && !connecting.isCompletedExceptionally() ? connecting.join() : null;
     }
 
-    private void openToMasters() {
+    /**
+     * Opens the connection to every master not connected yet; when one opens, channels waiting on
+     * the main connection for it (or on a node that lost their slot) move to it.
+     */
+    private void openToMasters(PubSubHub hub) {
         for (RedisClusterNode node : pubSub.getPartitions()) {
-            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                openConnection(node.getNodeId());
+            if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                continue;
+            }
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting;
+            try {
+                connecting = pubSub.getConnectionAsync(node.getNodeId());
+            } catch (RuntimeException notInTheMap) {
+                continue;
+            }
+            if (!connecting.isDone()) {
+                connecting.whenComplete((c, failed) -> {
+                    if (failed == null) {
+                        followMoves(hub);
+                    }
+                });
             }
         }
     }

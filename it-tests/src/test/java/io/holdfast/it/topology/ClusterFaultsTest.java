@@ -218,6 +218,10 @@ class ClusterFaultsTest {
         for (String name : List.of(keptOnVictim, elsewhere)) {
             holders.get(name).run(() -> a.getLock(name).lock());
         }
+        // a waiter on the kept hold: it waits through the failover, and must hear its release after
+        OwnerThread keptWaiter = thread("kept-waiter");
+        Future<Boolean> gotKept = keptWaiter.submit(() -> b.getLock(keptOnVictim).tryLock(60, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(10)).until(() -> victim.commands().zcard(keptKey + ":queue") == 1);
         List<RedisServer> replicas = cluster.group().replicasOf(victim);
         for (RedisServer replica : replicas) {
             replica.commands().readOnly();
@@ -245,6 +249,13 @@ class ClusterFaultsTest {
         assertThat(promoted.commands().exists(lostKey, lostKey + ":queue"))
                 .as("the promoted replica never got the hold nor its waiter").isZero();
         assertThat(promoted.commands().exists(keptKey)).as("but has the hold replicated before").isEqualTo(1);
+        // the kept hold's waiter listens on the promoted master now (sharded: moved by the client;
+        // classic on 6.2: moved too, not left on the failed master's connection, which hears nothing)
+        String keptChannel = keptKey + ":wake";
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(cluster.sharded()
+                ? promoted.commands().pubsubShardNumsub(keptChannel).get(keptChannel)
+                : promoted.commands().pubsubNumsub(keptChannel).get(keptChannel))
+                .as("the kept hold's waiter, subscribed on the promoted master").isEqualTo(1L));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> lost.containsKey(lostName));
         assertThat(got.get(40, TimeUnit.SECONDS)).as("the waiter got the lock from the new master").isTrue();
@@ -259,6 +270,8 @@ class ClusterFaultsTest {
         for (String name : List.of(keptOnVictim, elsewhere)) {
             holders.get(name).run(() -> a.getLock(name).unlock());
         }
+        assertThat(gotKept.get(10, TimeUnit.SECONDS)).as("the kept hold's waiter got it after its release").isTrue();
+        keptWaiter.run(() -> b.getLock(keptOnVictim).unlock());
         assertThat(lost).containsOnlyKeys(lostName);
         victim.restart(); // it comes back as a replica of the promoted master
         cluster.group().awaitStable(Duration.ofSeconds(30));
