@@ -70,6 +70,8 @@ public final class Holdfast implements AutoCloseable {
     private final Cache<String, Object> locks;
     private final List<String> warnings;
     private final io.holdfast.internal.ClientIdentity identity;
+    /** The Cluster's connections, or null (standalone, Sentinel). */
+    private final ClusterLink link;
 
     private Holdfast(HoldfastOptions options) {
         String clientId = UUID.randomUUID().toString();
@@ -154,6 +156,7 @@ public final class Holdfast implements AutoCloseable {
             throw e;
         }
         this.pubSub = pubSub;
+        this.link = link;
         this.ownTimer = options.timer().isPresent() ? null
                 : new HashedWheelTimer(r -> daemon(r, "holdfast-timer"), 10, TimeUnit.MILLISECONDS);
         io.netty.util.Timer timer = options.timer().orElse(ownTimer);
@@ -370,6 +373,9 @@ public final class Holdfast implements AutoCloseable {
         ctx.keeper().close();
         if (ownTimer != null) {
             ownTimer.stop();
+        }
+        if (link != null) {
+            link.stopListening();
         }
         ctx.hub().close();
         connection.close();

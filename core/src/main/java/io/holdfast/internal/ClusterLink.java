@@ -25,8 +25,14 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import io.lettuce.core.event.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * The connections of a client to a Redis Cluster ({@code redis-cluster://} URIs, see
@@ -53,6 +59,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClusterLink {
 
+    private static final Logger log = LoggerFactory.getLogger(ClusterLink.class);
+
     static final int REFRESH_SECONDS = 5;
     static final long SEED_TIMEOUT_MILLIS = 1000;
 
@@ -60,13 +68,40 @@ public final class ClusterLink {
     private final StatefulRedisClusterConnection<String, String> connection;
     private final StatefulRedisClusterPubSubConnection<String, String> pubSub;
     private final RedisGateway gateway;
+    /** What this client listens to on the event bus of its resources, until {@link #stopListening()}. */
+    private final List<Disposable> listening = new CopyOnWriteArrayList<>();
 
     private ClusterLink(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
-            StatefulRedisClusterPubSubConnection<String, String> pubSub, RedisGateway gateway) {
+            StatefulRedisClusterPubSubConnection<String, String> pubSub, RedisGateway gateway, Disposable topology) {
         this.client = client;
         this.connection = connection;
         this.pubSub = pubSub;
         this.gateway = gateway;
+        listening.add(topology);
+    }
+
+    /**
+     * Runs {@code handler} on every event of {@code resources}' event bus until the returned
+     * subscription is disposed. A handler that throws is logged and keeps listening (a consumer
+     * that throws would otherwise end the subscription, and with it every later slot move).
+     */
+    static Disposable onEvents(ClientResources resources, Consumer<Event> handler) {
+        return resources.eventBus().get().subscribe(event -> {
+            try {
+                handler.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("following the Cluster's topology failed on {}; still listening", event, e);
+            }
+        });
+    }
+
+    /**
+     * Stops listening to the event bus (at {@link io.holdfast.Holdfast#close()}): a bus shared with
+     * other clients ({@code HoldfastOptions.Builder#clientResources}) keeps no reference to this one.
+     */
+    public void stopListening() {
+        listening.forEach(Disposable::dispose);
+        listening.clear();
     }
 
     /** Whether {@code redisUri} names a Cluster: {@code redis-cluster://} or {@code rediss-cluster://}. */
@@ -128,13 +163,18 @@ public final class ClusterLink {
             Reconnects reconnects = new Reconnects(gateway, disconnects, connection);
             client.addListener(reconnects);
             reconnects.refreshAll(); // not awaited: a missing id only counts as unknown
-            resources.eventBus().get().subscribe(event -> {
+            Disposable topology = onEvents(resources, event -> {
                 if (event instanceof io.lettuce.core.cluster.event.ClusterTopologyChangedEvent) {
                     reconnects.refreshAll();
                 }
             });
-            StatefulRedisClusterPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8);
-            return new ClusterLink(client, connection, pubSub, gateway);
+            try {
+                StatefulRedisClusterPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8);
+                return new ClusterLink(client, connection, pubSub, gateway, topology);
+            } catch (RuntimeException e) {
+                topology.dispose();
+                throw e;
+            }
         } catch (RuntimeException e) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
@@ -270,12 +310,12 @@ public final class ClusterLink {
     public PubSubHub newHub(io.netty.util.Timer timer, long lingerMillis) {
         if (gateway.shardedPubSub()) {
             PubSubHub hub = new PubSubHub(pubSub, timer, lingerMillis, true);
-            new ShardedChannels(hub, pubSub, client).start();
+            listening.add(new ShardedChannels(hub, pubSub, client).start());
             return hub;
         }
         OwnerSubscriptions onOwners = new OwnerSubscriptions(pubSub);
         PubSubHub hub = new PubSubHub(pubSub, timer, lingerMillis, onOwners);
-        onOwners.start(hub, client);
+        listening.add(onOwners.start(hub, client));
         return hub;
     }
 

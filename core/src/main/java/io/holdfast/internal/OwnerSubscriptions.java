@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import reactor.core.Disposable;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,11 +57,11 @@ final class OwnerSubscriptions implements PubSubHub.Subscriptions {
 
     /**
      * Opens the connections to the masters and follows slot moves for {@code hub}'s channels from
-     * now on.
+     * now on, until the returned subscription to the event bus is disposed.
      */
-    void start(PubSubHub hub, RedisClusterClient client) {
+    Disposable start(PubSubHub hub, RedisClusterClient client) {
         openToMasters(hub);
-        client.getResources().eventBus().get().subscribe(event -> {
+        return ClusterLink.onEvents(client.getResources(), event -> {
             if (event instanceof ClusterTopologyChangedEvent) {
                 openToMasters(hub);
                 followMoves(hub);

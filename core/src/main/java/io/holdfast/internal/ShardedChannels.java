@@ -7,6 +7,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import reactor.core.Disposable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -45,7 +46,8 @@ final class ShardedChannels {
         this.client = client;
     }
 
-    void start() {
+    /** Starts following; the returned subscription to the event bus ends it. */
+    Disposable start() {
         pubSub.addListener(new RedisClusterPubSubAdapter<>() {
             @Override
             public void ssubscribed(RedisClusterNode node, String channel, long count) {
@@ -61,7 +63,7 @@ final class ShardedChannels {
                 }
             }
         });
-        client.getResources().eventBus().get().subscribe(event -> {
+        return ClusterLink.onEvents(client.getResources(), event -> {
             if (event instanceof ClusterTopologyChangedEvent) {
                 followMoves();
             } else if (event instanceof ConnectionActivatedEvent activated) {

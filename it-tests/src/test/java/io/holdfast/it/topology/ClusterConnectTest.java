@@ -13,11 +13,20 @@ import io.holdfast.ReplicaAcknowledgement;
 import io.holdfast.it.ClusterTopology;
 import io.holdfast.testkit.RedisServer;
 import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.event.DefaultEventBus;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.EventBus;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Connecting to a Redis Cluster: the builder's seed list, the checks made at connect (channel
@@ -118,6 +127,50 @@ class ClusterConnectTest {
                     .hasMessageContaining("&app:locks:*");
         } finally {
             nodes.forEach(n -> n.commands().aclDeluser("nochannels"));
+        }
+    }
+
+    /**
+     * A Cluster client follows slot moves by listening to the event bus of its Lettuce resources.
+     * With resources shared with the application, {@link Holdfast#close()} must stop listening:
+     * left subscribed, every closed client stays referenced by the bus and runs on every topology
+     * change for as long as the resources live.
+     */
+    @Test
+    void givenClientResources_closeLeavesNoListenerOnTheirEventBus() throws Exception {
+        CountingEventBus bus = new CountingEventBus();
+        ClientResources resources = DefaultClientResources.builder().eventBus(bus).build();
+        try {
+            int before = bus.listeners.get();
+            for (int i = 0; i < 3; i++) {
+                try (Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(cluster.uri())
+                        .clientResources(resources).build())) {
+                    RLock lock = holdfast.getLock("bus-" + i);
+                    lock.lock();
+                    lock.unlock();
+                    assertThat(bus.listeners.get()).as("the open client follows the topology").isGreaterThan(before);
+                }
+                assertThat(bus.listeners.get()).as("listeners left after client %d closed", i + 1).isEqualTo(before);
+            }
+        } finally {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get();
+        }
+    }
+
+    /** Lettuce's own event bus, counting its live subscribers. */
+    private static final class CountingEventBus implements EventBus {
+        final AtomicInteger listeners = new AtomicInteger();
+        private final EventBus delegate = new DefaultEventBus(Schedulers.boundedElastic());
+
+        @Override
+        public Flux<Event> get() {
+            return delegate.get().doOnSubscribe(s -> listeners.incrementAndGet())
+                    .doFinally(signal -> listeners.decrementAndGet());
+        }
+
+        @Override
+        public void publish(Event event) {
+            delegate.publish(event);
         }
     }
 }
