@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * hands the member over to it (a pub/sub message) or the member's lease runs out, never polling.
  * Holding the gate, it runs a round on the other members. Every waiter picks the same gate (the
  * holder's first member), so the gate's server-side FIFO queue orders the waiters and they do not
- * split the vote among themselves; the holder releases its first member last (see
+ * split the vote among themselves; the holder sends the release of its first member last (see
  * {@link Group}), so the waiter handed the gate finds the others free. A round that took some
  * members but not enough (a split with a newcomer, or a holder's release still in flight) backs
  * off for a random time up to {@link Policy#backoffMillis()} before it waits again. The one
@@ -52,6 +52,15 @@ import java.util.concurrent.TimeUnit;
  * {@link #GATE_RETRY_BACKOFF_MILLIS} ms, at most {@link #GATE_RETRIES} times;
  * a newcomer that split the vote with it meanwhile gives its members back, so the queue's choice
  * wins instead of both starting over. The hold kept is bounded in time, so it cannot deadlock.
+ *
+ * <p><b>First member first</b> ({@link Policy#firstMemberFirst()}, the multi-lock): the first
+ * round tries the first member alone, and the others only once it is held, so that a newcomer that
+ * finds it taken queues there without touching the others (the waiter the queue chooses would find
+ * them taken). That costs an uncontended acquisition a second round trip, so while the lock's last
+ * look found the first member free ({@link Group#firstMemberBusy()}) the first round tries every
+ * member at once; if it finds the first member taken, it gives back what it took and queues there at
+ * once (no back-off: every newcomer picks that gate), and the lock takes the first member alone
+ * again until an attempt finds it free.
  *
  * <p><b>Cancellation</b>: {@link #cancel()} sets a flag and cancels the attempts in flight; the
  * next step releases whatever is held and completes the result with a
@@ -91,6 +100,8 @@ final class GroupAcquisition {
     private int keptGate = -1;
     private int gateRetries;
     private long shortSince;
+    /** Whether the round in progress asks the first member (it is not held from an earlier step). */
+    private boolean firstAsked;
 
     GroupAcquisition(Group lock, Holder holder, Thread ownerThread, long leaseMillis, long effectiveLeaseMillis,
             long waitNanos) {
@@ -150,11 +161,12 @@ final class GroupAcquisition {
         if (stopIfCancelled()) {
             return;
         }
-        if (lock.policy.firstMemberFirst() && granted[0] == null) {
+        if (lock.policy.firstMemberFirst() && granted[0] == null && lock.firstMemberBusy()) {
             claimFirst();
             return;
         }
         long sent = lock.ctx.now();
+        firstAsked = granted[0] == null;
         List<CompletableFuture<Outcome>> attempts = new ArrayList<>(granted.length);
         for (int i = 0; i < granted.length; i++) {
             attempts.add(granted[i] != null
@@ -238,10 +250,12 @@ final class GroupAcquisition {
                     granted[0] = o.lease();
                     owners[0] = o.owner();
                     shortRounds = 0;
+                    lock.firstMemberBusy(false);
                     round();
                 }
                 case BUSY -> {
                     shortRounds = 0;
+                    lock.firstMemberBusy(true);
                     releaseAll().whenComplete((v, e) -> {
                         if (stopIfCancelled()) {
                             return;
@@ -346,7 +360,14 @@ final class GroupAcquisition {
         }
         keptGate = -1;
         gateRetries = 0;
-        boolean backOff = grantedCount > 0 || answered < needed;
+        Answer firstAnswer = outcomes.get(0).answer();
+        if (firstAsked && (firstAnswer == Answer.BUSY || firstAnswer == Answer.GRANTED)) {
+            lock.firstMemberBusy(firstAnswer == Answer.BUSY);
+        }
+        // a round that tried the first member with the others and found it taken queues there at once,
+        // as one that tried it alone would have (every newcomer picks that gate: no split to back off from)
+        boolean firstBusy = lock.policy.firstMemberFirst() && firstAnswer == Answer.BUSY;
+        boolean backOff = (grantedCount > 0 && !firstBusy) || answered < needed;
         int gateMember = answered < needed ? -1 : gate;
         releaseAll().whenComplete((v, e) -> {
             if (stopIfCancelled()) {

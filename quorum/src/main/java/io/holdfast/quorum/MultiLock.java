@@ -26,10 +26,11 @@ import java.util.stream.IntStream;
  * one level each, and counts its own levels per holder (thread or owner token), so it is reentrant
  * as a whole.
  *
- * <p><b>All or none, and no deadlock</b>: an attempt takes the first member in the canonical order
- * (by lock name, then the order given) without waiting, then tries the others at once, without
- * waiting either; if one is busy, it gives back every member it took, and only then waits, queued
- * on one member: the first, or the first busy one. Holding that member, it tries the others again
+ * <p><b>All or none, and no deadlock</b>: an attempt tries the first member in the canonical order
+ * (by lock name, then the order given) without waiting, then the others at once, without waiting
+ * either; while the multi-lock object last found its first member free, it tries all of them at
+ * once instead (one round trip when nobody else wants them). If one is busy, it gives back every
+ * member it took, and only then waits, queued on one member: the first, or the first busy one. Holding that member, it tries the others again
  * without waiting (if they are busy, again a few ms later, at
  * most 5 times, then it gives everything back). So a multi-lock never waits for a member while it
  * holds another: two clients locking {A, B} and {B, A} cannot deadlock, whatever the order given,

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  *     it tries the others (the multi-lock, which needs all: a newcomer that finds the first member
  *     taken queues there at once instead of taking others and splitting them with the waiter the
  *     first member's queue chose); otherwise every member is tried at once (the quorum lock, where
- *     a newcomer's few votes do not keep the queue's choice from a majority)
+ *     a newcomer's few votes do not keep the queue's choice from a majority). While the lock last
+ *     found its first member free, it tries every member at once even so ({@link Group#firstMemberBusy()}):
+ *     with nobody to split with, taking the first member alone only costs a round trip
  */
 record Policy(String label, int needed, double driftFactor, long driftMillis, long memberTimeoutMillis,
         long backoffMillis, long unavailableMillis, boolean firstMemberFirst) {

@@ -11,6 +11,7 @@ import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
 import io.holdfast.RReadWriteLock;
+import io.holdfast.testkit.CommandStats;
 import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +94,82 @@ class MultiLockTest {
         waiter.run(both::unlock);
         assertThat(x2.getLock("order").isLocked()).isFalse();
         assertThat(y2.getLock("stock").isLocked()).isFalse();
+    }
+
+    /**
+     * While the multi-lock last found its first member free, an attempt asks every member at once
+     * (one round trip): with the first member's server frozen, the second member is taken before
+     * the first answers (asked one after the other, it would not have been asked yet). Once an
+     * attempt finds the first member taken, the next ones ask it alone first and do not touch the
+     * others while it stays taken; found free again, it is all at once again.
+     */
+    @Test
+    void firstMemberFree_everyMemberIsAskedAtOnce_firstMemberTaken_itIsAskedAlone() throws Exception {
+        RLock both = MultiLock.of(x1.getLock("m-a"), y1.getLock("m-b")); // member order: m-a first
+        var second = servers.get(1).commands();
+        OwnerThread owner = thread("multi-owner");
+
+        servers.get(0).pause();
+        Future<Boolean> taking;
+        try {
+            // an explicit lease of 30 s: each member attempt is waited for 10 s (a third of it)
+            taking = owner.submit(() -> both.tryLock(20, 30, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(second.exists("holdfast:{m-b}"))
+                    .as("the second member is taken while the first one's server has not answered").isEqualTo(1));
+        } finally {
+            servers.get(0).resume();
+        }
+        assertThat(taking.get(15, TimeUnit.SECONDS)).isTrue();
+        owner.run(both::unlock);
+
+        RLock first = x2.getLock("m-a");
+        first.lock();
+        assertThat(owner.call(() -> both.tryLock(100, TimeUnit.MILLISECONDS))).isFalse(); // finds m-a taken
+        long before = CommandStats.read(second).getOrDefault("evalsha", 0L);
+        assertThat(owner.call(() -> both.tryLock(100, TimeUnit.MILLISECONDS))).isFalse();
+        assertThat(owner.<Boolean>call(() -> both.tryLock())).isFalse();
+        assertThat(CommandStats.read(second).getOrDefault("evalsha", 0L))
+                .as("the second member is not asked while the first is known taken").isEqualTo(before);
+        first.unlock();
+
+        assertThat(owner.<Boolean>call(() -> both.tryLock())).isTrue(); // the first member alone, then the second
+        owner.run(both::unlock);
+        servers.get(0).pause();
+        try {
+            taking = owner.submit(() -> both.tryLock(20, 30, TimeUnit.SECONDS));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(second.exists("holdfast:{m-b}"))
+                    .as("found free again: every member at once again").isEqualTo(1));
+        } finally {
+            servers.get(0).resume();
+        }
+        assertThat(taking.get(15, TimeUnit.SECONDS)).isTrue();
+        owner.run(both::unlock);
+    }
+
+    /**
+     * An unlock lets every member go at once (the first member's release is sent last, not after
+     * the others answered): with the second member's server frozen, the first member is free before
+     * the second one answers.
+     */
+    @Test
+    void unlock_releasesEveryMemberAtOnce() throws Exception {
+        RLock both = MultiLock.of(x1.getLock("r-a"), y1.getLock("r-b"));
+        OwnerThread owner = thread("multi-owner");
+        owner.run(both::lock);
+        servers.get(1).pause();
+        Future<Void> unlocking;
+        try {
+            unlocking = owner.submit(() -> {
+                both.unlock();
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(servers.get(0).commands()
+                    .exists("holdfast:{r-a}")).as("the first member is free before the second one answered").isZero());
+        } finally {
+            servers.get(1).resume();
+        }
+        unlocking.get(10, TimeUnit.SECONDS);
+        assertThat(y2.getLock("r-b").isLocked()).isFalse();
     }
 
     @Test
