@@ -65,8 +65,9 @@ import java.util.stream.IntStream;
  * holds member A (say {@code a.lock()}) and then calls {@code MultiLock.of(a, b).lock()} waits for
  * itself for ever; {@code tryLock} with a wait time returns {@code false} when it elapses.
  *
- * <p>Not done (issue 15's optional item): when every member lives in one slot of one server, one
- * script call could take them all; today it is one call per member, sent at once.
+ * <p>Not done (issue 15): when every member lives in one slot of one server, one script call could
+ * take them all; today it is one call per member, all sent at once (on one server, over one
+ * connection: still one round trip).
  */
 public final class MultiLock {
 
