@@ -150,6 +150,9 @@ public final class Holdfast implements AutoCloseable {
         try {
             checkChannelPermissions(options, endpoint, pubSub);
         } catch (RuntimeException e) {
+            if (link != null) {
+                link.stopListening(); // a bus shared with the caller keeps nothing of this client
+            }
             connection.close();
             pubSub.close();
             shutdownQuietly();

@@ -57,10 +57,14 @@ import java.util.concurrent.TimeUnit;
  * round tries the first member alone, and the others only once it is held, so that a newcomer that
  * finds it taken queues there without touching the others (the waiter the queue chooses would find
  * them taken). That costs an uncontended acquisition a second round trip, so while the lock's last
- * look found the first member free ({@link Group#firstMemberBusy()}) the first round tries every
- * member at once; if it finds the first member taken, it gives back what it took and queues there at
- * once (no back-off: every newcomer picks that gate), and the lock takes the first member alone
- * again until an attempt finds it free.
+ * look found the first member free ({@link Group#firstMemberBusy()}) a round that holds nothing
+ * tries every member at once; if the first member does not grant (taken, or its server does not
+ * answer), the round gives back what it took (and, if it was taken, queues there at once, without
+ * back-off: every newcomer picks that gate), and the lock takes the first member alone again until
+ * an attempt finds it free. A round that holds a member (a gate kept while it retries) always takes
+ * the first member alone first. The price: while the hint is stale, a newcomer may hold the
+ * other members for one round (one round trip; up to the member timeout if the first member's
+ * server stalls), and the waiter handed the first member retries them meanwhile (see above).
  *
  * <p><b>Cancellation</b>: {@link #cancel()} sets a flag and cancels the attempts in flight; the
  * next step releases whatever is held and completes the result with a
@@ -161,7 +165,10 @@ final class GroupAcquisition {
         if (stopIfCancelled()) {
             return;
         }
-        if (lock.policy.firstMemberFirst() && granted[0] == null && lock.firstMemberBusy()) {
+        if (lock.policy.firstMemberFirst() && granted[0] == null && (lock.firstMemberBusy() || holdsAny())) {
+            // never a round over every member while holding one (a gate kept while it retries): it
+            // would keep that gate while the first member is busy, where the first member alone
+            // gives everything back at once
             claimFirst();
             return;
         }
@@ -361,8 +368,10 @@ final class GroupAcquisition {
         keptGate = -1;
         gateRetries = 0;
         Answer firstAnswer = outcomes.get(0).answer();
-        if (firstAsked && (firstAnswer == Answer.BUSY || firstAnswer == Answer.GRANTED)) {
-            lock.firstMemberBusy(firstAnswer == Answer.BUSY);
+        if (firstAsked) {
+            // not granted (busy, or its server did not answer): ask it alone again until it is found
+            // free, so that a stalled first member does not make every round take the others meanwhile
+            lock.firstMemberBusy(firstAnswer != Answer.GRANTED);
         }
         // a round that tried the first member with the others and found it taken queues there at once,
         // as one that tried it alone would have (every newcomer picks that gate: no split to back off from)
@@ -429,6 +438,16 @@ final class GroupAcquisition {
                 round();
             }
         });
+    }
+
+    /** Whether this acquisition holds a member now. */
+    private boolean holdsAny() {
+        for (Lease l : granted) {
+            if (l != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the wait time has elapsed; never for an unbounded wait (deadline - now could overflow). */

@@ -65,11 +65,18 @@ end
 -- whose value is a hold count;
 -- or '<holder id>:expiring' (a hold ended by unlock-after.lua, kept until its lease runs out);
 -- the read-write lock of the same name (a 'mode' field) is another kind's hold: busy as well.
--- Anything else is somebody else's data: an error, never a wait that cannot end
-if pttl ~= -2 and redis.call('HEXISTS', lock, 'mode') == 0 then
+-- Anything else is somebody else's data: an error, never a wait that cannot end.
+-- Two commands in the usual case (one field: HLEN, then HRANDFIELD of that field with its value)
+if pttl ~= -2 then
   local n = redis.call('HLEN', lock)
-  local field = n == 1 and redis.call('HKEYS', lock)[1] or ('(' .. n .. ' fields)')
-  if not (string.match(field, '^.+:o?%-?%d+$') or string.match(field, '^.+:o?%-?%d+:expiring$')) or not string.match(redis.call('HGET', lock, field) or '', '^%d+$') then
+  local field, count = '(' .. n .. ' fields)', ''
+  if n == 1 then
+    local only = redis.call('HRANDFIELD', lock, 1, 'WITHVALUES')
+    field, count = only[1], only[2]
+  end
+  local ours = field == 'mode' or (n == 1 and string.match(count, '^%d+$')
+      and (string.match(field, '^.+:o?%-?%d+$') or string.match(field, '^.+:o?%-?%d+:expiring$')))
+  if not ours and not (n > 1 and redis.call('HEXISTS', lock, 'mode') == 1) then
     return redis.error_reply('WRONGTYPE the lock key holds a hash that is not a Holdfast lock (field '
         .. field .. '); nothing was changed')
   end

@@ -152,6 +152,19 @@ class ClusterConnectTest {
                 }
                 assertThat(bus.listeners.get()).as("listeners left after client %d closed", i + 1).isEqualTo(before);
             }
+            // a connect that fails after the Cluster answered (here: no channel permission) keeps nothing either
+            List<RedisServer> nodes = cluster.group().servers();
+            nodes.forEach(node -> node.commands().aclSetuser("nobus", AclSetuserArgs.Builder.on()
+                    .addPassword("s3cret").allKeys().allCommands().resetChannels()));
+            try {
+                String uri = "redis-cluster://nobus:s3cret@" + cluster.firstMaster().host() + ":"
+                        + cluster.firstMaster().port();
+                assertThatThrownBy(() -> Holdfast.connect(HoldfastOptions.builder(uri).clientResources(resources).build()))
+                        .isInstanceOf(RedisPermissionException.class);
+                assertThat(bus.listeners.get()).as("listeners left after a failed connect").isEqualTo(before);
+            } finally {
+                nodes.forEach(n -> n.commands().aclDeluser("nobus"));
+            }
         } finally {
             resources.shutdown(0, 2, TimeUnit.SECONDS).get();
         }
