@@ -136,13 +136,18 @@ final class OwnerSubscriptions implements PubSubHub.Subscriptions {
 
     /** The connection to node {@code nodeId} once made (open or reconnecting), or null. Never waits. */
     private StatefulRedisPubSubConnection<String, String> connectionTo(String nodeId) {
-        CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting;
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = connecting(nodeId);
+        return connecting != null && connecting.isDone() && !connecting.isCompletedExceptionally()
+                ? connecting.join() : null;
+    }
+
+    /** Lettuce's connection to node {@code nodeId}, made or being made (asking opens it), or null if the node is not in the slot map. */
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting(String nodeId) {
         try {
-            connecting = pubSub.getConnectionAsync(nodeId);
+            return pubSub.getConnectionAsync(nodeId);
         } catch (RuntimeException notInTheMap) {
             return null;
         }
-        return connecting.isDone() && !connecting.isCompletedExceptionally() ? connecting.join() : null;
     }
 
     /**
@@ -154,13 +159,8 @@ final class OwnerSubscriptions implements PubSubHub.Subscriptions {
             if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                 continue;
             }
-            CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting;
-            try {
-                connecting = pubSub.getConnectionAsync(node.getNodeId());
-            } catch (RuntimeException notInTheMap) {
-                continue;
-            }
-            if (!connecting.isDone()) {
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = connecting(node.getNodeId());
+            if (connecting != null && !connecting.isDone()) {
                 connecting.whenComplete((c, failed) -> {
                     if (failed == null) {
                         followMoves(hub);

@@ -137,7 +137,7 @@ final class Group {
     }
 
     void firstMemberBusy(boolean busy) {
-        if (firstMemberBusy != busy) {
+        if (firstMemberBusy != busy) { // read first: most rounds leave it as it is, and skip the volatile write
             firstMemberBusy = busy;
         }
     }
@@ -224,11 +224,9 @@ final class Group {
      * handed to then tries the others, so their releases should be on their way before. Completes
      * with how many still had it.
      *
-     * <p>Not waiting for the others' answers before releasing the first one (as this did until
-     * 2026-12) saves a round trip per release; a waiter handed the first member that still finds
-     * another one taken (its release was slower than the hand-over) keeps the first member and tries
-     * again a few ms later. Measured side by side, contended multi-lock acquisitions/s went from
-     * 1.12x Redisson's to 1.39x.
+     * <p>Not waiting for the others' answers before releasing the first one saves a round trip per
+     * release; a waiter handed the first member that still finds another one taken (its release was
+     * slower than the hand-over) keeps the first member and tries again a few ms later.
      */
     private CompletableFuture<Integer> releaseMembers(GroupHold hold) {
         Lease[] leases = hold.members();

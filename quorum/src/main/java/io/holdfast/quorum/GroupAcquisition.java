@@ -104,8 +104,6 @@ final class GroupAcquisition {
     private int keptGate = -1;
     private int gateRetries;
     private long shortSince;
-    /** Whether the round in progress asks the first member (it is not held from an earlier step). */
-    private boolean firstAsked;
 
     GroupAcquisition(Group lock, Holder holder, Thread ownerThread, long leaseMillis, long effectiveLeaseMillis,
             long waitNanos) {
@@ -173,7 +171,7 @@ final class GroupAcquisition {
             return;
         }
         long sent = lock.ctx.now();
-        firstAsked = granted[0] == null;
+        boolean firstAsked = granted[0] == null; // not held from an earlier step
         List<CompletableFuture<Outcome>> attempts = new ArrayList<>(granted.length);
         for (int i = 0; i < granted.length; i++) {
             attempts.add(granted[i] != null
@@ -182,7 +180,7 @@ final class GroupAcquisition {
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new));
         cutOff(attempts, all, sent);
-        all.whenComplete((v, e) -> afterRound(attempts.stream().map(CompletableFuture::join).toList()));
+        all.whenComplete((v, e) -> afterRound(attempts.stream().map(CompletableFuture::join).toList(), firstAsked));
     }
 
     /**
@@ -294,7 +292,8 @@ final class GroupAcquisition {
         });
     }
 
-    private void afterRound(List<Outcome> outcomes) {
+    /** @param firstAsked whether the round asked the first member (rather than holding it already) */
+    private void afterRound(List<Outcome> outcomes, boolean firstAsked) {
         int grantedCount = 0;
         int busy = 0;
         int gate = -1;
@@ -368,7 +367,7 @@ final class GroupAcquisition {
         keptGate = -1;
         gateRetries = 0;
         Answer firstAnswer = outcomes.get(0).answer();
-        if (firstAsked) {
+        if (firstAsked && lock.policy.firstMemberFirst()) {
             // not granted (busy, or its server did not answer): ask it alone again until it is found
             // free, so that a stalled first member does not make every round take the others meanwhile
             lock.firstMemberBusy(firstAnswer != Answer.GRANTED);
