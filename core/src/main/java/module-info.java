@@ -10,8 +10,9 @@
  * <p>The lock kinds and the watchdog are separate modules, found by {@link java.util.ServiceLoader}
  * ({@code uses} below): put {@code holdfast-reentrant}, {@code -fair}, {@code -readwrite} and
  * {@code -watchdog} on the module path (or add {@code holdfast-all}) and the resolver binds them.
- * {@code io.holdfast.spi}, what a kind needs from the engine, is exported to those modules only;
- * it is not a supported API. The engine itself ({@code io.holdfast.internal}: waiting, hold
+ * {@code io.holdfast.spi}, what a kind needs from the engine, is exported to those modules only
+ * (and to {@code holdfast-quorum}, whose multi-lock takes members of one slot in one script call
+ * through {@code TakenTogether}); it is not a supported API. The engine itself ({@code io.holdfast.internal}: waiting, hold
  * registry, pub/sub hub, undo of lost replies) is exported to no module.
  */
 @SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"}) // the qualified exports name modules built after this one; Lettuce is an automatic module
@@ -27,7 +28,8 @@ module io.holdfast.core {
             io.holdfast.watchdog,
             io.holdfast.reentrant,
             io.holdfast.fair,
-            io.holdfast.readwrite;
+            io.holdfast.readwrite,
+            io.holdfast.quorum; // TakenTogether, for the multi-lock
 
     uses io.holdfast.spi.LeaseKeeperFactory;
     uses io.holdfast.spi.LockProvider;

@@ -44,10 +44,12 @@ final class BenchRun {
                 new ClusterUncontendedScenario(),
                 new ClusterContendedScenario(),
                 new ClusterWakeupsScenario(),
-                new QuorumScenario(false, false),
-                new QuorumScenario(false, true),
-                new QuorumScenario(true, false),
-                new QuorumScenario(true, true));
+                new QuorumScenario(QuorumScenario.Shape.QUORUM, false),
+                new QuorumScenario(QuorumScenario.Shape.QUORUM, true),
+                new QuorumScenario(QuorumScenario.Shape.MULTI, false),
+                new QuorumScenario(QuorumScenario.Shape.MULTI, true),
+                new QuorumScenario(QuorumScenario.Shape.MULTI_ONE_SERVER, false),
+                new QuorumScenario(QuorumScenario.Shape.MULTI_ONE_SERVER, true));
     }
 
     /**

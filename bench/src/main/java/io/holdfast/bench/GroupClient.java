@@ -34,6 +34,9 @@ interface GroupClient extends AutoCloseable {
     /** The multi-lock over {@code names.get(i)} on master {@code i}. */
     Lock multi(List<String> names);
 
+    /** The multi-lock over {@code names}, all on master 0, of one client. */
+    Lock multiOnOneServer(List<String> names);
+
     /** One standalone lock {@code name} on master 0: what the 1.3x latency target compares with. */
     Lock standalone(String name);
 
@@ -76,6 +79,11 @@ interface GroupClient extends AutoCloseable {
                 members.add(masters.get(i).getLock(names.get(i)));
             }
             return MultiLock.of(members.toArray(io.holdfast.RLock[]::new));
+        }
+
+        @Override
+        public Lock multiOnOneServer(List<String> names) {
+            return MultiLock.of(names.stream().map(masters.get(0)::getLock).toArray(io.holdfast.RLock[]::new));
         }
 
         @Override
@@ -129,6 +137,11 @@ interface GroupClient extends AutoCloseable {
         }
 
         @Override
+        public Lock multiOnOneServer(List<String> names) {
+            return new RedissonMultiLock(names.stream().map(clients.get(0)::getLock).toArray(org.redisson.api.RLock[]::new));
+        }
+
+        @Override
         public Lock standalone(String name) {
             return clients.get(0).getLock(name);
         }
@@ -170,6 +183,12 @@ interface GroupClient extends AutoCloseable {
         @Override
         public Lock multi(List<String> names) {
             return new RoundTrips(names.size());
+        }
+
+        /** One script call on master 0 takes them all: one round trip. */
+        @Override
+        public Lock multiOnOneServer(List<String> names) {
+            return new RoundTrips(1);
         }
 
         @Override

@@ -6,9 +6,10 @@ import java.util.concurrent.locks.Lock;
 import org.HdrHistogram.Histogram;
 
 /**
- * The quorum lock over five independent masters and the multi-lock over three locks on three of
- * them, against Redisson's {@code RedissonRedLock} and {@code RedissonMultiLock} over the same
- * servers in the same run, and the floor (the same round trips, all at once, doing nothing):
+ * The quorum lock over five independent masters, the multi-lock over three locks on three of
+ * them, and the multi-lock over three locks of one client on one master (which Holdfast takes in
+ * one script call), against Redisson's {@code RedissonRedLock} and {@code RedissonMultiLock} over
+ * the same servers in the same run, and the floor (the same round trips, all at once, doing nothing):
  * uncontended {@code lock()} + {@code unlock()} cycles (with the acquisition's latency, and one
  * standalone acquisition's on master 0 in the same round for the 1.3x target), or contended
  * acquisitions of one lock by several threads.
@@ -22,23 +23,40 @@ final class QuorumScenario implements Scenario {
     /** The multi-lock's members: one per master, on masters 0, 1 and 2. */
     static final List<String> MEMBERS = List.of("bench:ml-a", "bench:ml-b", "bench:ml-c");
 
-    private final boolean multi;
+    /** Which lock: the quorum lock, the multi-lock over three masters, or over one. */
+    enum Shape {
+        QUORUM(""),
+        MULTI("multilock-"),
+        MULTI_ONE_SERVER("multilock-oneserver-");
+
+        private final String id;
+
+        Shape(String id) {
+            this.id = id;
+        }
+    }
+
+    private final Shape shape;
     private final boolean contended;
 
-    QuorumScenario(boolean multi, boolean contended) {
-        this.multi = multi;
+    QuorumScenario(Shape shape, boolean contended) {
+        this.shape = shape;
         this.contended = contended;
     }
 
     @Override
     public String id() {
-        return "quorum-" + (multi ? "multilock-" : "") + (contended ? "contended" : "uncontended");
+        return "quorum-" + shape.id + (contended ? "contended" : "uncontended");
     }
 
     @Override
     public String description() {
-        String what = multi ? "the multi-lock over 3 locks on 3 independent masters (Redisson: `RedissonMultiLock`)"
-                : "the quorum lock over 5 independent masters (Redisson: `RedissonRedLock`, deprecated in 4.x)";
+        String what = switch (shape) {
+            case QUORUM -> "the quorum lock over 5 independent masters (Redisson: `RedissonRedLock`, deprecated in 4.x)";
+            case MULTI -> "the multi-lock over 3 locks on 3 independent masters (Redisson: `RedissonMultiLock`)";
+            case MULTI_ONE_SERVER -> "the multi-lock over 3 locks of one client on master 0 (Redisson: `RedissonMultiLock`;"
+                    + " floor: one `EVALSHA` per `lock()` and per `unlock()`)";
+        };
         String load = contended
                 ? "2 client instances (1 in quick mode) x 2 threads on one lock; critical section = `GET` + `SET` of a counter on master 0. Wait = time in `lock()`."
                 : "1 thread, 1 client: `lock()` + `unlock()` cycles of one free lock; acquire = time in `lock()`; "
@@ -67,7 +85,11 @@ final class QuorumScenario implements Scenario {
     }
 
     private Lock lockOf(GroupClient client, String name) {
-        return multi ? client.multi(MEMBERS) : client.quorum(name);
+        return switch (shape) {
+            case QUORUM -> client.quorum(name);
+            case MULTI -> client.multi(MEMBERS);
+            case MULTI_ONE_SERVER -> client.multiOnOneServer(MEMBERS);
+        };
     }
 
     private Measurement runUncontended(Library library, Bench bench, List<String> uris) throws Exception {

@@ -29,7 +29,8 @@ class BenchHarnessSmokeTest {
                         "crash", "churn", "scale-waiters", "scale-clients", "scale-names", "scale-churn",
                         "cluster-uncontended", "cluster-contended", "cluster-wakeups");
         assertThat(results).extracting(r -> r.scenario().id()).as("the quorum and multi-lock rows, over five masters")
-                .contains("quorum-uncontended", "quorum-contended", "quorum-multilock-uncontended", "quorum-multilock-contended");
+                .contains("quorum-uncontended", "quorum-contended", "quorum-multilock-uncontended", "quorum-multilock-contended",
+                        "quorum-multilock-oneserver-uncontended", "quorum-multilock-oneserver-contended");
         for (ScenarioResult r : results) {
             assertThat(r.failures()).as(r.scenario().id()).isEmpty();
             assertThat(r.libraries()).as(r.scenario().id()).containsExactlyInAnyOrderElementsOf(r.scenario().libraries());

@@ -2,11 +2,16 @@ package io.holdfast.internal;
 
 import io.holdfast.spi.LockKeys;
 import io.holdfast.spi.LockKind;
+import io.holdfast.spi.TakenTogether;
 import io.holdfast.Lease;
 import io.holdfast.LockUpgradeException;
 import io.holdfast.RLock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +24,7 @@ import java.util.function.Function;
  *
  * <p>Threads: the holder of a call is the calling thread ({@code clientId:threadId}).
  */
-public class EngineLock implements RLock {
+public class EngineLock implements RLock, TakenTogether {
 
     private static final long WATCHDOG = -1;
 
@@ -187,6 +192,52 @@ public class EngineLock implements RLock {
         result.whenComplete((v, e) -> {
             if (result.isCancelled()) {
                 a.cancel();
+            }
+        });
+        return result;
+    }
+
+    /** Locks of one client, kind and slot, whose kind can try several at once ({@link LockKind#tryAll}). */
+    private record Together(Client ctx, LockKind kind, int slot) {
+    }
+
+    @Override
+    public Object togetherKey() {
+        return kind.triesAll() ? new Together(ctx, kind, ctx.redis().slotOf(keys.key())) : null;
+    }
+
+    @Override
+    public CompletableFuture<Taken> tryLockTogetherAsync(List<? extends RLock> locks, long[] owners, long leaseTime,
+            TimeUnit unit) {
+        long lease = leaseMillis(leaseTime, unit, true);
+        Object together = togetherKey();
+        if (together == null || locks.isEmpty() || owners.length != locks.size()) {
+            throw new IllegalArgumentException("cannot try " + locks + " together with " + this + " (owners: "
+                    + owners.length + ")");
+        }
+        List<LockKeys> all = new ArrayList<>(locks.size());
+        List<String> holders = new ArrayList<>(locks.size());
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < locks.size(); i++) {
+            if (!(locks.get(i) instanceof EngineLock e) || !together.equals(e.togetherKey()) || !seen.add(e.keys.key())) {
+                throw new IllegalArgumentException("lock " + locks.get(i) + " cannot be tried together with " + this
+                        + ": another client, kind or Cluster slot, or named twice");
+            }
+            all.add(e.keys);
+            holders.add(ctx.ownerHolderId(owners[i]));
+        }
+        CompletableFuture<TogetherAttempt.Result> call = TogetherAttempt.start(ctx, kind, all, holders, lease);
+        CompletableFuture<Taken> result = call.handleAsync((r, e) -> {
+            if (e != null) {
+                throw Errors.translate(e, "acquiring locks " + all.stream().map(LockKeys::name).toList(), keys,
+                        ctx.redis().endpoint());
+            }
+            return new Taken(r.holds().stream().map(this::lease).toList(), r.notTaken());
+        }, ctx.callbacks());
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled() && !call.cancel(false)) {
+                // the holds were granted before the cancel: give them back, as a cancelled acquisition does
+                call.thenAccept(r -> r.holds().forEach(h -> ctx.engine().release(kind, h.keys(), h.id().holderId())));
             }
         });
         return result;

@@ -30,6 +30,28 @@ public interface LockKind {
     CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft);
 
     /**
+     * Whether {@link #tryAll} can try several locks of this kind in one script call. By default not.
+     */
+    default boolean triesAll() {
+        return false;
+    }
+
+    /**
+     * Zero-wait attempts ({@link AttemptMode#TRY}: never queued) on several locks of this kind in
+     * one Cluster slot (any locks on one server), each for its own holder, all or none, in one
+     * script call: if one of them is not taken, the script gives back those it took before it, so
+     * that nobody sees a part of them taken. Run twice (re-sent after a reconnect), it does what
+     * one run would. By default the kind cannot ({@link UnsupportedOperationException}; see
+     * {@link #triesAll()}).
+     *
+     * @param requests one per lock, each a fresh attempt without wait, all with the same lease
+     */
+    default CompletableFuture<AllOrNone> tryAll(List<AttemptRequest> requests) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "a " + role() + " lock cannot be tried together with others"));
+    }
+
+    /**
      * Ends the holder's hold (its last level) without freeing the lock: the lock stays taken, by
      * nobody who can release or re-enter it, for {@code delayMillis} more, then expires
      * ({@code RLock.unlockAfter}). Run twice, it does what one run would. {@link ScriptEffect#found()}:

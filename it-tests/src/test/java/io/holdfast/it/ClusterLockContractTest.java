@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.Holdfast;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
+import io.holdfast.quorum.MultiLock;
 import io.holdfast.spi.LockKeys;
+import io.holdfast.testkit.CommandStats;
 import io.holdfast.testkit.RedisServer;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +66,40 @@ class ClusterLockContractTest extends LockContract {
             waiting.get(10, TimeUnit.SECONDS);
             b.getLock(name).unlockAsync(11).get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A multi-lock over locks of one slot (one hash tag) is taken by one script call on that slot's
+     * master; over locks of several slots, by one call per member, each on its own master.
+     */
+    @Test
+    void multiLock_membersOfOneSlot_areTakenByOneCall_membersOfSeveralSlots_oneByOne() {
+        RLock oneSlot = MultiLock.of(a.getLock("{cart}:items"), a.getLock("{cart}:total"), a.getLock("{cart}:coupon"));
+        oneSlot.lock();
+        oneSlot.unlock(); // loads the scripts
+        RedisServer master = cluster.nodeFor("holdfast:{cart}:items");
+        long before = scriptCalls(master);
+        oneSlot.lock();
+        assertThat(scriptCalls(master) - before).isEqualTo(1);
+        assertThat(b.getLock("{cart}:total").isLocked()).isTrue();
+        oneSlot.unlock();
+        assertThat(b.getLock("{cart}:total").isLocked()).isFalse();
+
+        List<String> names = cluster.namesOnEveryMaster("multi-", 1);
+        RLock spread = MultiLock.of(names.stream().map(a::getLock).toArray(RLock[]::new));
+        spread.lock();
+        for (String name : names) {
+            assertThat(b.getLock(name).isLocked()).as(name).isTrue();
+        }
+        spread.unlock();
+        for (String name : names) {
+            assertThat(b.getLock(name).isLocked()).as(name).isFalse();
+        }
+    }
+
+    private static long scriptCalls(RedisServer node) {
+        var stats = CommandStats.read(node.commands());
+        return stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L);
     }
 
     private static List<String> channelsOn(RedisServer node) {

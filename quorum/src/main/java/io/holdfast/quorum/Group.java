@@ -4,8 +4,11 @@ import io.holdfast.Lease;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
+import io.holdfast.spi.TakenTogether;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +57,9 @@ final class Group {
      * {@link GroupAcquisition}). A stale value costs a round trip or a give-back, never safety.
      */
     private volatile boolean firstMemberBusy;
+    private final Object[] togetherKeys;
+    private final boolean anyTogether;
+    private final boolean allTogether;
 
     Group(String name, List<RLock> members, List<String> memberLabels, Policy policy, GroupContext ctx,
             long watchdogLeaseMillis) {
@@ -63,6 +69,38 @@ final class Group {
         this.policy = policy;
         this.ctx = ctx;
         this.watchdogLeaseMillis = watchdogLeaseMillis;
+        this.togetherKeys = new Object[this.members.size()];
+        Map<Object, Integer> counts = new HashMap<>();
+        for (int i = 0; i < togetherKeys.length; i++) {
+            togetherKeys[i] = this.members.get(i) instanceof TakenTogether t ? t.togetherKey() : null;
+            if (togetherKeys[i] != null) {
+                counts.merge(togetherKeys[i], 1, Integer::sum);
+            }
+        }
+        this.anyTogether = counts.values().stream().anyMatch(n -> n >= 2);
+        this.allTogether = togetherKeys.length >= 2 && counts.size() == 1 && counts.values().iterator().next() == togetherKeys.length;
+    }
+
+    /**
+     * Member {@code i}'s key for one-call attempts ({@link TakenTogether#togetherKey()}): members
+     * with equal keys can be tried together in one script call; null for a member that cannot.
+     */
+    Object togetherKey(int i) {
+        return togetherKeys[i];
+    }
+
+    /** Whether some members can be tried together in one script call (two or more with one key). */
+    boolean anyTogether() {
+        return anyTogether;
+    }
+
+    /**
+     * Whether every member can be tried together with every other in one script call (one client,
+     * kind and slot): then a round over all of them takes all or none, and never needs the first
+     * member alone first to keep a newcomer from holding the others.
+     */
+    boolean allTogether() {
+        return allTogether;
     }
 
     String getName() {

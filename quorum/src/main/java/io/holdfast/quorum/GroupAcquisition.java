@@ -4,8 +4,11 @@ import io.holdfast.HoldfastTimeoutException;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
 import io.holdfast.RedisUnavailableException;
+import io.holdfast.spi.TakenTogether;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +68,13 @@ import java.util.concurrent.TimeUnit;
  * the first member alone first. The price: while the hint is stale, a newcomer may hold the
  * other members for one round (one round trip; up to the member timeout if the first member's
  * server stalls), and the waiter handed the first member retries them meanwhile (see above).
+ *
+ * <p><b>Members tried together</b> ({@link Group#togetherKey}): members not held yet that one script
+ * call can take (one client, kind and slot) are tried by one all-or-none call
+ * ({@link TakenTogether}) instead of one attempt each; the first busy one is the round's gate, the
+ * others count as answered but not taken. When every member can go together
+ * ({@link Group#allTogether()}), a round that holds nothing never takes the first member alone
+ * first: the call itself takes none of them while one is busy, so a newcomer never holds the others.
  *
  * <p><b>Cancellation</b>: {@link #cancel()} sets a flag and cancels the attempts in flight; the
  * next step releases whatever is held and completes the result with a
@@ -151,7 +161,12 @@ final class GroupAcquisition {
         }
     }
 
-    private enum Answer { GRANTED, BUSY, NO_ANSWER, FAILED }
+    /**
+     * A member's answer in a round. {@code NOT_TAKEN}: its server answered, but an all-or-none call
+     * over several members ({@link #attemptTogether}) took none of them because another member of
+     * the call was busy: counted as an answer, neither a grant nor a gate.
+     */
+    private enum Answer { GRANTED, BUSY, NOT_TAKEN, NO_ANSWER, FAILED }
 
     private record Outcome(Answer answer, Lease lease, Throwable error, long owner) {
         Outcome(Answer answer, Lease lease, Throwable error) {
@@ -163,7 +178,8 @@ final class GroupAcquisition {
         if (stopIfCancelled()) {
             return;
         }
-        if (lock.policy.firstMemberFirst() && granted[0] == null && (lock.firstMemberBusy() || holdsAny())) {
+        if (lock.policy.firstMemberFirst() && granted[0] == null
+                && (holdsAny() || lock.firstMemberBusy() && !lock.allTogether())) {
             // never a round over every member while holding one (a gate kept while it retries): it
             // would keep that gate while the first member is busy, where the first member alone
             // gives everything back at once
@@ -176,7 +192,15 @@ final class GroupAcquisition {
         for (int i = 0; i < granted.length; i++) {
             attempts.add(granted[i] != null
                     ? CompletableFuture.completedFuture(new Outcome(Answer.GRANTED, granted[i], null, owners[i]))
-                    : attempt(i));
+                    : null);
+        }
+        if (lock.anyTogether()) {
+            attemptTogether(attempts);
+        }
+        for (int i = 0; i < granted.length; i++) {
+            if (attempts.get(i) == null) {
+                attempts.set(i, attempt(i));
+            }
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new));
         cutOff(attempts, all, sent);
@@ -234,6 +258,65 @@ final class GroupAcquisition {
             }
         });
         return outcome;
+    }
+
+    /**
+     * Fills in {@code attempts} for the members not held yet that one script call can take
+     * together (see {@link Group#togetherKey}), at least two by call: one all-or-none call per set
+     * ({@link TakenTogether#tryLockTogetherAsync}), cut off and given back late as {@link #attempt}
+     * is. Every member of a set answers with the call: all granted, or the first busy one
+     * {@link Answer#BUSY} and the others {@link Answer#NOT_TAKEN} (nothing of the set is held).
+     * A member whose previous attempt has not answered is left to {@link #attempt}.
+     */
+    private void attemptTogether(List<CompletableFuture<Outcome>> attempts) {
+        Map<Object, List<Integer>> sets = new LinkedHashMap<>();
+        for (int i = 0; i < granted.length; i++) {
+            Object key = lock.togetherKey(i);
+            if (attempts.get(i) == null && key != null && (pending[i] == null || pending[i].isDone())) {
+                sets.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+            }
+        }
+        for (List<Integer> set : sets.values()) {
+            if (set.size() >= 2) {
+                List<CompletableFuture<Outcome>> outcomes = tryTogether(set);
+                for (int k = 0; k < set.size(); k++) {
+                    attempts.set(set.get(k), outcomes.get(k));
+                }
+            }
+        }
+    }
+
+    /** One all-or-none call over members {@code set}; the outcomes in the order of {@code set}. */
+    private List<CompletableFuture<Outcome>> tryTogether(List<Integer> set) {
+        long[] tokens = new long[set.size()];
+        List<RLock> members = new ArrayList<>(set.size());
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(set.size());
+        for (int k = 0; k < set.size(); k++) {
+            tokens[k] = lock.ctx.nextMemberOwner();
+            members.add(lock.members.get(set.get(k)));
+            outcomes.add(new CompletableFuture<>());
+        }
+        CompletableFuture<TakenTogether.Taken> f;
+        try {
+            f = ((TakenTogether) members.get(0)).tryLockTogetherAsync(members, tokens, leaseArgNanos(), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        for (int i : set) {
+            pending[i] = f;
+        }
+        track(f);
+        f.whenComplete((taken, e) -> {
+            for (int k = 0; k < set.size(); k++) {
+                Outcome o = e != null ? classify(e)
+                        : taken.notTaken() < 0 ? new Outcome(Answer.GRANTED, taken.leases().get(k), null, tokens[k])
+                        : new Outcome(k == taken.notTaken() ? Answer.BUSY : Answer.NOT_TAKEN, null, null);
+                if (!outcomes.get(k).complete(o) && o.answer() == Answer.GRANTED) {
+                    lock.releaseMember(set.get(k), tokens[k]); // too late for its round
+                }
+            }
+        });
+        return outcomes;
     }
 
     /**
@@ -296,6 +379,7 @@ final class GroupAcquisition {
     private void afterRound(List<Outcome> outcomes, boolean firstAsked) {
         int grantedCount = 0;
         int busy = 0;
+        int notTaken = 0;
         int gate = -1;
         List<String> problems = new ArrayList<>();
         List<Throwable> errors = new ArrayList<>();
@@ -311,6 +395,7 @@ final class GroupAcquisition {
                     busy++;
                     gate = gate < 0 ? i : gate;
                 }
+                case NOT_TAKEN -> notTaken++;
                 case FAILED -> {
                     errors.add(o.error());
                     problems.add(lock.memberLabel(i) + ": " + o.error().getMessage());
@@ -338,7 +423,7 @@ final class GroupAcquisition {
             }
             // granted, but after the validity window had passed: give it all back and try again
         }
-        int answered = grantedCount + busy;
+        int answered = grantedCount + busy + notTaken;
         long now = lock.ctx.now();
         if (answered < needed) {
             shortRounds++;

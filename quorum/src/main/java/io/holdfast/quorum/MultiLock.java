@@ -65,9 +65,13 @@ import java.util.stream.IntStream;
  * holds member A (say {@code a.lock()}) and then calls {@code MultiLock.of(a, b).lock()} waits for
  * itself for ever; {@code tryLock} with a wait time returns {@code false} when it elapses.
  *
- * <p>Not done (issue 15): when every member lives in one slot of one server, one script call could
- * take them all; today it is one call per member, all sent at once (on one server, over one
- * connection: still one round trip).
+ * <p><b>One script call for members that can go together</b>: members of one {@code Holdfast}
+ * client, of one kind (reentrant or fair), on its one server (on a Cluster: in one slot, e.g. names
+ * with one hash tag, {@code "{cart}:items"} and {@code "{cart}:total"}) are tried by one script call,
+ * which takes all of them or none: nobody ever sees a part of them taken, and a busy one costs no
+ * give-back. The multi-lock then waits queued at the first busy one, as above. Members that cannot
+ * go together (other clients or servers, other kinds, read-write locks) are tried one call each,
+ * all sent at once; a multi-lock may mix both.
  */
 public final class MultiLock {
 

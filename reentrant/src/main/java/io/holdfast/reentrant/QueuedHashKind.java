@@ -1,5 +1,7 @@
 package io.holdfast.reentrant;
 
+import io.holdfast.spi.AllOrNone;
+import io.holdfast.spi.AttemptMode;
 import io.holdfast.spi.AttemptResult.Outcome;
 import io.holdfast.spi.AttemptRequest;
 import io.holdfast.spi.AttemptResult;
@@ -13,6 +15,7 @@ import io.holdfast.spi.ScriptEffect;
 import io.holdfast.spi.WaitMarkers;
 
 import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -63,8 +66,13 @@ import java.util.function.LongPredicate;
  * server without disturbing the order of the others, and a hold granted meanwhile is dropped and
  * handed over to the next live waiter.
  *
- * <p>Scripts, next to this class: {@code acquire.lua}, {@code release.lua}, {@code unlock-after.lua}, {@code abandon.lua},
- * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code queue.lua} and
+ * <p>Several locks at once ({@link #tryAll}, the multi-lock's members of one slot): {@code acquire-all.lua}
+ * runs the zero-wait attempt of {@code acquire.lua} on each, and if one is busy drops those it took
+ * before it in the same call, as an abandon would (a lock freed that way goes to its first live
+ * waiter).
+ *
+ * <p>Scripts, next to this class: {@code acquire.lua}, {@code acquire-all.lua}, {@code release.lua}, {@code unlock-after.lua}, {@code abandon.lua},
+ * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code attempt.lua}, {@code queue.lua} and
  * {@code hash-hold.lua} by inclusion (see {@link Script}).
  */
 public abstract class QueuedHashKind implements LockKind {
@@ -80,6 +88,7 @@ public abstract class QueuedHashKind implements LockKind {
     public static final List<KeySuffix> KEY_SUFFIXES = List.of(QUEUE, WAITERS, DEADLINES);
 
     private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
+    private static final Script ACQUIRE_ALL = Script.load(QueuedHashKind.class, "acquire-all.lua");
     private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
     private static final Script ABANDON = Script.load(QueuedHashKind.class, "abandon.lua");
     private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "force-unlock.lua");
@@ -134,6 +143,36 @@ public abstract class QueuedHashKind implements LockKind {
             return placement == null ? result : new AttemptResult(result.outcome(), result.value(), result.reason(),
                     result.serverMillis(), QueuePlace.tag(placement));
         });
+    }
+
+    @Override
+    public boolean triesAll() {
+        return true;
+    }
+
+    /** {@code acquire-all.lua}: the locks' keys one lock after another, then each lock's holder id. */
+    @Override
+    public CompletableFuture<AllOrNone> tryAll(List<AttemptRequest> requests) {
+        List<String> keys = new ArrayList<>(requests.size() * 6);
+        List<String> args = new ArrayList<>(requests.size() + 3);
+        args.add(Long.toString(requests.get(0).leaseMillis()));
+        args.add(waiterTimeout);
+        args.add(barging);
+        for (AttemptRequest r : requests) {
+            if (r.mode() != AttemptMode.TRY || r.leaseMillis() != requests.get(0).leaseMillis()) {
+                throw new IllegalArgumentException("tryAll takes zero-wait attempts with one lease: " + r);
+            }
+            keys.addAll(List.of(keys(r.keys())));
+            args.add(r.holderId());
+        }
+        return ctx.redis().<List<Object>>eval(ACQUIRE_ALL, ScriptOutputType.MULTI, keys.toArray(String[]::new),
+                args.toArray(String[]::new)).thenApply(reply -> {
+                    if ((Long) reply.get(0) == 1) {
+                        return AllOrNone.taken(reply.subList(1, reply.size()).stream().map(t -> (Long) t).toList());
+                    }
+                    int index = (int) (long) (Long) reply.get(reply.size() - 1) - 1;
+                    return AllOrNone.notTaken(index, AttemptResult.parse(reply.subList(0, reply.size() - 1)));
+                });
     }
 
     /** The lease a release may hand the lock over with: never longer than the waiter timeout (see class doc). */

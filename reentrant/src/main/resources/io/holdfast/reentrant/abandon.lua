@@ -12,10 +12,5 @@
 --@include queue.lua
 local lock, q, holder = KEYS[1], queue_keys(), ARGV[1]
 leave(q, holder)
-local dropped = redis.call('HDEL', lock, holder)
-local message
-if redis.call('EXISTS', lock) == 0 then
-  local _
-  _, message = hand_over(lock, q, KEYS[5], KEYS[6], nil)
-end
-return {dropped, message or ''}
+local dropped, message = drop_hold(lock, q, KEYS[5], KEYS[6], holder)
+return {dropped, message}

@@ -123,8 +123,23 @@ local function hand_over(lock, q, channel, token_key, me)
   return 'more', '1'
 end
 
--- The queue's keys as the queued scripts (but the renewal) receive them: KEYS[2] queue ZSET, KEYS[3]
--- waiters HASH, KEYS[4] deadlines ZSET.
-local function queue_keys()
-  return {queue = KEYS[2], waiters = KEYS[3], deadlines = KEYS[4]}
+-- The queue's keys as the queued scripts (but the renewal) receive them, after the lock's hash at
+-- KEYS[first] (default 1): KEYS[first + 1] queue ZSET, KEYS[first + 2] waiters HASH, KEYS[first + 3]
+-- deadlines ZSET.
+local function queue_keys(first)
+  local at = first or 1
+  return {queue = KEYS[at + 1], waiters = KEYS[at + 2], deadlines = KEYS[at + 3]}
+end
+
+-- Drops holder's hold on lock, if it has one; if the lock is free afterwards, hands it over to the
+-- first live waiter (see hand_over). Returns 1 if a hold was dropped else 0, and the message
+-- published ("" if nothing).
+local function drop_hold(lock, q, channel, token_key, holder)
+  local dropped = redis.call('HDEL', lock, holder)
+  local message
+  if redis.call('EXISTS', lock) == 0 then
+    local _
+    _, message = hand_over(lock, q, channel, token_key, nil)
+  end
+  return dropped, message or ''
 end

@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Member locks live each on one master and each has one kind: {@code m0} default lock on master 0,
  * {@code m1} default lock on master 1, {@code m2} fair lock on master 2, {@code m3} read-write lock
- * on master 3 (read or write, drawn per use); master indexes modulo N.
+ * on master 3 (read or write, drawn per use), {@code m4} default lock on master 0 again; master
+ * indexes modulo N. A multi-lock over {@code m0} and {@code m4} (one client, kind and server) takes
+ * those two in one all-or-none script call.
  *
  * <p>What a hold is written as needs the member leases of a group hold, which the quorum module does
  * not publish: {@link #memberLeases} reads them by reflection (the harness runs on the class path).
@@ -31,8 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class QuorumWorkload {
 
     /** Member lock names and kinds: x default, f fair, r read-write. */
-    static final List<String> MEMBERS = List.of("m0", "m1", "m2", "m3");
-    private static final String MEMBER_KINDS = "xxfr";
+    static final List<String> MEMBERS = List.of("m0", "m1", "m2", "m3", "m4");
+    private static final String MEMBER_KINDS = "xxfrx";
+    /** The master of each member (modulo N). */
+    private static final int[] MEMBER_MASTERS = {0, 1, 2, 3, 0};
 
     private final List<Holdfast> masters;
     private final QuorumHoldfast quorum;
@@ -103,7 +107,7 @@ final class QuorumWorkload {
     }
 
     private RLock member(String name, char role) {
-        Holdfast master = masters.get(MEMBERS.indexOf(name) % masters.size());
+        Holdfast master = masters.get(MEMBER_MASTERS[MEMBERS.indexOf(name)] % masters.size());
         return switch (role) {
             case 'X' -> master.getLock(name);
             case 'F' -> master.getFairLock(name);

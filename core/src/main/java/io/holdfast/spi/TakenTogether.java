@@ -1,0 +1,53 @@
+package io.holdfast.spi;
+
+import io.holdfast.Lease;
+import io.holdfast.RLock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A lock that can be tried together with others in one script call, all or none: the engine's
+ * locks whose kind can ({@link LockKind#tryAll}). The multi-lock ({@code holdfast-quorum}) uses it
+ * for members that live in one Cluster slot of one client (any members on one server). Not a
+ * supported API: exported only to Holdfast's own modules.
+ */
+public interface TakenTogether {
+
+    /**
+     * Locks whose keys are equal (and not null) can be tried together by
+     * {@link #tryLockTogetherAsync}: the same client, the same kind, the same Cluster slot (any
+     * slot on one server). Null if this lock cannot be tried together with any other.
+     */
+    Object togetherKey();
+
+    /**
+     * Zero-wait attempts on {@code locks}, all or none, in one script call: {@code locks.get(i)}
+     * with owner token {@code owners[i]}, as {@link RLock#tryLockAsync(long, long, long, TimeUnit)
+     * tryLockAsync(owners[i], 0, leaseTime, unit)} would take it, each hold its own (released,
+     * renewed and lost as one taken alone). Cancelling the returned future gives back whatever the
+     * call took.
+     *
+     * @param locks at least one lock, each with this lock's {@link #togetherKey()}, no name twice
+     * @param owners one owner token per lock
+     * @param leaseTime the lease of each hold, or {@code -1} for watchdog-renewed holds
+     * @return every lock taken ({@link Taken#leases()} in order), or the first lock not taken
+     * @throws IllegalArgumentException if a lock cannot be tried together with this one, or the
+     *     arguments do not match
+     */
+    CompletableFuture<Taken> tryLockTogetherAsync(List<? extends RLock> locks, long[] owners, long leaseTime,
+            TimeUnit unit);
+
+    /**
+     * What {@link #tryLockTogetherAsync} found.
+     *
+     * @param leases every lock taken: their leases, in order; empty otherwise
+     * @param notTaken the index of the first lock found busy (none is then held), -1 if every lock was taken
+     */
+    record Taken(List<Lease> leases, int notTaken) {
+
+        public Taken {
+            leases = List.copyOf(leases);
+        }
+    }
+}
