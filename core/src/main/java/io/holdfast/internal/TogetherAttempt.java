@@ -1,10 +1,12 @@
 package io.holdfast.internal;
 
 import io.holdfast.HoldfastObserver;
+import io.holdfast.LockUpgradeException;
 import io.holdfast.ReplicationException;
 import io.holdfast.spi.AllOrNone;
 import io.holdfast.spi.AttemptMode;
 import io.holdfast.spi.AttemptRequest;
+import io.holdfast.spi.AttemptResult;
 import io.holdfast.spi.HoldKey;
 import io.holdfast.spi.LeasedItem;
 import io.holdfast.spi.LockKeys;
@@ -13,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Zero-wait attempts on several locks of one kind in one slot, all or none, in one script call
@@ -44,6 +49,9 @@ final class TogetherAttempt {
     private final LockKind kind;
     private final List<Acquisition> parts = new ArrayList<>();
     private final CompletableFuture<Result> result = new CompletableFuture<>();
+    /** Set by the one {@link #finish} that ends the call (a close can race the reply). */
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private boolean started;
     private long startedNanos;
 
     private TogetherAttempt(Client ctx, LockKind kind) {
@@ -71,15 +79,23 @@ final class TogetherAttempt {
             if (ctx.holds().containsKey(id) || ctx.acquiring().putIfAbsent(id, a) != null) {
                 leaveAcquiring();
                 result.completeExceptionally(new IllegalStateException("cannot acquire lock '" + keys.get(i).name()
-                        + "': holder " + holderIds.get(i) + " already holds or is acquiring it"));
+                        + "': holder " + holderIds.get(i) + " is already acquiring it or holds it"));
                 return;
             }
             parts.add(a);
         }
+        // close() fails the parts in `acquiring` (Acquisition#clientClosed): the call fails at once
+        // with them, and a grant that comes in later is undone (see keep)
+        parts.get(0).result().whenComplete((h, e) -> {
+            if (e != null) {
+                finish(null, closedError());
+            }
+        });
         if (ctx.isClosed()) {
             finish(null, closedError()); // close() went through `acquiring` before these were in it
             return;
         }
+        started = true;
         startedNanos = ctx.ticker().nanoTime();
         parts.forEach(a -> ctx.observer().acquisitionStarted(a.keys().name(), kind.role()));
         CompletableFuture.allOf(parts.stream().map(a -> ctx.undos().settled(a.keys(), a.holdId().holderId()))
@@ -105,12 +121,15 @@ final class TogetherAttempt {
         try {
             reply = kind.tryAll(requests);
         } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+            finish(null, e); // refused before anything was sent
+            return;
         }
         reply.whenComplete((r, e) -> {
             if (e != null) {
                 undoAll(); // its reply may be what was lost
                 finish(null, translate(e, ""));
+            } else if (!r.allTaken() && r.busy() != null && r.busy().outcome() == AttemptResult.Outcome.REFUSED) {
+                finish(null, new LockUpgradeException(parts.get(r.notTaken()).keys().name(), r.busy().reason()));
             } else if (!r.allTaken()) {
                 finish(new Result(List.of(), r.notTaken()), null);
             } else {
@@ -151,10 +170,17 @@ final class TogetherAttempt {
                 .toArray(CompletableFuture[]::new));
     }
 
-    /** Ends the call; returns whether {@code outcome} (or {@code failure}) is what the caller sees. */
+    /**
+     * Ends the call, once; returns whether {@code outcome} (or {@code failure}) is what the caller
+     * sees. A lock not taken because another one was busy is reported to the observer as a
+     * zero-wait attempt that found its lock busy ({@code TIMED_OUT}), as the engine reports those.
+     */
     private boolean finish(Result outcome, RuntimeException failure) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
         leaveAcquiring();
-        if (startedNanos != 0) {
+        if (started) {
             HoldfastObserver.Outcome o = outcome != null && outcome.notTaken() < 0 ? HoldfastObserver.Outcome.ACQUIRED
                     : failure == null ? HoldfastObserver.Outcome.TIMED_OUT
                     : failure instanceof CancellationException ? HoldfastObserver.Outcome.INTERRUPTED
@@ -169,10 +195,21 @@ final class TogetherAttempt {
         parts.forEach(a -> ctx.acquiring().remove(a.holdId(), a));
     }
 
+    /**
+     * The caller's exception for {@code e}; a script error names the lock it is about with
+     * {@code " [lock i]"} (see {@code acquire-all.lua}), so that the message names that lock's key.
+     */
     private RuntimeException translate(Throwable e, String more) {
-        LockKeys first = parts.get(0).keys();
-        return Errors.translate(e, "acquiring locks " + names() + more, first, ctx.redis().endpoint());
+        LockKeys about = parts.get(0).keys();
+        Matcher m = LOCK_INDEX.matcher(String.valueOf(Errors.unwrap(e).getMessage()));
+        if (m.find()) {
+            int i = Integer.parseInt(m.group(1)) - 1;
+            about = i >= 0 && i < parts.size() ? parts.get(i).keys() : about;
+        }
+        return Errors.translate(e, "acquiring locks " + names() + more, about, ctx.redis().endpoint());
     }
+
+    private static final Pattern LOCK_INDEX = Pattern.compile(" \\[lock (\\d+)\\]");
 
     private String names() {
         return parts.stream().map(a -> "'" + a.keys().name() + "'").toList().toString();

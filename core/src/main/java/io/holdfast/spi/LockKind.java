@@ -41,8 +41,9 @@ public interface LockKind {
      * one Cluster slot (any locks on one server), each for its own holder, all or none, in one
      * script call: if one of them is not taken, the script gives back those it took before it, so
      * that nobody sees a part of them taken. Run twice (re-sent after a reconnect), it does what
-     * one run would. By default the kind cannot ({@link UnsupportedOperationException}; see
-     * {@link #triesAll()}).
+     * one run would; a server error about one lock (a key of another type) takes none of them
+     * either, and names that lock. By default the kind cannot ({@link UnsupportedOperationException};
+     * see {@link #triesAll()}).
      *
      * @param requests one per lock, each a fresh attempt without wait, all with the same lease
      */

@@ -31,7 +31,9 @@ public interface TakenTogether {
      * @param locks at least one lock, each with this lock's {@link #togetherKey()}, no name twice
      * @param owners one owner token per lock
      * @param leaseTime the lease of each hold, or {@code -1} for watchdog-renewed holds
-     * @return every lock taken ({@link Taken#leases()} in order), or the first lock not taken
+     * @return every lock taken ({@link Taken#leases()} in order), or the first lock found busy; it
+     *     fails as one lock's acquisition would (a key of another type: {@code WrongKeyTypeException}
+     *     naming that lock's key; a refusal: {@code LockUpgradeException}), nothing then held
      * @throws IllegalArgumentException if a lock cannot be tried together with this one, or the
      *     arguments do not match
      */

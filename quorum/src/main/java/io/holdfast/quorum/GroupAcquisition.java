@@ -75,6 +75,9 @@ import java.util.concurrent.TimeUnit;
  * others count as answered but not taken. When every member can go together
  * ({@link Group#allTogether()}), a round that holds nothing never takes the first member alone
  * first: the call itself takes none of them while one is busy, so a newcomer never holds the others.
+ * A lock that needs every member (the multi-lock) runs no round while a member has not answered an
+ * earlier attempt (a member is never asked twice at once): that round could not take all, so it
+ * counts as a round without that member's answer, and asks nobody.
  *
  * <p><b>Cancellation</b>: {@link #cancel()} sets a flag and cancels the attempts in flight; the
  * next step releases whatever is held and completes the result with a
@@ -184,6 +187,17 @@ final class GroupAcquisition {
             // would keep that gate while the first member is busy, where the first member alone
             // gives everything back at once
             claimFirst();
+            return;
+        }
+        if (needsAll() && anyUnanswered()) {
+            // a member has not answered an earlier attempt yet (it is not asked again before): this
+            // round cannot take all, and asking the others would only hold them for nothing
+            List<Outcome> outcomes = new ArrayList<>(granted.length);
+            for (int i = 0; i < granted.length; i++) {
+                outcomes.add(granted[i] != null ? new Outcome(Answer.GRANTED, granted[i], null, owners[i])
+                        : new Outcome(Answer.NO_ANSWER, null, null));
+            }
+            afterRound(outcomes, false);
             return;
         }
         long sent = lock.ctx.now();
@@ -397,7 +411,9 @@ final class GroupAcquisition {
                 }
                 case NOT_TAKEN -> notTaken++;
                 case FAILED -> {
-                    errors.add(o.error());
+                    if (!errors.contains(o.error())) { // one call over several members fails them all with one error
+                        errors.add(o.error());
+                    }
                     problems.add(lock.memberLabel(i) + ": " + o.error().getMessage());
                 }
                 case NO_ANSWER -> problems.add(lock.memberLabel(i) + ": no answer within "
@@ -522,6 +538,16 @@ final class GroupAcquisition {
                 round();
             }
         });
+    }
+
+    /** Whether a member not held has an attempt that has not answered yet. */
+    private boolean anyUnanswered() {
+        for (int i = 0; i < granted.length; i++) {
+            if (granted[i] == null && pending[i] != null && !pending[i].isDone()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether this acquisition holds a member now. */

@@ -1,11 +1,13 @@
 package io.holdfast.quorum;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
+import io.holdfast.WrongKeyTypeException;
 import io.holdfast.testkit.CommandStats;
 import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
@@ -184,6 +186,18 @@ class MultiLockOneCallTest {
         });
         assertThat(owner.<Boolean>call(both::tryLock)).isTrue();
         owner.run(both::unlock);
+    }
+
+    /** A member's key of another type: the call fails naming that member's key, and nothing is held. */
+    @Test
+    void aMemberKeyOfAnotherType_failsNamingItsKey_andNothingIsHeld() {
+        servers.get(0).commands().set("holdfast:{wt-b}", "somebody else's data");
+        RLock both = MultiLock.of(x1.getLock("wt-a"), x1.getLock("wt-b"));
+        assertThatThrownBy(both::tryLock).isInstanceOf(WrongKeyTypeException.class)
+                .hasMessageContaining("'holdfast:{wt-b}'");
+        assertThat(x2.getLock("wt-a").isLocked()).isFalse();
+        assertThat(x1.holdCount()).isZero();
+        assertThat(servers.get(0).commands().get("holdfast:{wt-b}")).isEqualTo("somebody else's data");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.holdfast.reentrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.spi.LockKeys;
@@ -205,6 +206,72 @@ class QueueScriptsTest {
         release("holder:1");
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:2");
         assertThat(r.exists(QUEUE, WAITERS, DEADLINES)).isZero();
+    }
+
+    /**
+     * acquire-all.lua takes every lock or none: a busy lock (here the third) leaves none of them
+     * taken, and a lock freed that way by a barging take goes to its live waiter, as at a release;
+     * all free, each lock is taken with its own token, in order.
+     */
+    @Test
+    void acquireAll_takesEveryLockOrNone() {
+        RedisCommands<String, String> r = redis.commands();
+        LockKeys a = LockKeys.of("holdfast:", "all-a");
+        LockKeys b = LockKeys.of("holdfast:", "all-b");
+        LockKeys c = LockKeys.of("holdfast:", "all-c");
+        r.hset(c.key(), "other:1", "1");
+        r.pexpire(c.key(), 60_000);
+        // a free lock with a live waiter: the barging take gets it, then gives it to the waiter
+        r.zadd(QueuedHashKind.queue(b), 1, "waiter:1");
+        r.hset(QueuedHashKind.waiters(b), "waiter:1", "7000:1.1");
+        r.zadd(QueuedHashKind.deadlines(b), serverMillis() + 60_000, "waiter:1");
+
+        List<Object> busy = acquireAll("barge", List.of(a, b, c), "me:1", "me:2", "me:3");
+        assertThat(busy).as("busy (acquire.lua's reply), then the busy lock's index").hasSize(5)
+                .startsWith(0L).endsWith(3L);
+        assertThat(r.exists(a.key())).as("given back").isZero();
+        assertThat(r.hgetall(b.key())).as("given back to its waiter").containsOnlyKeys("waiter:1");
+        assertThat(r.hgetall(c.key())).containsOnlyKeys("other:1");
+
+        r.del(b.key(), c.key());
+        List<Object> taken = acquireAll("fair", List.of(a, b, c), "me:1", "me:2", "me:3");
+        assertThat(taken).hasSize(4).startsWith(1L);
+        assertThat((Long) taken.get(2)).isGreaterThan((Long) taken.get(1));
+        assertThat((Long) taken.get(3)).isGreaterThan((Long) taken.get(2));
+        for (LockKeys k : List.of(a, b, c)) {
+            assertThat(r.hgetall(k.key())).as(k.name()).hasSize(1);
+            assertThat(r.pttl(k.key())).as(k.name()).isBetween(1L, 30_000L);
+        }
+        assertThat(acquireAll("fair", List.of(a, b), "me:1", "me:2")).as("run twice: found and granted again")
+                .hasSize(3).startsWith(1L);
+    }
+
+    /**
+     * A key of another type among the locks raises an error inside the script; Redis keeps what a
+     * script wrote before an error, so acquire-all.lua catches it: the locks before it are given
+     * back in the same call, and the error names the lock.
+     */
+    @Test
+    void acquireAll_aKeyOfAnotherType_failsNamingItsLock_andTakesNothing() {
+        RedisCommands<String, String> r = redis.commands();
+        LockKeys a = LockKeys.of("holdfast:", "type-a");
+        LockKeys b = LockKeys.of("holdfast:", "type-b");
+        r.set(b.key(), "not a lock");
+        assertThatThrownBy(() -> acquireAll("barge", List.of(a, b), "me:1", "me:2"))
+                .hasMessageContaining("WRONGTYPE").hasMessageContaining("[lock 2]");
+        assertThat(r.exists(a.key())).isZero();
+        r.del(b.key());
+        r.hset(b.key(), "somebody", "else's data");
+        assertThatThrownBy(() -> acquireAll("barge", List.of(a, b), "me:1", "me:2"))
+                .hasMessageContaining("not a Holdfast lock").hasMessageContaining("[lock 2]");
+        assertThat(r.exists(a.key())).isZero();
+    }
+
+    private static List<Object> acquireAll(String policy, List<LockKeys> locks, String... holders) {
+        Script all = Script.load(QueuedHashKind.class, "acquire-all.lua");
+        String[] keys = locks.stream().flatMap(k -> java.util.Arrays.stream(QueuedHashKind.keys(k))).toArray(String[]::new);
+        String[] args = concat(new String[] {"30000", "60000", policy}, holders);
+        return redis.commands().eval(all.source(), ScriptOutputType.MULTI, keys, args);
     }
 
     private static void holdBy(String holder) {
