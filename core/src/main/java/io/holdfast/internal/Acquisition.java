@@ -96,7 +96,7 @@ final class Acquisition {
         waiter.wake();
         return result.handle((hold, e) -> hold).thenCompose(hold -> hold == null
                 ? CompletableFuture.<Void>completedFuture(null)
-                : ctx.engine().release(kind, keys, holdId.holderId()).handle((v, e) -> null));
+                : ctx.engine().giveBack(hold));
     }
 
     /**

@@ -157,6 +157,24 @@ public final class AcquisitionEngine {
     }
 
     /**
+     * Gives back a hold its owner will never use (its acquisition was cancelled after the server
+     * granted it): one release; if that fails (the server did not answer in time, the connection
+     * dropped), the hold leaves the registry and the watchdog at once and is dropped on the server by
+     * an undo retried until done ({@link Undos}). Without that, a hold nobody knows of would be
+     * renewed for as long as the client lives. Never fails.
+     */
+    CompletableFuture<Void> giveBack(Hold hold) {
+        return release(hold.kind(), hold.keys(), hold.id().holderId()).handle((v, e) -> {
+            if (e != null && ctx.holds().get(hold.id()) == hold && hold.lostCause() == null) {
+                forget(hold);
+                long lifetime = Math.max(hold.leaseMillis(), ctx.options().fairWaiterTimeout().toMillis());
+                ctx.undos().undo(hold.kind(), hold.keys(), hold.id().holderId(), lifetime);
+            }
+            return null;
+        });
+    }
+
+    /**
      * Ends {@code holderId}'s hold, which must be at its last level, leaving the lock taken on the
      * server for {@code delayMillis} more ({@link LockKind#unlockAfter}). Fails as {@link #release}
      * does, and with IllegalMonitorStateException if the hold has more than one level.

@@ -237,7 +237,7 @@ public class EngineLock implements RLock, TakenTogether {
         result.whenComplete((v, e) -> {
             if (result.isCancelled() && !call.cancel(false)) {
                 // the holds were granted before the cancel: give them back, as a cancelled acquisition does
-                call.thenAccept(r -> r.holds().forEach(h -> ctx.engine().release(kind, h.keys(), h.id().holderId())));
+                call.thenAccept(r -> r.holds().forEach(ctx.engine()::giveBack));
             }
         });
         return result;

@@ -158,7 +158,7 @@ final class TogetherAttempt {
         }
         if (!finish(new Result(holds, -1), null)) {
             // cancelled between the look above and now: give the holds back, as a cancelled acquisition does
-            holds.forEach(h -> ctx.engine().release(kind, h.keys(), h.id().holderId()));
+            holds.forEach(ctx.engine()::giveBack);
         }
     }
 

@@ -65,6 +65,25 @@ class AcquisitionTest {
                 "unsubscribe " + client.keys.channel());
     }
 
+    /**
+     * Cancelled after the server granted the hold (an interrupt that comes just then), the
+     * acquisition gives the hold back; if that release fails, the hold still leaves the registry
+     * and the watchdog, and an undo drops it on the server: nothing renews a hold nobody will use.
+     */
+    @Test
+    void cancelledAfterTheGrant_andTheReleaseFails_theHoldIsNotKeptOrRenewed() {
+        client.kind.onAttempt = r -> ScriptedKind.acquired(7);
+        Acquisition a = client.ctx.engine().acquire(client.kind, client.keys, ManualClient.HOLDER, null, -1, 10_000);
+        done(a.result());
+        assertThat(client.renewing).hasSize(1);
+        client.kind.onRelease = () -> CompletableFuture.failedFuture(
+                new io.lettuce.core.RedisCommandTimeoutException("release timed out"));
+        assertThat(a.cancel()).isDone();
+        assertThat(client.renewing).as("not renewed").isEmpty();
+        assertThat(client.ctx.holds()).as("not registered").isEmpty();
+        assertThat(client.kind.abandonTimes).as("dropped on the server by an undo").hasSize(1);
+    }
+
     @Test
     void busyUntilTheDeadline_givesUpAtTheFirstAttemptAfterIt_notBefore() {
         client.kind.onAttempt = r -> ScriptedKind.busy(300);
