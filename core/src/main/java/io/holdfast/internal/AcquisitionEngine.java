@@ -11,6 +11,7 @@ import io.holdfast.spi.ScriptEffect;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.spi.AttemptResult.Outcome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -117,39 +118,121 @@ public final class AcquisitionEngine {
      * the client has no such hold, LockLostException if it was lost.
      */
     public CompletableFuture<Void> release(LockKind kind, LockKeys keys, String holderId) {
+        Releasing r;
+        try {
+            r = beginRelease(kind, keys, holderId);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return endRelease(r, kind.release(keys, holderId, r.hold().count() - 1));
+    }
+
+    /**
+     * Releases the last level of several holds of one kind in one slot (the multi-lock's members of
+     * one slot) with one script call ({@link LockKind#releaseAll}); one future per hold, each
+     * completing as {@link #release} would for it. A hold that is not at its last level, or cannot be
+     * released now (not held, lost, already being released), is released, or refused, on its own.
+     */
+    public List<CompletableFuture<Void>> releaseAll(LockKind kind, List<LockKeys> keys, List<String> holderIds) {
+        List<CompletableFuture<Void>> results = new ArrayList<>(keys.size());
+        List<Releasing> together = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Hold hold = ctx.holds().get(new HoldKey(keys.get(i).key(), kind.role(), holderIds.get(i)));
+            if (hold == null || hold.count() != 1 || hold.lostCause() != null) {
+                results.add(release(kind, keys.get(i), holderIds.get(i)));
+                continue;
+            }
+            try {
+                together.add(beginRelease(kind, keys.get(i), holderIds.get(i)));
+                at.add(i);
+                results.add(null);
+            } catch (RuntimeException e) {
+                results.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        if (together.isEmpty()) {
+            return results;
+        }
+        List<CompletableFuture<ScriptEffect>> effects;
+        try {
+            if (together.size() == 1) {
+                Hold only = together.get(0).hold();
+                effects = List.of(kind.release(only.keys(), only.id().holderId(), 0));
+            } else {
+                effects = kind.releaseAll(together.stream().map(r -> r.hold().keys()).toList(),
+                        together.stream().map(r -> r.hold().id().holderId()).toList());
+            }
+            if (effects.size() != together.size() || effects.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new IllegalStateException("the " + kind.role() + " kind answered " + effects.size()
+                        + " releases for " + together.size());
+            }
+        } catch (RuntimeException e) {
+            // each release then fails as one whose command failed: its hold is not left being released
+            effects = together.stream().map(r -> CompletableFuture.<ScriptEffect>failedFuture(e)).toList();
+        }
+        for (int k = 0; k < together.size(); k++) {
+            results.set(at.get(k), endRelease(together.get(k), effects.get(k)));
+        }
+        return results;
+    }
+
+    /**
+     * What {@link #release} looked at before it sent the release script.
+     *
+     * @param disconnects the connection losses counted when it was sent
+     * @param server the identity of the server that holds the key then
+     * @param expected the identity to compare with: the granting server's if known (a restart or
+     *     failover seen by the client before this release was sent has already changed {@code server},
+     *     not the hold's)
+     */
+    private record Releasing(Hold hold, boolean last, long disconnects, String server, String expected,
+            boolean validWhenSent) {
+    }
+
+    /**
+     * Looks up the hold of one release and, for its last level, marks it being released.
+     *
+     * @throws IllegalMonitorStateException if it is not held, or its last level is already being released
+     * @throws LockLostException if it was lost (its level is dropped)
+     */
+    private Releasing beginRelease(LockKind kind, LockKeys keys, String holderId) {
         HoldKey id = new HoldKey(keys.key(), kind.role(), holderId);
         Hold hold = ctx.holds().get(id);
         if (hold == null) {
-            return CompletableFuture.failedFuture(new IllegalMonitorStateException(
-                    "cannot unlock lock '" + keys.name() + "': not held by " + holderId));
+            throw new IllegalMonitorStateException("cannot unlock lock '" + keys.name() + "': not held by " + holderId);
         }
         if (hold.lostCause() != null) {
-            return CompletableFuture.failedFuture(dropLostLevel(hold, true));
+            throw dropLostLevel(hold, true);
         }
         boolean last = hold.count() == 1;
         if (last && !hold.beginRelease()) {
             if (hold.lostCause() != null) {
-                return CompletableFuture.failedFuture(dropLostLevel(hold, true));
+                throw dropLostLevel(hold, true);
             }
-            return CompletableFuture.failedFuture(new IllegalMonitorStateException(
-                    "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId));
+            throw new IllegalMonitorStateException(
+                    "cannot unlock lock '" + keys.name() + "': its last level is already being released by " + holderId);
         }
-        long disconnects = ctx.redis().disconnects();
         String server = ctx.redis().serverId(keys.key());
-        // the identity to compare with: the granting server's if known (a restart or failover seen by the
-        // client before this release was sent has already changed `server`, not the hold's)
-        String expected = hold.grantedBy().isEmpty() ? server : hold.grantedBy();
-        boolean validWhenSent = hold.validUntilNanos() - ctx.ticker().nanoTime() > 0;
-        return applied(keys, kind.release(keys, holderId, hold.count() - 1)).thenApply(ScriptEffect::found)
-                .thenCompose(held -> !held && last && validWhenSent && ctx.redis().disconnects() != disconnects
+        return new Releasing(hold, last, ctx.redis().disconnects(), server,
+                hold.grantedBy().isEmpty() ? server : hold.grantedBy(),
+                hold.validUntilNanos() - ctx.ticker().nanoTime() > 0);
+    }
+
+    /** Finishes one release with what its script did ({@code effect}). */
+    private CompletableFuture<Void> endRelease(Releasing r, CompletableFuture<ScriptEffect> effect) {
+        Hold hold = r.hold();
+        LockKeys keys = hold.keys();
+        return applied(keys, effect).thenApply(ScriptEffect::found)
+                .thenCompose(held -> !held && r.last() && r.validWhenSent() && ctx.redis().disconnects() != r.disconnects()
                         ? ctx.redis().refreshServerId(keys.key()).thenCompose(now -> released(hold, true, false,
-                                !server.isEmpty() && server.equals(now) && expected.equals(now)))
-                        : released(hold, last, held, false))
+                                !r.server().isEmpty() && r.server().equals(now) && r.expected().equals(now)))
+                        : released(hold, r.last(), held, false))
                 .handle((v, e) -> {
                     if (e == null) {
                         return null;
                     }
-                    if (last && hold.state() == LeaseState.RELEASING) {
+                    if (r.last() && hold.state() == LeaseState.RELEASING) {
                         hold.abortRelease();
                     }
                     throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());

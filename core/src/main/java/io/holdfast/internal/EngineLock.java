@@ -215,16 +215,10 @@ public class EngineLock implements RLock, TakenTogether {
             throw new IllegalArgumentException("cannot try " + locks + " together with " + this + " (owners: "
                     + owners.length + ")");
         }
-        List<LockKeys> all = new ArrayList<>(locks.size());
+        List<LockKeys> all = togetherKeys(together, locks);
         List<String> holders = new ArrayList<>(locks.size());
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < locks.size(); i++) {
-            if (!(locks.get(i) instanceof EngineLock e) || !together.equals(e.togetherKey()) || !seen.add(e.keys.key())) {
-                throw new IllegalArgumentException("lock " + locks.get(i) + " cannot be tried together with " + this
-                        + ": another client, kind or Cluster slot, or named twice");
-            }
-            all.add(e.keys);
-            holders.add(ctx.ownerHolderId(owners[i]));
+        for (long owner : owners) {
+            holders.add(ctx.ownerHolderId(owner));
         }
         CompletableFuture<TogetherAttempt.Result> call = TogetherAttempt.start(ctx, kind, all, holders, lease);
         CompletableFuture<Taken> result = call.handleAsync((r, e) -> {
@@ -241,6 +235,47 @@ public class EngineLock implements RLock, TakenTogether {
             }
         });
         return result;
+    }
+
+    @Override
+    public List<CompletableFuture<Void>> unlockTogetherAsync(List<? extends RLock> locks, long[] owners) {
+        Object together = togetherKey();
+        if (together == null || locks.isEmpty() || owners.length != locks.size()) {
+            throw new IllegalArgumentException("cannot unlock " + locks + " together with " + this + " (owners: "
+                    + owners.length + ")");
+        }
+        List<LockKeys> all = togetherKeys(together, locks);
+        List<String> holders = new ArrayList<>(locks.size());
+        for (long owner : owners) {
+            holders.add(ctx.ownerHolderId(owner));
+        }
+        ctx.checkOpen();
+        List<CompletableFuture<Void>> released = ctx.engine().releaseAll(kind, all, holders);
+        List<CompletableFuture<Void>> results = new ArrayList<>(released.size());
+        for (int i = 0; i < released.size(); i++) {
+            LockKeys k = all.get(i);
+            results.add(released.get(i).handleAsync((v, e) -> {
+                if (e != null) {
+                    throw Errors.translate(e, "unlocking lock '" + k.name() + "'", k, ctx.redis().endpoint());
+                }
+                return v;
+            }, ctx.callbacks()));
+        }
+        return results;
+    }
+
+    /** The keys of {@code locks}, each of which must have the key {@code together} and a name of its own. */
+    private static List<LockKeys> togetherKeys(Object together, List<? extends RLock> locks) {
+        List<LockKeys> all = new ArrayList<>(locks.size());
+        Set<String> seen = new HashSet<>();
+        for (RLock lock : locks) {
+            if (!(lock instanceof EngineLock e) || !together.equals(e.togetherKey()) || !seen.add(e.keys.key())) {
+                throw new IllegalArgumentException("lock " + lock + " cannot go together with the others: another"
+                        + " client, kind or Cluster slot, or named twice");
+            }
+            all.add(e.keys);
+        }
+        return all;
     }
 
     @Override

@@ -53,6 +53,21 @@ public interface LockKind {
     }
 
     /**
+     * Releases the last level of several locks of this kind in one Cluster slot (any locks on one
+     * server), each for its own holder, in one script call, each as {@link #release release(keys,
+     * holder, 0)} would: one future per lock, in order, each completing with that lock's effect or
+     * failing on its own (a server error about that lock; all of them if the call failed). Only
+     * called when {@link #triesAll()}; by default one {@link #release} per lock, all sent at once.
+     */
+    default List<CompletableFuture<ScriptEffect>> releaseAll(List<LockKeys> keys, List<String> holderIds) {
+        List<CompletableFuture<ScriptEffect>> effects = new java.util.ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            effects.add(release(keys.get(i), holderIds.get(i), 0));
+        }
+        return effects;
+    }
+
+    /**
      * Ends the holder's hold (its last level) without freeing the lock: the lock stays taken, by
      * nobody who can release or re-enter it, for {@code delayMillis} more, then expires
      * ({@code RLock.unlockAfter}). Run twice, it does what one run would. {@link ScriptEffect#found()}:

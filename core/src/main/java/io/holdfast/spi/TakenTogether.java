@@ -41,6 +41,19 @@ public interface TakenTogether {
             TimeUnit unit);
 
     /**
+     * Unlocks {@code locks} (this one among them or not; all with this lock's {@link #togetherKey()})
+     * in one script call: {@code locks.get(i)}'s hold of owner token {@code owners[i]}, each as
+     * {@link RLock#unlockAsync(long) unlockAsync(owners[i])} would, and all in the same moment on the
+     * server. A hold at its last level goes in the one call; one that is not (re-entered), or cannot
+     * be released now, is released or refused on its own.
+     *
+     * @return one future per lock, in order, each completing or failing as {@code unlockAsync} would
+     * @throws IllegalArgumentException if a lock cannot be released together with this one, or the
+     *     arguments do not match
+     */
+    List<CompletableFuture<Void>> unlockTogetherAsync(List<? extends RLock> locks, long[] owners);
+
+    /**
      * What {@link #tryLockTogetherAsync} found.
      *
      * @param leases every lock taken: their leases, in order; empty otherwise

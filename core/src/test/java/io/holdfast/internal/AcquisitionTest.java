@@ -84,6 +84,31 @@ class AcquisitionTest {
         assertThat(client.kind.abandonTimes).as("dropped on the server by an undo").hasSize(1);
     }
 
+    /**
+     * Several last levels released in one call (the multi-lock's members of one slot): each hold is
+     * released as alone; a kind that answers for fewer locks than asked fails every release, and
+     * leaves no hold marked as being released (each can be released again).
+     */
+    @Test
+    void releaseAll_releasesEachHold_andAKindsWrongAnswerLeavesThemReleasable() {
+        client.kind.onAttempt = r -> ScriptedKind.acquired(7);
+        var stock = client.ctx.keys("stock");
+        done(client.ctx.engine().acquire(client.kind, client.keys, "o:1", null, LEASE_MS, 0).result());
+        done(client.ctx.engine().acquire(client.kind, stock, "o:2", null, LEASE_MS, 0).result());
+        client.kind.onReleaseAll = (keys, holders) -> List.of(CompletableFuture.completedFuture(
+                io.holdfast.spi.ScriptEffect.of(true)));
+        List<CompletableFuture<Void>> failed = client.ctx.engine().releaseAll(client.kind, List.of(client.keys, stock),
+                List.of("o:1", "o:2"));
+        assertThat(failed).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
+        assertThat(client.ctx.holds()).hasSize(2);
+
+        client.kind.onReleaseAll = null;
+        List<CompletableFuture<Void>> released = client.ctx.engine().releaseAll(client.kind, List.of(client.keys, stock),
+                List.of("o:1", "o:2"));
+        assertThat(released).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+        assertThat(client.ctx.holds()).isEmpty();
+    }
+
     @Test
     void busyUntilTheDeadline_givesUpAtTheFirstAttemptAfterIt_notBefore() {
         client.kind.onAttempt = r -> ScriptedKind.busy(300);

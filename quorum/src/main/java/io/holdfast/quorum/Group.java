@@ -7,6 +7,7 @@ import io.holdfast.RLock;
 import io.holdfast.spi.TakenTogether;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -259,8 +260,10 @@ final class Group {
     /**
      * Releases the hold's members, all at once, the first one still held (in member order) sent
      * last: waiters wait queued on that member (see {@link GroupAcquisition}), and the one it is
-     * handed to then tries the others, so their releases should be on their way before. Completes
-     * with how many still had it.
+     * handed to then tries the others, so their releases should be on their way before. Members
+     * that one script call can release together ({@link #togetherKey}) go in one call per set, all
+     * in the same moment on the server (the set holding the first member sent last). Completes with
+     * how many still had it.
      *
      * <p>Not waiting for the others' answers before releasing the first one saves a round trip per
      * release; a waiter handed the first member that still finds another one taken (its release was
@@ -274,17 +277,60 @@ final class Group {
                 first = i; // the first member still held: where waiters queue
             }
         }
+        List<List<Integer>> sets = new ArrayList<>();
+        if (anyTogether) {
+            Map<Object, List<Integer>> byKey = new LinkedHashMap<>();
+            for (int i = 0; i < leases.length; i++) {
+                if (leases[i] != null && togetherKeys[i] != null) {
+                    byKey.computeIfAbsent(togetherKeys[i], k -> new ArrayList<>()).add(i);
+                }
+            }
+            byKey.values().stream().filter(set -> set.size() >= 2).forEach(sets::add);
+        }
+        boolean[] inSet = new boolean[leases.length];
+        sets.forEach(set -> set.forEach(i -> inSet[i] = true));
         List<CompletableFuture<Boolean>> releases = new ArrayList<>();
         for (int i = 0; i < leases.length; i++) {
-            if (leases[i] != null && i != first) {
+            if (leases[i] != null && i != first && !inSet[i]) {
                 releases.add(releaseMember(i, hold.memberOwner(i)));
             }
         }
-        if (first >= 0) {
+        int gate = first;
+        sets.sort(java.util.Comparator.comparing(set -> set.contains(gate))); // the first member's set last
+        for (List<Integer> set : sets) {
+            releases.addAll(releaseTogether(set, hold));
+        }
+        if (first >= 0 && !inSet[first]) {
             releases.add(releaseMember(first, hold.memberOwner(first)));
         }
         return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
                 .thenApply(v -> (int) releases.stream().filter(CompletableFuture::join).count());
+    }
+
+    /**
+     * Releases members {@code set} of the hold in one script call ({@link TakenTogether#unlockTogetherAsync});
+     * each member's release that fails is then tried again on its own, as {@link #releaseMember} does.
+     */
+    private List<CompletableFuture<Boolean>> releaseTogether(List<Integer> set, GroupHold hold) {
+        long[] owners = new long[set.size()];
+        List<RLock> locks = new ArrayList<>(set.size());
+        for (int k = 0; k < set.size(); k++) {
+            owners[k] = hold.memberOwner(set.get(k));
+            locks.add(members.get(set.get(k)));
+        }
+        List<CompletableFuture<Void>> calls;
+        try {
+            calls = ((TakenTogether) locks.get(0)).unlockTogetherAsync(locks, owners);
+        } catch (RuntimeException e) {
+            calls = set.stream().map(i -> CompletableFuture.<Void>failedFuture(e)).toList();
+        }
+        List<CompletableFuture<Boolean>> held = new ArrayList<>(set.size());
+        for (int k = 0; k < set.size(); k++) {
+            CompletableFuture<Boolean> h = new CompletableFuture<>();
+            afterReleaseTry(set.get(k), owners[k], RELEASE_RETRY_MIN_MILLIS, h, calls.get(k));
+            held.add(h);
+        }
+        return held;
     }
 
     /** The first wait before a failed member release is tried again, in ms; it doubles up to {@link #RELEASE_RETRY_MAX_MILLIS}. */
@@ -314,6 +360,12 @@ final class Group {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
+        afterReleaseTry(i, owner, backoffMillis, held, f);
+    }
+
+    /** What one try {@code f} of member {@code i}'s release did: done, not held, or tried again later. */
+    private void afterReleaseTry(int i, long owner, long backoffMillis, CompletableFuture<Boolean> held,
+            CompletableFuture<Void> f) {
         f.whenComplete((v, e) -> {
             if (e == null) {
                 held.complete(true);

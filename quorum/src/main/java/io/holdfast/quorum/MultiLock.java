@@ -69,7 +69,8 @@ import java.util.stream.IntStream;
  * client, of one kind (reentrant or fair), on its one server (on a Cluster: in one slot, e.g. names
  * with one hash tag, {@code "{cart}:items"} and {@code "{cart}:total"}) are tried by one script call,
  * which takes all of them or none: nobody ever sees a part of them taken, and a busy one costs no
- * give-back. The multi-lock then waits queued at the first busy one, as above. Members that cannot
+ * give-back. The multi-lock then waits queued at the first busy one, as above. {@code unlock()}
+ * releases them in one call as well, all in the same moment on the server. Members that cannot
  * go together (other clients or servers, other kinds, read-write locks) are tried one call each,
  * all sent at once; a multi-lock may mix both.
  */

@@ -14,6 +14,7 @@ import io.holdfast.spi.Script;
 import io.holdfast.spi.ScriptEffect;
 import io.holdfast.spi.WaitMarkers;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,10 +70,11 @@ import java.util.function.LongPredicate;
  * <p>Several locks at once ({@link #tryAll}, the multi-lock's members of one slot): {@code acquire-all.lua}
  * runs the zero-wait attempt of {@code acquire.lua} on each, and if one is busy drops those it took
  * before it in the same call, as an abandon would (a lock freed that way goes to its first live
- * waiter).
+ * waiter); {@code release-all.lua} releases their last levels in one call ({@link #releaseAll}).
  *
- * <p>Scripts, next to this class: {@code acquire.lua}, {@code acquire-all.lua}, {@code release.lua}, {@code unlock-after.lua}, {@code abandon.lua},
- * {@code force-unlock.lua}, {@code renew-places.lua}; they share {@code attempt.lua}, {@code queue.lua} and
+ * <p>Scripts, next to this class: {@code acquire.lua}, {@code acquire-all.lua}, {@code release.lua},
+ * {@code release-all.lua}, {@code unlock-after.lua}, {@code abandon.lua}, {@code force-unlock.lua},
+ * {@code renew-places.lua}; they share {@code attempt.lua}, {@code queue.lua} and
  * {@code hash-hold.lua} by inclusion (see {@link Script}).
  */
 public abstract class QueuedHashKind implements LockKind {
@@ -90,6 +92,7 @@ public abstract class QueuedHashKind implements LockKind {
     private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
     private static final Script ACQUIRE_ALL = Script.load(QueuedHashKind.class, "acquire-all.lua");
     private static final Script RELEASE = Script.load(QueuedHashKind.class, "release.lua");
+    private static final Script RELEASE_ALL = Script.load(QueuedHashKind.class, "release-all.lua");
     private static final Script ABANDON = Script.load(QueuedHashKind.class, "abandon.lua");
     private static final Script FORCE_UNLOCK = Script.load(QueuedHashKind.class, "force-unlock.lua");
     private static final Script UNLOCK_AFTER = Script.load(QueuedHashKind.class, "unlock-after.lua");
@@ -205,6 +208,28 @@ public abstract class QueuedHashKind implements LockKind {
     @Override
     public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
         return evalHandingOver(RELEASE, keys, n -> n >= 0, holderId, Integer.toString(levelsLeft));
+    }
+
+    /** {@code release-all.lua}: the locks' keys one lock after another, then each lock's holder id. */
+    @Override
+    public List<CompletableFuture<ScriptEffect>> releaseAll(List<LockKeys> keys, List<String> holderIds) {
+        List<String> all = new ArrayList<>(keys.size() * 6);
+        keys.forEach(k -> all.addAll(List.of(keys(k))));
+        CompletableFuture<List<Object>> reply = ctx.redis().eval(RELEASE_ALL, ScriptOutputType.MULTI,
+                all.toArray(String[]::new), holderIds.toArray(String[]::new));
+        List<CompletableFuture<ScriptEffect>> effects = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            int at = 2 * i;
+            effects.add(reply.thenApply(r -> {
+                long left = (Long) r.get(at);
+                String message = r.get(at + 1) instanceof String m ? m : "";
+                if (left == -2) {
+                    throw new RedisCommandExecutionException(message);
+                }
+                return new ScriptEffect(left >= 0, message);
+            }));
+        }
+        return effects;
     }
 
     @Override

@@ -267,6 +267,43 @@ class QueueScriptsTest {
         assertThat(r.exists(a.key())).isZero();
     }
 
+    /**
+     * release-all.lua releases each lock's last level as release.lua does (a lock with a live waiter
+     * goes to it), tells a lock its holder did not have (-1), and a key of another type fails that
+     * lock only (-2 and the error), the others released.
+     */
+    @Test
+    void releaseAll_releasesEachLock_andHandsItOver() {
+        RedisCommands<String, String> r = redis.commands();
+        LockKeys a = LockKeys.of("holdfast:", "rel-a");
+        LockKeys b = LockKeys.of("holdfast:", "rel-b");
+        LockKeys c = LockKeys.of("holdfast:", "rel-c");
+        LockKeys d = LockKeys.of("holdfast:", "rel-d");
+        assertThat(acquireAll("fair", List.of(a, b, c), "me:1", "me:2", "me:3")).startsWith(1L);
+        r.zadd(QueuedHashKind.queue(b), 1, "waiter:1");
+        r.hset(QueuedHashKind.waiters(b), "waiter:1", "7000:1.1");
+        r.zadd(QueuedHashKind.deadlines(b), serverMillis() + 60_000, "waiter:1");
+        r.set(d.key(), "not a lock");
+
+        List<Object> released = releaseAll(List.of(a, b, c, d), "me:1", "me:2", "someone:else", "me:4");
+        assertThat(released.subList(0, 2)).containsExactly(0L, "");
+        assertThat(released.get(2)).isEqualTo(0L);
+        assertThat((String) released.get(3)).as("handed over").matches("!\\d+\\|1\\.1\\|waiter:1");
+        assertThat(released.subList(4, 6)).as("not its hold: nothing changed").containsExactly(-1L, "");
+        assertThat(released.get(6)).isEqualTo(-2L);
+        assertThat((String) released.get(7)).contains("WRONGTYPE");
+        assertThat(r.exists(a.key())).isZero();
+        assertThat(r.hgetall(b.key())).containsOnlyKeys("waiter:1");
+        assertThat(r.hgetall(c.key())).containsOnlyKeys("me:3");
+        assertThat(r.get(d.key())).isEqualTo("not a lock");
+    }
+
+    private static List<Object> releaseAll(List<LockKeys> locks, String... holders) {
+        Script all = Script.load(QueuedHashKind.class, "release-all.lua");
+        String[] keys = locks.stream().flatMap(k -> java.util.Arrays.stream(QueuedHashKind.keys(k))).toArray(String[]::new);
+        return redis.commands().eval(all.source(), ScriptOutputType.MULTI, keys, holders);
+    }
+
     private static List<Object> acquireAll(String policy, List<LockKeys> locks, String... holders) {
         Script all = Script.load(QueuedHashKind.class, "acquire-all.lua");
         String[] keys = locks.stream().flatMap(k -> java.util.Arrays.stream(QueuedHashKind.keys(k))).toArray(String[]::new);

@@ -1,0 +1,34 @@
+-- Queued lock (fair or barging, see QueuedHashKind): release the last level of several locks of one
+-- Cluster slot (any names on one server) in one call, each as release.lua releases its last level.
+-- KEYS     6 per lock, lock after lock, each as release.lua takes them: lock hash, queue ZSET,
+--          waiters HASH, deadlines ZSET, wake-up channel, token key
+-- ARGV     the holder id of each lock, in the order of KEYS
+-- Returns {left, message, left, message, ...}, one pair per lock as release.lua returns it with
+-- "0" levels kept: 0 = freed (and handed over to its first live waiter, or that waiter woken),
+-- -1 = the holder had no hold there; or {-2, error} for a lock whose release raised an error (its
+-- key holds another type now), which leaves the others released. Every lock is released in the
+-- same moment: a waiter handed one of them finds the others already free. Run twice, it does what
+-- one run would.
+--@include /io/holdfast/spi/hash-hold.lua
+--@include queue.lua
+local function release(k, holder)
+  local left = count_down(KEYS[k + 1], holder, '0')
+  local message
+  if left == 0 then
+    local _
+    _, message = hand_over(KEYS[k + 1], queue_keys(k + 1), KEYS[k + 5], KEYS[k + 6], nil)
+  end
+  return left, message or ''
+end
+
+local reply = {}
+for i = 1, #ARGV do
+  -- a command error on one lock (its key now holds another type) fails that lock's release only
+  local ok, left, message = pcall(release, (i - 1) * 6, ARGV[i])
+  if ok then
+    reply[2 * i - 1], reply[2 * i] = left, message
+  else
+    reply[2 * i - 1], reply[2 * i] = -2, type(left) == 'table' and left.err or tostring(left)
+  end
+end
+return reply
