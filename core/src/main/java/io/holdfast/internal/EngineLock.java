@@ -221,13 +221,16 @@ public class EngineLock implements RLock, TakenTogether {
             holders.add(ctx.ownerHolderId(owner));
         }
         CompletableFuture<TogetherAttempt.Result> call = TogetherAttempt.start(ctx, kind, all, holders, lease);
-        CompletableFuture<Taken> result = call.handleAsync((r, e) -> {
+        // not handed to the callback executor (as the public async methods are): the caller, the
+        // multi-lock, only does short non-blocking steps on it, and a thread hop per call showed in
+        // its acquisition latency
+        CompletableFuture<Taken> result = call.handle((r, e) -> {
             if (e != null) {
                 throw Errors.translate(e, "acquiring locks " + all.stream().map(LockKeys::name).toList(), keys,
                         ctx.redis().endpoint());
             }
             return new Taken(r.holds().stream().map(this::lease).toList(), r.notTaken());
-        }, ctx.callbacks());
+        });
         result.whenComplete((v, e) -> {
             if (result.isCancelled() && !call.cancel(false)) {
                 // the holds were granted before the cancel: give them back, as a cancelled acquisition does
@@ -254,12 +257,12 @@ public class EngineLock implements RLock, TakenTogether {
         List<CompletableFuture<Void>> results = new ArrayList<>(released.size());
         for (int i = 0; i < released.size(); i++) {
             LockKeys k = all.get(i);
-            results.add(released.get(i).handleAsync((v, e) -> {
+            results.add(released.get(i).handle((v, e) -> { // not handed to the callback executor: see tryLockTogetherAsync
                 if (e != null) {
                     throw Errors.translate(e, "unlocking lock '" + k.name() + "'", k, ctx.redis().endpoint());
                 }
                 return v;
-            }, ctx.callbacks()));
+            }));
         }
         return results;
     }

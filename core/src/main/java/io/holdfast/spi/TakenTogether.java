@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
  * locks whose kind can ({@link LockKind#tryAll}). The multi-lock ({@code holdfast-quorum}) uses it
  * for members that live in one Cluster slot of one client (any members on one server). Not a
  * supported API: exported only to Holdfast's own modules.
+ *
+ * <p>Unlike the public async methods of {@link RLock}, the futures returned here may complete on a
+ * Lettuce I/O thread: what the caller chains on them must be short and must never block.
  */
 public interface TakenTogether {
 
