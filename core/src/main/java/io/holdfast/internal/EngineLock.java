@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -165,13 +167,31 @@ public class EngineLock implements RLock, TakenTogether {
 
     @Override
     public CompletableFuture<Void> unlockAsync(long owner) {
+        return unlockAsync(owner, ctx.callbacks());
+    }
+
+    @Override
+    public CompletableFuture<Optional<Lease>> tryLockDirectAsync(long owner, long waitTime, long leaseTime, TimeUnit unit) {
+        return startAsync(owner, leaseTime, unit, waitNanos(waitTime, unit), h -> Optional.ofNullable(h).map(this::lease),
+                null);
+    }
+
+    @Override
+    public CompletableFuture<Void> unlockDirectAsync(long owner) {
+        return unlockAsync(owner, null);
+    }
+
+    /** @param executor where the returned future completes; null: on the thread that completes the release */
+    private CompletableFuture<Void> unlockAsync(long owner, Executor executor) {
         ctx.checkOpen();
-        return ctx.engine().release(kind, keys, ctx.ownerHolderId(owner)).handleAsync((v, e) -> {
+        BiFunction<Void, Throwable, Void> translate = (v, e) -> {
             if (e != null) {
                 throw Errors.translate(e, "unlocking lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
             }
             return v;
-        }, ctx.callbacks());
+        };
+        CompletableFuture<Void> released = ctx.engine().release(kind, keys, ctx.ownerHolderId(owner));
+        return executor == null ? released.handle(translate) : released.handleAsync(translate, executor);
     }
 
     /**
@@ -181,14 +201,22 @@ public class EngineLock implements RLock, TakenTogether {
      */
     private <T> CompletableFuture<T> startAsync(long owner, long leaseTime, TimeUnit unit, long waitNanos,
             Function<Hold, T> reply) {
+        return startAsync(owner, leaseTime, unit, waitNanos, reply, ctx.callbacks());
+    }
+
+    /** @param executor where the returned future completes; null: on the thread that completes the acquisition */
+    private <T> CompletableFuture<T> startAsync(long owner, long leaseTime, TimeUnit unit, long waitNanos,
+            Function<Hold, T> reply, Executor executor) {
         long lease = leaseMillis(leaseTime, unit, true);
         Acquisition a = ctx.engine().acquire(kind, keys, ctx.ownerHolderId(owner), null, lease, waitNanos);
-        CompletableFuture<T> result = a.result().handleAsync((h, e) -> {
+        BiFunction<Hold, Throwable, T> translate = (h, e) -> {
             if (e != null) {
                 throw Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
             }
             return reply.apply(h);
-        }, ctx.callbacks());
+        };
+        CompletableFuture<T> result = executor == null ? a.result().handle(translate)
+                : a.result().handleAsync(translate, executor);
         result.whenComplete((v, e) -> {
             if (result.isCancelled()) {
                 a.cancel();

@@ -3,17 +3,20 @@ package io.holdfast.spi;
 import io.holdfast.Lease;
 import io.holdfast.RLock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A lock that can be tried together with others in one script call, all or none: the engine's
- * locks whose kind can ({@link LockKind#tryAll}). The multi-lock ({@code holdfast-quorum}) uses it
- * for members that live in one Cluster slot of one client (any members on one server). Not a
+ * The engine's locks as the group locks ({@code holdfast-quorum}) use them: tried together with
+ * others in one script call, all or none, where their kind can ({@link LockKind#tryAll}); and taken
+ * and released one by one without a hand-off to the callback executor. The multi-lock tries its
+ * members that live in one Cluster slot of one client (any members on one server) together. Not a
  * supported API: exported only to Holdfast's own modules.
  *
  * <p>Unlike the public async methods of {@link RLock}, the futures returned here may complete on a
- * Lettuce I/O thread: what the caller chains on them must be short and must never block.
+ * Lettuce I/O thread or a timer thread, or at once on the calling thread: what the caller chains on
+ * them must be short and must never block (a hand-off per step showed in the group locks' latency).
  */
 public interface TakenTogether {
 
@@ -55,6 +58,16 @@ public interface TakenTogether {
      *     arguments do not match
      */
     List<CompletableFuture<Void>> unlockTogetherAsync(List<? extends RLock> locks, long[] owners);
+
+    /**
+     * {@link RLock#tryLockAsync(long, long, long, TimeUnit)}, but the returned future may complete
+     * on a Lettuce I/O thread or a timer thread (see the class comment): for every engine lock, of
+     * any kind, together key or not.
+     */
+    CompletableFuture<Optional<Lease>> tryLockDirectAsync(long owner, long waitTime, long leaseTime, TimeUnit unit);
+
+    /** {@link RLock#unlockAsync(long)}, but the returned future may complete on a Lettuce I/O thread. */
+    CompletableFuture<Void> unlockDirectAsync(long owner);
 
     /**
      * What {@link #tryLockTogetherAsync} found.

@@ -356,7 +356,8 @@ final class Group {
     private void tryReleaseMember(int i, long owner, long backoffMillis, CompletableFuture<Boolean> held) {
         CompletableFuture<Void> f;
         try {
-            f = members.get(i).unlockAsync(owner);
+            // an engine lock's release without the hand-off to its client's callback executor
+            f = members.get(i) instanceof TakenTogether t ? t.unlockDirectAsync(owner) : members.get(i).unlockAsync(owner);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
