@@ -238,16 +238,8 @@ public class EngineLock implements RLock, TakenTogether {
     public CompletableFuture<Taken> tryLockTogetherAsync(List<? extends RLock> locks, long[] owners, long leaseTime,
             TimeUnit unit) {
         long lease = leaseMillis(leaseTime, unit, true);
-        Object together = togetherKey();
-        if (together == null || locks.isEmpty() || owners.length != locks.size()) {
-            throw new IllegalArgumentException("cannot try " + locks + " together with " + this + " (owners: "
-                    + owners.length + ")");
-        }
-        List<LockKeys> all = togetherKeys(together, locks);
-        List<String> holders = new ArrayList<>(locks.size());
-        for (long owner : owners) {
-            holders.add(ctx.ownerHolderId(owner));
-        }
+        List<LockKeys> all = togetherKeys(locks, owners);
+        List<String> holders = holderIds(owners);
         CompletableFuture<TogetherAttempt.Result> call = TogetherAttempt.start(ctx, kind, all, holders, lease);
         // not handed to the callback executor (as the public async methods are): the caller, the
         // multi-lock, only does short non-blocking steps on it, and a thread hop per call showed in
@@ -270,18 +262,9 @@ public class EngineLock implements RLock, TakenTogether {
 
     @Override
     public List<CompletableFuture<Void>> unlockTogetherAsync(List<? extends RLock> locks, long[] owners) {
-        Object together = togetherKey();
-        if (together == null || locks.isEmpty() || owners.length != locks.size()) {
-            throw new IllegalArgumentException("cannot unlock " + locks + " together with " + this + " (owners: "
-                    + owners.length + ")");
-        }
-        List<LockKeys> all = togetherKeys(together, locks);
-        List<String> holders = new ArrayList<>(locks.size());
-        for (long owner : owners) {
-            holders.add(ctx.ownerHolderId(owner));
-        }
+        List<LockKeys> all = togetherKeys(locks, owners);
         ctx.checkOpen();
-        List<CompletableFuture<Void>> released = ctx.engine().releaseAll(kind, all, holders);
+        List<CompletableFuture<Void>> released = ctx.engine().releaseAll(kind, all, holderIds(owners));
         List<CompletableFuture<Void>> results = new ArrayList<>(released.size());
         for (int i = 0; i < released.size(); i++) {
             LockKeys k = all.get(i);
@@ -295,8 +278,24 @@ public class EngineLock implements RLock, TakenTogether {
         return results;
     }
 
-    /** The keys of {@code locks}, each of which must have the key {@code together} and a name of its own. */
-    private static List<LockKeys> togetherKeys(Object together, List<? extends RLock> locks) {
+    private List<String> holderIds(long[] owners) {
+        List<String> holders = new ArrayList<>(owners.length);
+        for (long owner : owners) {
+            holders.add(ctx.ownerHolderId(owner));
+        }
+        return holders;
+    }
+
+    /**
+     * The keys of {@code locks}, each of which must go together with this lock and have a name of
+     * its own, one owner token each.
+     */
+    private List<LockKeys> togetherKeys(List<? extends RLock> locks, long[] owners) {
+        Object together = togetherKey();
+        if (together == null || locks.isEmpty() || owners.length != locks.size()) {
+            throw new IllegalArgumentException("cannot take or release " + locks + " together with " + this
+                    + " (owners: " + owners.length + ")");
+        }
         List<LockKeys> all = new ArrayList<>(locks.size());
         Set<String> seen = new HashSet<>();
         for (RLock lock : locks) {

@@ -6,7 +6,6 @@ import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.quorum.MultiLock;
-import io.holdfast.testkit.OwnerThread;
 import io.holdfast.testkit.RedisServer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -77,21 +76,7 @@ class MultiLockContractTest extends LockContract {
     @Test
     @Override
     void reentryWhoseReplyWasLost_mustNotLeaveTheLockHeldAfterTheLastUnlock() {
-        RLock lock = lockOf(a, "lost-reply");
-        lock.lock();
-        server().pause();
-        try {
-            lock.lock();
-            assertThat(lock.getHoldCount()).isEqualTo(2);
-        } finally {
-            server().resume();
-        }
-        lock.unlock();
-        lock.unlock();
-        assertThat(a.holdCount()).isZero();
-        assertThat(a.renewalCount()).isZero();
-        OwnerThread other = thread("after-lost-reply");
-        assertThat(other.call(() -> blockerOf(b, "lost-reply").tryLock())).as("nothing was left held").isTrue();
+        groupLockReentryWithoutARoundTrip();
         assertThat(second.commands().hlen(key("lost-reply"))).isEqualTo(1);
     }
 

@@ -6,7 +6,6 @@ import io.holdfast.Holdfast;
 import io.holdfast.RLock;
 import io.holdfast.quorum.MultiLock;
 import io.holdfast.testkit.CommandStats;
-import io.holdfast.testkit.OwnerThread;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -47,21 +46,7 @@ class MultiLockOneServerContractTest extends LockContract {
     @Test
     @Override
     void reentryWhoseReplyWasLost_mustNotLeaveTheLockHeldAfterTheLastUnlock() {
-        RLock lock = lockOf(a, "lost-reply");
-        lock.lock();
-        server().pause();
-        try {
-            lock.lock();
-            assertThat(lock.getHoldCount()).isEqualTo(2);
-        } finally {
-            server().resume();
-        }
-        lock.unlock();
-        lock.unlock();
-        assertThat(a.holdCount()).isZero();
-        assertThat(a.renewalCount()).isZero();
-        OwnerThread other = thread("after-lost-reply");
-        assertThat(other.call(() -> blockerOf(b, "lost-reply").tryLock())).as("nothing was left held").isTrue();
+        groupLockReentryWithoutARoundTrip();
         assertThat(server().commands().hlen(key("lost-reply-2"))).isEqualTo(1);
     }
 

@@ -148,21 +148,7 @@ class QuorumLockContractTest extends LockContract {
     @Test
     @Override
     void reentryWhoseReplyWasLost_mustNotLeaveTheLockHeldAfterTheLastUnlock() {
-        RLock lock = lockOf(a, "lost-reply");
-        lock.lock();
-        server().pause();
-        try {
-            lock.lock();
-            assertThat(lock.getHoldCount()).isEqualTo(2);
-        } finally {
-            server().resume();
-        }
-        lock.unlock();
-        lock.unlock();
-        assertThat(a.holdCount()).isZero();
-        assertThat(a.renewalCount()).isZero();
-        OwnerThread other = thread("after-lost-reply");
-        assertThat(other.call(() -> blockerOf(b, "lost-reply").tryLock())).as("nothing was left held").isTrue();
+        groupLockReentryWithoutARoundTrip();
         assertThat(others).allSatisfy(s -> assertThat(s.commands().hlen(key("lost-reply"))).isEqualTo(1));
     }
 }

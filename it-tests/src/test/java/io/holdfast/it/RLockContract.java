@@ -486,6 +486,30 @@ abstract class RLockContract {
         assertThat(other.call(() -> blockerOf(b, "lost-reply").tryLock())).as("nothing was left held").isTrue();
     }
 
+    /**
+     * The group locks' form of {@link #reentryWhoseReplyWasLost_mustNotLeaveTheLockHeldAfterTheLastUnlock}
+     * (their tests override it with this, then look at their members' servers): a re-entry is
+     * counted by the group lock without a round trip, so a server that stops answering neither fails
+     * it nor makes the members count it; the last unlock leaves nothing held on lock "lost-reply".
+     */
+    protected void groupLockReentryWithoutARoundTrip() {
+        RLock lock = lockOf(a, "lost-reply");
+        lock.lock();
+        server().pause();
+        try {
+            lock.lock();
+            assertThat(lock.getHoldCount()).isEqualTo(2);
+        } finally {
+            server().resume();
+        }
+        lock.unlock();
+        lock.unlock();
+        assertThat(a.holdCount()).isZero();
+        assertThat(a.renewalCount()).isZero();
+        OwnerThread other = thread("after-lost-reply");
+        assertThat(other.call(() -> blockerOf(b, "lost-reply").tryLock())).as("nothing was left held").isTrue();
+    }
+
     @Test
     void close_mustNotLeaveCallersBlockedInLockHangingForEver() throws Exception {
         blockerOf(a, "closing").lock();

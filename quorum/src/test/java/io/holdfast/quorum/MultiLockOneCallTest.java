@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
-import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.WrongKeyTypeException;
-import io.holdfast.testkit.CommandStats;
 import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,7 +35,6 @@ class MultiLockOneCallTest {
 
     private static final Duration LEASE = Duration.ofMillis(900);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     /** Two clients of server 0 (x1, x2), one of server 1 (y1). */
     private Holdfast x1;
     private Holdfast x2;
@@ -51,47 +47,31 @@ class MultiLockOneCallTest {
         y1 = client(1);
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
-
     private Holdfast client(int server) {
-        Holdfast h = Holdfast.connect(HoldfastOptions.builder(servers.get(server).uri()).watchdogLease(LEASE).build());
-        closeables.add(h);
-        return h;
+        return servers.client(server, LEASE);
     }
 
     private OwnerThread thread(String name) {
-        OwnerThread t = new OwnerThread(name);
-        closeables.add(t);
-        return t;
+        return servers.thread(name);
     }
 
-    /** Script calls server {@code i} has run ({@code EVALSHA}, and {@code EVAL} after a script cache miss). */
-    private static long scriptCalls(int i) {
-        var stats = CommandStats.read(servers.get(i).commands());
-        return stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L);
-    }
 
     @Test
     void membersOfOneClientAndServer_areTakenAndReleasedByOneScriptCall() {
         RLock all = MultiLock.of(x1.getLock("a"), x1.getLock("b"), x1.getLock("c"));
         all.lock(); // loads the scripts
         all.unlock();
-        long before = scriptCalls(0);
+        long before = servers.scriptCalls(0);
         all.lock();
-        assertThat(scriptCalls(0) - before).as("one script call takes the three members").isEqualTo(1);
+        assertThat(servers.scriptCalls(0) - before).as("one script call takes the three members").isEqualTo(1);
         for (String name : List.of("a", "b", "c")) {
             assertThat(x2.getLock(name).isLocked()).as(name).isTrue();
         }
         long token = all.currentLease().orElseThrow().fencingToken();
         assertThat(token).as("the largest of the members' tokens").isPositive();
-        before = scriptCalls(0);
+        before = servers.scriptCalls(0);
         all.unlock();
-        assertThat(scriptCalls(0) - before).as("one script call releases the three").isEqualTo(1);
+        assertThat(servers.scriptCalls(0) - before).as("one script call releases the three").isEqualTo(1);
         for (String name : List.of("a", "b", "c")) {
             assertThat(x2.getLock(name).isLocked()).as(name).isFalse();
         }
@@ -101,10 +81,10 @@ class MultiLockOneCallTest {
         RLock fair = MultiLock.of(x1.getFairLock("f1"), x1.getFairLock("f2"));
         fair.lock();
         fair.unlock();
-        before = scriptCalls(0);
+        before = servers.scriptCalls(0);
         fair.lock();
         fair.unlock();
-        assertThat(scriptCalls(0) - before).as("fair locks too").isEqualTo(2);
+        assertThat(servers.scriptCalls(0) - before).as("fair locks too").isEqualTo(2);
     }
 
     /**
@@ -119,9 +99,9 @@ class MultiLockOneCallTest {
         all.unlock();
         RLock stock = x2.getLock("stock");
         stock.lock();
-        long before = scriptCalls(0);
+        long before = servers.scriptCalls(0);
         assertThat(all.tryLock()).isFalse();
-        assertThat(scriptCalls(0) - before).as("one call, nothing to give back").isEqualTo(1);
+        assertThat(servers.scriptCalls(0) - before).as("one call, nothing to give back").isEqualTo(1);
         assertThat(x2.getLock("order").isLocked()).isFalse();
         assertThat(x2.getLock("zone").isLocked()).isFalse();
 
@@ -143,19 +123,19 @@ class MultiLockOneCallTest {
         RLock mixed = MultiLock.of(x1.getLock("p"), x1.getLock("q"), y1.getLock("r"), y1.getLock("s"));
         mixed.lock();
         mixed.unlock();
-        long before0 = scriptCalls(0);
-        long before1 = scriptCalls(1);
+        long before0 = servers.scriptCalls(0);
+        long before1 = servers.scriptCalls(1);
         mixed.lock();
-        assertThat(scriptCalls(0) - before0).isEqualTo(1);
-        assertThat(scriptCalls(1) - before1).isEqualTo(1);
+        assertThat(servers.scriptCalls(0) - before0).isEqualTo(1);
+        assertThat(servers.scriptCalls(1) - before1).isEqualTo(1);
         mixed.unlock();
 
         RLock apart = MultiLock.of(x1.getLock("u"), x1.getFairLock("v"), x2.getLock("w"));
         apart.lock();
         apart.unlock();
-        before0 = scriptCalls(0);
+        before0 = servers.scriptCalls(0);
         apart.lock();
-        assertThat(scriptCalls(0) - before0).as("three kinds or clients: three calls").isEqualTo(3);
+        assertThat(servers.scriptCalls(0) - before0).as("three kinds or clients: three calls").isEqualTo(3);
         apart.unlock();
     }
 

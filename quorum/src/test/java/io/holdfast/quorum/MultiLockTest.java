@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
-import io.holdfast.HoldfastOptions;
 import io.holdfast.Lease;
 import io.holdfast.LeaseState;
 import io.holdfast.LockLostException;
 import io.holdfast.RLock;
 import io.holdfast.RReadWriteLock;
-import io.holdfast.testkit.CommandStats;
 import io.holdfast.testkit.OwnerThread;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,7 +37,6 @@ class MultiLockTest {
 
     private static final Duration LEASE = Duration.ofMillis(900);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     /** Two clients of each server: x1, x2 on server 0; y1, y2 on server 1. */
     private Holdfast x1;
     private Holdfast x2;
@@ -55,23 +51,12 @@ class MultiLockTest {
         y2 = client(1);
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
-
     private Holdfast client(int server) {
-        Holdfast h = Holdfast.connect(HoldfastOptions.builder(servers.get(server).uri()).watchdogLease(LEASE).build());
-        closeables.add(h);
-        return h;
+        return servers.client(server, LEASE);
     }
 
     private OwnerThread thread(String name) {
-        OwnerThread t = new OwnerThread(name);
-        closeables.add(t);
-        return t;
+        return servers.thread(name);
     }
 
     @Test
@@ -113,10 +98,10 @@ class MultiLockTest {
         RLock first = x2.getLock("m-a");
         first.lock();
         assertThat(owner.call(() -> both.tryLock(100, TimeUnit.MILLISECONDS))).isFalse(); // finds m-a taken
-        long before = scriptCalls();
+        long before = servers.scriptCalls(1);
         assertThat(owner.call(() -> both.tryLock(100, TimeUnit.MILLISECONDS))).isFalse();
         assertThat(owner.<Boolean>call(() -> both.tryLock())).isFalse();
-        assertThat(scriptCalls()).as("the second member is not asked while the first is known taken").isEqualTo(before);
+        assertThat(servers.scriptCalls(1)).as("the second member is not asked while the first is known taken").isEqualTo(before);
         first.unlock();
 
         assertThat(owner.<Boolean>call(() -> both.tryLock())).isTrue(); // the first member alone, then the second
@@ -144,11 +129,6 @@ class MultiLockTest {
         owner.run(both::unlock);
     }
 
-    /** Script calls server 1 has run ({@code EVALSHA}, and {@code EVAL} after a script cache miss). */
-    private static long scriptCalls() {
-        var stats = CommandStats.read(servers.get(1).commands());
-        return stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L);
-    }
 
     /**
      * An unlock lets every member go at once (the first member's release is sent last, not after
