@@ -110,7 +110,7 @@ public final class Holdfast implements AutoCloseable {
             standalone.setOptions(clientOptions.build());
             java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
             try {
-                StatefulRedisConnection<String, String> commands = standalone.connect(StringCodec.UTF8);
+                StatefulRedisConnection<String, String> commands = connect(standalone);
                 this.connection = commands;
                 this.gateway = new RedisGateway(commands.async(), endpoint, disconnects);
                 RedisGateway connected = gateway;
@@ -499,6 +499,25 @@ public final class Holdfast implements AutoCloseable {
         }
         found.forEach(log::warn);
         return List.copyOf(found);
+    }
+
+    /**
+     * {@code standalone.connect()}, once more if the handshake had ended before Lettuce looked at it:
+     * Lettuce then fails with "RedisHandshakeHandler not registered" as the cause, which hides why it
+     * ended (seen in CI for a refused AUTH, whose error is what the caller must see); the second
+     * connect nearly always reports the real reason.
+     */
+    private static StatefulRedisConnection<String, String> connect(RedisClient standalone) {
+        try {
+            return standalone.connect(StringCodec.UTF8);
+        } catch (io.lettuce.core.RedisConnectionException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("HandshakeHandler")) {
+                    return standalone.connect(StringCodec.UTF8);
+                }
+            }
+            throw e;
+        }
     }
 
     private void shutdownQuietly() {
