@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -83,11 +84,21 @@ final class Group {
     }
 
     /**
-     * Member {@code i}'s key for one-call attempts ({@link TakenTogether#togetherKey()}): members
-     * with equal keys can be tried together in one script call; null for a member that cannot.
+     * The members {@code include} accepts that one script call can take or release together, by
+     * {@link TakenTogether#togetherKey()}: the sets of two or more, in member order (a list the caller may reorder).
      */
-    Object togetherKey(int i) {
-        return togetherKeys[i];
+    List<List<Integer>> togetherSets(IntPredicate include) {
+        List<List<Integer>> sets = new ArrayList<>();
+        if (anyTogether) {
+            Map<Object, List<Integer>> byKey = new LinkedHashMap<>();
+            for (int i = 0; i < togetherKeys.length; i++) {
+                if (togetherKeys[i] != null && include.test(i)) {
+                    byKey.computeIfAbsent(togetherKeys[i], k -> new ArrayList<>()).add(i);
+                }
+            }
+            byKey.values().stream().filter(set -> set.size() >= 2).forEach(sets::add);
+        }
+        return sets;
     }
 
     /** Whether some members can be tried together in one script call (two or more with one key). */
@@ -261,7 +272,7 @@ final class Group {
      * Releases the hold's members, all at once, the first one still held (in member order) sent
      * last: waiters wait queued on that member (see {@link GroupAcquisition}), and the one it is
      * handed to then tries the others, so their releases should be on their way before. Members
-     * that one script call can release together ({@link #togetherKey}) go in one call per set, all
+     * that one script call can release together ({@link #togetherSets}) go in one call per set, all
      * in the same moment on the server (the set holding the first member sent last). Completes with
      * how many still had it.
      *
@@ -277,16 +288,7 @@ final class Group {
                 first = i; // the first member still held: where waiters queue
             }
         }
-        List<List<Integer>> sets = new ArrayList<>();
-        if (anyTogether) {
-            Map<Object, List<Integer>> byKey = new LinkedHashMap<>();
-            for (int i = 0; i < leases.length; i++) {
-                if (leases[i] != null && togetherKeys[i] != null) {
-                    byKey.computeIfAbsent(togetherKeys[i], k -> new ArrayList<>()).add(i);
-                }
-            }
-            byKey.values().stream().filter(set -> set.size() >= 2).forEach(sets::add);
-        }
+        List<List<Integer>> sets = togetherSets(i -> leases[i] != null);
         boolean[] inSet = new boolean[leases.length];
         sets.forEach(set -> set.forEach(i -> inSet[i] = true));
         List<CompletableFuture<Boolean>> releases = new ArrayList<>();

@@ -6,9 +6,7 @@ import io.holdfast.RLock;
 import io.holdfast.RedisUnavailableException;
 import io.holdfast.spi.TakenTogether;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +67,7 @@ import java.util.concurrent.TimeUnit;
  * other members for one round (one round trip; up to the member timeout if the first member's
  * server stalls), and the waiter handed the first member retries them meanwhile (see above).
  *
- * <p><b>Members tried together</b> ({@link Group#togetherKey}): members not held yet that one script
+ * <p><b>Members tried together</b> ({@link Group#togetherSets}): members not held yet that one script
  * call can take (one client, kind and slot) are tried by one all-or-none call
  * ({@link TakenTogether}) instead of one attempt each; the first busy one is the round's gate, the
  * others count as answered but not taken. When every member can go together
@@ -276,26 +274,17 @@ final class GroupAcquisition {
 
     /**
      * Fills in {@code attempts} for the members not held yet that one script call can take
-     * together (see {@link Group#togetherKey}), at least two by call: one all-or-none call per set
+     * together (see {@link Group#togetherSets}), at least two by call: one all-or-none call per set
      * ({@link TakenTogether#tryLockTogetherAsync}), cut off and given back late as {@link #attempt}
      * is. Every member of a set answers with the call: all granted, or the first busy one
      * {@link Answer#BUSY} and the others {@link Answer#NOT_TAKEN} (nothing of the set is held).
      * A member whose previous attempt has not answered is left to {@link #attempt}.
      */
     private void attemptTogether(List<CompletableFuture<Outcome>> attempts) {
-        Map<Object, List<Integer>> sets = new LinkedHashMap<>();
-        for (int i = 0; i < granted.length; i++) {
-            Object key = lock.togetherKey(i);
-            if (attempts.get(i) == null && key != null && (pending[i] == null || pending[i].isDone())) {
-                sets.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-            }
-        }
-        for (List<Integer> set : sets.values()) {
-            if (set.size() >= 2) {
-                List<CompletableFuture<Outcome>> outcomes = tryTogether(set);
-                for (int k = 0; k < set.size(); k++) {
-                    attempts.set(set.get(k), outcomes.get(k));
-                }
+        for (List<Integer> set : lock.togetherSets(i -> attempts.get(i) == null && (pending[i] == null || pending[i].isDone()))) {
+            List<CompletableFuture<Outcome>> outcomes = tryTogether(set);
+            for (int k = 0; k < set.size(); k++) {
+                attempts.set(set.get(k), outcomes.get(k));
             }
         }
     }
