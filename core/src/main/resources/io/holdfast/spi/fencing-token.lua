@@ -8,11 +8,19 @@
 -- also stands behind the last token. Defines functions only.
 
 -- The next token, as a decimal string (Lua would write a number this large with an exponent).
-local function next_token(token_key)
-  local t = redis.call('TIME')
+-- `time`: a TIME reply this script read already (optional; a script whose commands read the clock
+-- anyway passes it, one command less), else the clock is read here. One command in the usual case:
+-- the clock's value is written while the last token is read (SET ... GET), and written again, as
+-- the last token + 1, only if the last token is not behind the clock (a clock set back, or two
+-- tokens in one microsecond).
+local function next_token(token_key, time)
+  local t = time or redis.call('TIME')
   local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-  local last = tonumber(redis.call('GET', token_key)) or 0
-  local token = string.format('%d', math.max(now, last + 1))
-  redis.call('SET', token_key, token)
+  local token = string.format('%d', now)
+  local last = tonumber(redis.call('SET', token_key, token, 'GET'))
+  if last and last >= now then
+    token = string.format('%d', last + 1)
+    redis.call('SET', token_key, token)
+  end
   return token
 end

@@ -41,7 +41,7 @@ class ReadWriteCommandCountTest extends ReadWriteFixture {
         System.out.println("commands, last reader leaving (frees the lock, wakes): " + release);
         assertThat(acquire).containsEntry("evalsha", 1L).doesNotContainKeys("scan", "hgetall", "hkeys", "keys");
         assertThat(release).containsEntry("evalsha", 1L).containsEntry("publish", 1L);
-        // 14: the fencing token's TIME GET SET (one rule for every kind, fencing-token.lua) included
+        // 14: the fencing token's TIME and SET ... GET (one rule for every kind, fencing-token.lua) included
         assertThat(total(acquire)).isLessThanOrEqualTo(14);
         assertThat(total(release)).isLessThanOrEqualTo(12);
     }

@@ -24,35 +24,37 @@ local function attempt(lock, q, channel, token_key, holder, lease, mode, patienc
     if turn == 'me' or turn == 'empty' then
       return grant(lock, holder, lease, token_key)
     end
-    -- 'given': someone else holds it now; 'more': 100 dead waiters dropped, look again at once
+    -- 'given': someone else holds it now (a hold this script wrote: nothing to check); 'more': 100
+    -- dead waiters dropped, look again at once
     look_again_now = turn == 'more'
     pttl = redis.call('PTTL', lock)
-  elseif redis.call('HEXISTS', lock, holder) == 1 then
-    -- handed over to this holder (its message is on the way or was lost), granted by an earlier run
-    -- of this very command (re-sent after a reconnect), or left over from its lost hold: start again
-    -- at one level
-    leave(q, holder)
-    return grant(lock, holder, lease, token_key)
-  end
-
-  -- busy: a lock hash of this kind has one field, a holder id ("<client>:<thread>" or "<client>:o<owner>"),
-  -- whose value is a hold count;
-  -- or '<holder id>:expiring' (a hold ended by unlock-after.lua, kept until its lease runs out);
-  -- the read-write lock of the same name (a 'mode' field) is another kind's hold: busy as well.
-  -- Anything else is somebody else's data: an error, never a wait that cannot end.
-  -- Two commands in the usual case (one field: HLEN, then HRANDFIELD of that field with its value)
-  if pttl ~= -2 then
-    local n = redis.call('HLEN', lock)
-    local field, count = '(' .. n .. ' fields)', ''
-    if n == 1 then
-      local only = redis.call('HRANDFIELD', lock, 1, 'WITHVALUES')
-      field, count = only[1], only[2]
+  else
+    -- held: a lock hash of this kind has one field, a holder id ("<client>:<thread>" or
+    -- "<client>:o<owner>"), whose value is a hold count; or '<holder id>:expiring' (a hold ended by
+    -- unlock-after.lua, kept until its lease runs out); the read-write lock of the same name (a
+    -- 'mode' field) is another kind's hold: busy as well. Anything else is somebody else's data: an
+    -- error, never a wait that cannot end. One command in the usual case: up to two fields with
+    -- their values, which tells one field from several.
+    local some = redis.call('HRANDFIELD', lock, 2, 'WITHVALUES')
+    local field, count = some[1], some[2]
+    local several = #some > 2
+    if field == holder or (several and redis.call('HEXISTS', lock, holder) == 1) then
+      -- handed over to this holder (its message is on the way or was lost), granted by an earlier
+      -- run of this very command (re-sent after a reconnect), or left over from its lost hold:
+      -- start again at one level
+      leave(q, holder)
+      return grant(lock, holder, lease, token_key)
     end
-    local ours = field == 'mode' or (n == 1 and string.match(count, '^%d+$')
-        and (string.match(field, '^.+:o?%-?%d+$') or string.match(field, '^.+:o?%-?%d+:expiring$')))
-    if not ours and not (n > 1 and redis.call('HEXISTS', lock, 'mode') == 1) then
+    local ours
+    if several then
+      ours = field == 'mode' or some[3] == 'mode' or redis.call('HEXISTS', lock, 'mode') == 1
+    else
+      ours = field == 'mode' or (string.match(count, '^%d+$')
+          and (string.match(field, '^.+:o?%-?%d+$') or string.match(field, '^.+:o?%-?%d+:expiring$')))
+    end
+    if not ours then
       return redis.error_reply('WRONGTYPE the lock key holds a hash that is not a Holdfast lock (field '
-          .. field .. '); nothing was changed')
+          .. (several and ('(' .. redis.call('HLEN', lock) .. ' fields)') or field) .. '); nothing was changed')
     end
   end
 

@@ -16,11 +16,16 @@
 --             skipped when they come to the head.
 -- Every operation on one waiter costs O(log n) (n queued): ZSCORE, ZADD, ZREM, ZPOPMIN, HGET, HSET,
 -- HDEL, and ZREVRANGE 0 0 for the tail; nothing walks the queue.
--- The three keys live (at least) 3 waiter timeouts after a waiter's attempt or renewal last found
--- them short of that, so a queue whose every waiter died disappears by itself; emptied, they vanish
--- at once. A holder's queue entry and its waiter entry come and go together; a waiter whose entry is
+-- The three keys live at least 2 waiter timeouts after a waiter's attempt or renewal (one that
+-- finds less left sets 3), so they outlive every live waiter's deadline by a waiter timeout and a
+-- queue whose every waiter died disappears by itself; emptied, they vanish at once. A holder's queue entry and its waiter entry come and go together; a waiter whose entry is
 -- there but whose queue entry is not (the queue key was deleted) joins again on its next attempt or
 -- renewal.
+-- The three keys share one TTL: every script that sets it sets it on all three at once (keep_alive),
+-- and waiters and deadlines always hold the same holders (join writes both, forget drops both), the
+-- queue the same or fewer; so the deadlines key's TTL stands for all three, and keep_alive reads
+-- only that one. The one exception, a queue key created again while the other two live (it was
+-- deleted by hand), is seen by enqueue (an empty tail) and gets its TTL there.
 --@include /io/holdfast/spi/fencing-token.lua
 --@include /io/holdfast/spi/publish.lua
 
@@ -30,23 +35,32 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), t
 end
 
--- Makes each of `keys` live at least `ttl` ms (a key that has less, or no expiry, gets `ttl`).
-local function keep_alive(keys, ttl)
-  for _, key in ipairs(keys) do
-    if redis.call('PTTL', key) < ttl then
-      redis.call('PEXPIRE', key, ttl)
-    end
+-- Makes the queue's three keys live at least 2 waiter timeouts (`patience` ms): if the deadlines key
+-- (whose TTL stands for all three, see above) has less, or no expiry, all three get 3, so this
+-- writes at most once per waiter timeout; one PTTL in the usual case. `queue_created`: enqueue
+-- created the queue key just now (see enqueue), which then gets its 3 too.
+local function keep_alive(q, patience, queue_created)
+  if redis.call('PTTL', q.deadlines) < 2 * patience then
+    redis.call('PEXPIRE', q.queue, 3 * patience)
+    redis.call('PEXPIRE', q.waiters, 3 * patience)
+    redis.call('PEXPIRE', q.deadlines, 3 * patience)
+  elseif queue_created then
+    redis.call('PEXPIRE', q.queue, 3 * patience)
   end
 end
 
--- Queues holder at the tail unless it is queued already (then it keeps its place).
-local function enqueue(queue, holder)
-  if redis.call('ZSCORE', queue, holder) then
-    return
+-- Queues holder at the tail unless it is queued already (then it keeps its place). `new`: the
+-- holder is most likely not queued (a new placement), so the ZSCORE that would find it is skipped
+-- (ZADD NX keeps a place it has all the same). Returns true if this created the queue key (the
+-- queue was empty), false otherwise.
+local function enqueue(queue, holder, new)
+  if not new and redis.call('ZSCORE', queue, holder) then
+    return false
   end
   local tail = redis.call('ZREVRANGE', queue, 0, 0, 'WITHSCORES')
   local n = (tonumber(tail[2]) or 0) + 1
-  redis.call('ZADD', queue, string.format('%d', n), holder)
+  redis.call('ZADD', queue, 'NX', string.format('%d', n), holder)
+  return tail[1] == nil
 end
 
 -- Whether holder's waiter entry is alive at server time `now`.
@@ -69,8 +83,7 @@ local function join(q, holder, waiting, patience)
     redis.call('HSET', q.waiters, holder, current)
   end
   redis.call('ZADD', q.deadlines, string.format('%d', now + patience), holder)
-  enqueue(q.queue, holder)
-  keep_alive({q.queue, q.waiters, q.deadlines}, 3 * patience)
+  keep_alive(q, patience, enqueue(q.queue, holder, not mine))
   return current
 end
 
@@ -94,7 +107,7 @@ end
 -- is woken, "1", whose attempt goes on dropping them), and the message published for 'given' and
 -- 'more'.
 local function hand_over(lock, q, channel, token_key, me)
-  local now
+  local now, time
   for _ = 1, 100 do
     local head = redis.call('ZPOPMIN', q.queue)[1]
     if not head then
@@ -104,7 +117,9 @@ local function hand_over(lock, q, channel, token_key, me)
       forget(q, me)
       return 'me'
     end
-    now = now or now_ms()
+    if not now then
+      now, time = now_ms()
+    end
     local waiting = alive(q.deadlines, head, now) and redis.call('HGET', q.waiters, head)
     forget(q, head)
     local lease, placement
@@ -114,7 +129,7 @@ local function hand_over(lock, q, channel, token_key, me)
     if lease and tonumber(lease) > 0 then
       redis.call('HSET', lock, head, 1)
       redis.call('PEXPIRE', lock, lease)
-      local message = '!' .. next_token(token_key) .. '|' .. placement .. '|' .. head
+      local message = '!' .. next_token(token_key, time) .. '|' .. placement .. '|' .. head
       publish(channel, message)
       return 'given', message
     end

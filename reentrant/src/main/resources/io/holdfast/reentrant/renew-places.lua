@@ -7,7 +7,7 @@
 -- ARGV[2]     keys per item (always 3 here)
 -- ARGV[2 + i] "<holder id>|<placement>" of item i: the waiter's value the client waits with
 -- Returns one integer per item: 1 = still waiting with that placement, its deadline is the waiter
--- timeout from now again and the queue's keys live at least 3 of them (a waiter whose queue entry
+-- timeout from now again and the queue's keys live at least 2 of them (a waiter whose queue entry
 -- vanished is queued again at the tail); 0 = its entry is gone, dead (its deadline passed: it is
 -- never revived) or holds another placement (granted, left, expired or created again: that placement
 -- counts as gone), or a key is of another type. O(log n) per item for n queued.
@@ -21,7 +21,6 @@ return renew_each(function(waiters, queue, item, lease, base)
     return false
   end
   redis.call('ZADD', deadlines, string.format('%d', now + lease), holder)
-  enqueue(queue, holder)
-  keep_alive({queue, waiters, deadlines}, 3 * lease)
+  keep_alive({queue = queue, waiters = waiters, deadlines = deadlines}, lease, enqueue(queue, holder, false))
   return true
 end)

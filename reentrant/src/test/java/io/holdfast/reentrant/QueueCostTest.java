@@ -43,16 +43,30 @@ class QueueCostTest {
     void refreshRenewLeaveAndHandOver_costTheSame_with10000WaitersAsWith10() {
         Map<String, Map<String, Long>> small = costs("small", 10);
         Map<String, Map<String, Long>> large = costs("large", 10_000);
-        // PEXPIRE runs only when a key's TTL has fallen short of 3 waiter timeouts: how long ago the
-        // last join ran decides it, not the queue's length (it failed a run on a loaded machine), so
-        // it is left out of the comparison and counted in the bound below
+        // PEXPIRE of the queue's keys runs only when their TTL has fallen short of 2 waiter timeouts:
+        // how long ago the last join ran decides it, not the queue's length, so it is left out of the
+        // comparison and of the bounds below (the release's one PEXPIRE is the lease it hands over)
         assertThat(withoutKeepAlive(large)).as("10,000 waiters vs 10").isEqualTo(withoutKeepAlive(small));
-        large.forEach((operation, commands) -> {
+        withoutKeepAlive(large).forEach((operation, commands) -> {
             assertThat(commands.keySet()).as(operation).doesNotContainAnyElementsOf(WALKS);
             assertThat(commands.values().stream().mapToLong(Long::longValue).sum()).as(operation + ": " + commands)
-                    .isLessThanOrEqualTo(20);
+                    .isLessThanOrEqualTo(MOST.get(operation));
         });
     }
+
+    /**
+     * The commands each operation runs at most, PEXPIRE left out. Issue 17: 14, 13, 8, 5 and 13
+     * before the busy check read the lock's hash with one HRANDFIELD, the queue's keys shared one
+     * TTL (read once, written once per waiter timeout, where each join read all three and most
+     * wrote them), a new waiter skipped the ZSCORE that could not find it, and a hand-over read
+     * the clock once.
+     */
+    private static final Map<String, Integer> MOST = Map.of(
+            "join at the tail", 9,
+            "refresh (a later attempt)", 8,
+            "renewal", 6,
+            "abandon", 5,
+            "release handing over", 12);
 
     private static Map<String, Map<String, Long>> withoutKeepAlive(Map<String, Map<String, Long>> costs) {
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();

@@ -133,6 +133,56 @@ class QueueScriptsTest {
         attempt("waiter:1", "wait", 5_000, 5_000);
         assertThat(queue()).containsExactly("waiter:1");
         assertThat(waiter("waiter:1")).as("the same placement").isEqualTo(placement);
+        assertThat(r.pttl(QUEUE)).as("the queue key, created again, expires too").isBetween(1L, 15_000L);
+    }
+
+    @Test
+    void tokens_followTheServersClock_andGrowPastALastTokenAheadOfIt() {
+        RedisCommands<String, String> r = redis.commands();
+        long before = serverMillis() * 1000;
+        List<Long> first = attempt("a:1", "try", 5_000, 5_000);
+        assertThat(first.get(0)).isEqualTo(1L);
+        assertThat(first.get(1)).as("the clock in microseconds").isBetween(before, serverMillis() * 1000 + 1_000);
+        assertThat(r.get(KEYS.tokenKey())).isEqualTo(Long.toString(first.get(1)));
+        release("a:1");
+
+        // the last token stands ahead of the clock (a clock set back): tokens still grow, by one
+        long ahead = first.get(1) + 3_600_000_000L;
+        r.set(KEYS.tokenKey(), Long.toString(ahead));
+        List<Long> second = attempt("b:1", "try", 5_000, 5_000);
+        assertThat(second.get(1)).isEqualTo(ahead + 1);
+        release("b:1");
+        // handed over (the release's path): the same rule
+        holdBy("c:1");
+        attempt("d:1", "join", 5_000, 5_000);
+        assertThat(release("c:1").get(1)).as("the hand-over message").asString().startsWith("!" + (ahead + 2) + "|");
+        assertThat(r.get(KEYS.tokenKey())).isEqualTo(Long.toString(ahead + 2));
+    }
+
+    @Test
+    void theQueuesKeys_shareOneTtl_whichAnAttemptSetsOncePerWaiterTimeout() {
+        RedisCommands<String, String> r = redis.commands();
+        holdBy("holder:1");
+        attempt("waiter:1", "join", 1_000, 1_000);
+        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+            assertThat(r.pttl(key)).as(key + ": 3 waiter timeouts").isBetween(2_001L, 3_000L);
+        }
+        // 2 waiter timeouts or more left: an attempt leaves the TTL alone
+        r.pexpire(QUEUE, 2_500);
+        r.pexpire(WAITERS, 2_500);
+        r.pexpire(DEADLINES, 2_500);
+        attempt("waiter:1", "wait", 1_000, 1_000);
+        attempt("waiter:2", "join", 1_000, 1_000);
+        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+            assertThat(r.pttl(key)).as(key + ": not written again").isBetween(2_001L, 2_500L);
+        }
+        // less than that: the next attempt sets 3 waiter timeouts on all three again
+        r.pexpire(DEADLINES, 1_900);
+        attempt("waiter:2", "wait", 1_000, 1_000);
+        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+            assertThat(r.pttl(key)).as(key + ": written again").isBetween(2_501L, 3_000L);
+        }
+        assertThat(queue()).containsExactly("waiter:1", "waiter:2");
     }
 
     @Test
