@@ -24,24 +24,24 @@
 local L, leases, intents = KEYS[1], KEYS[2], KEYS[3]
 local holder, lease = ARGV[1], tonumber(ARGV[2])
 local member = 'r:' .. holder
-local now = clock()
+local now, time = clock()
 purge(L, leases, now)
 
 if ARGV[3] == 'reenter' then
   return reenter(L, leases, member, ARGV[6], lease, now)
 end
-local other_kind = held_by_other_kind(L, now)
+local mode, writer = unpack(redis.call('HMGET', L, 'mode', 'writer'))
+local other_kind = held_by_other_kind(L, mode, now)
 if other_kind then
   return other_kind
 end
-local mode, writer = unpack(redis.call('HMGET', L, 'mode', 'writer'))
 if mode == 'write' then
   if writer ~= holder then
     reader_waits(KEYS[5], now, ARGV[5])
     return busy(leases, now)
   end
   -- the writer's own read hold: granted at once, whoever waits (this is how a writer downgrades)
-  return grant(L, leases, member, lease, now, KEYS[6])
+  return grant(L, leases, member, lease, now, time, KEYS[6])
 end
 local _, intent_deadline = first_intent(intents, now)
 if intent_deadline then
@@ -51,4 +51,4 @@ if intent_deadline then
   end
   redis.call('HDEL', KEYS[5], 'grace') -- a reader of the turn is in: the writer waits for its hold now
 end
-return grant(L, leases, member, lease, now, KEYS[6], 'mode', 'read')
+return grant(L, leases, member, lease, now, time, KEYS[6], 'mode', 'read')

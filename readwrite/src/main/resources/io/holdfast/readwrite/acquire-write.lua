@@ -22,17 +22,17 @@
 local L, leases, intents = KEYS[1], KEYS[2], KEYS[3]
 local holder, lease, intent_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
 local member = 'w:' .. holder
-local now = clock()
+local now, time = clock()
 purge(L, leases, now)
 
 if ARGV[3] == 'reenter' then
   return reenter(L, leases, member, ARGV[5], lease, now)
 end
-local other_kind = held_by_other_kind(L, now)
+local mode, writer, own_read = unpack(redis.call('HMGET', L, 'mode', 'writer', 'r:' .. holder))
+local other_kind = held_by_other_kind(L, mode, now)
 if other_kind then
   return other_kind
 end
-local mode, writer, own_read = unpack(redis.call('HMGET', L, 'mode', 'writer', 'r:' .. holder))
 if own_read then
   return {-2, 0, 'read-to-write upgrade: the holder holds the read lock; '
       .. 'release it before taking the write lock (waiting for it would deadlock)'}
@@ -43,7 +43,7 @@ if (not mode and grace == 0) or writer == holder then
   if intent_ms > 0 then
     redis.call('ZREM', intents, holder)
   end
-  return grant(L, leases, member, lease, now, KEYS[6], 'mode', 'write', 'writer', holder)
+  return grant(L, leases, member, lease, now, time, KEYS[6], 'mode', 'write', 'writer', holder)
 end
 if intent_ms > 0 then
   redis.call('ZREMRANGEBYSCORE', intents, '-inf', now)

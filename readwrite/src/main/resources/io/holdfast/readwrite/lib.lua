@@ -16,7 +16,8 @@
 --                    grace    until when (server ms) a writer leaves the free lock to them; gone
 --                             as soon as one of them is in
 -- L and L:leases exist together, exactly while L:leases has members. A key's TTL is never shorter
--- than its longest deadline, so the keys of an abandoned lock vanish by themselves. Holds whose
+-- than its longest deadline (and at most half a lease longer), so the keys of an abandoned lock
+-- vanish by themselves. Holds whose
 -- deadline passed are removed by the next script that changes the lock (purge), which only ever
 -- reads the expired members: no script scans the live holds.
 
@@ -28,11 +29,11 @@
 -- Holds: a field per hold of L, counted as every kind counts (hold-count.lua, delivery included);
 -- each hold's lease is its own deadline in L:leases, since many readers hold at once.
 
--- Server time in ms (deadlines) and in us (fencing tokens).
+-- Server time in ms (deadlines), and the TIME reply it comes from (for next_token).
 local function clock()
   local t = redis.call('TIME')
   local us = tonumber(t[1]) * 1000000 + tonumber(t[2])
-  return math.floor(us / 1000), us
+  return math.floor(us / 1000), t
 end
 
 -- An integer as Redis should store it (Lua would print a large number as 1.7e+15).
@@ -41,22 +42,29 @@ local function int(n)
 end
 
 -- Makes key k1 (and k2, which always has the same TTL) live at least ms more; never shortens it,
--- since another hold may have a longer lease.
+-- since another hold may have a longer lease. One that has less gets one and a half times ms, so
+-- that holds taken or renewed one after another with the same lease write it once per half lease,
+-- not each time (one PTTL in the usual case).
 local function keep_alive(ms, k1, k2)
   if redis.call('PTTL', k1) < ms then
-    redis.call('PEXPIRE', k1, ms)
+    local longer = int(ms + math.floor(ms / 2))
+    redis.call('PEXPIRE', k1, longer)
     if k2 then
-      redis.call('PEXPIRE', k2, ms)
+      redis.call('PEXPIRE', k2, longer)
     end
   end
 end
 
--- Removes the holds `members` ('r:<id>' / 'w:<id>'). Returns whether the lock is still held; when
--- the write hold went and the writer's own read holds remain, the lock is in read mode now.
-local function drop(L, leases, members)
+-- Removes the holds `members` ('r:<id>' / 'w:<id>'); `counted_down`: their fields of L are gone
+-- already (count_down deleted them), only their leases are left to remove. Returns whether the
+-- lock is still held; when the write hold went and the writer's own read holds remain, the lock is
+-- in read mode now.
+local function drop(L, leases, members, counted_down)
   local writer_went = false
   for _, m in ipairs(members) do
-    redis.call('HDEL', L, m)
+    if not counted_down then
+      redis.call('HDEL', L, m)
+    end
     redis.call('ZREM', leases, m)
     writer_went = writer_went or string.sub(m, 1, 2) == 'w:'
   end
@@ -73,9 +81,10 @@ end
 
 -- Busy reply if L is held by another kind of lock of the same name (the exclusive or fair lock:
 -- a hash without our 'mode' field), which this script never grants nor modifies; else nil.
--- A key of another type fails with WRONGTYPE at the caller's HMGET.
-local function held_by_other_kind(L, now)
-  if redis.call('TYPE', L)['ok'] == 'hash' and redis.call('HEXISTS', L, 'mode') == 0 then
+-- `mode`: L's 'mode' field as the caller's HMGET read it (a key of another type failed there with
+-- WRONGTYPE), so only a lock without one costs a command here.
+local function held_by_other_kind(L, mode, now)
+  if not mode and redis.call('EXISTS', L) == 1 then
     local pttl = redis.call('PTTL', L)
     return {0, pttl > 0 and pttl or 1000, now}
   end
@@ -162,9 +171,10 @@ local function turn_grace(turn, now)
 end
 
 -- Grants one level of the new hold `member` for `lease` ms, setting the extra hash fields `...`
--- too. Replies ACQUIRED with the fencing token (see fencing-token.lua; token_key: KEYS[6]).
-local function grant(L, leases, member, lease, now, token_key, ...)
-  local token = next_token(token_key)
+-- too. Replies ACQUIRED with the fencing token (see fencing-token.lua; token_key: KEYS[6]; time:
+-- the TIME reply `now` comes from, see clock).
+local function grant(L, leases, member, lease, now, time, token_key, ...)
+  local token = next_token(token_key, time)
   redis.call('HSET', L, member, 1, ...)
   redis.call('ZADD', leases, int(now + lease), member)
   keep_alive(lease, L, leases)
@@ -190,7 +200,7 @@ local function release_one(L, leases, member, left)
   if n ~= 0 then
     return n, true
   end
-  return 0, drop(L, leases, {member})
+  return 0, drop(L, leases, {member}, true)
 end
 
 -- Wakes the waiters that can proceed now that a hold or an intent went. While a writer waits
