@@ -219,11 +219,25 @@ public final class AcquisitionEngine {
                 hold.validUntilNanos() - ctx.ticker().nanoTime() > 0);
     }
 
-    /** Finishes one release with what its script did ({@code effect}). */
+    /**
+     * Finishes one release with what its script did ({@code effect}).
+     *
+     * <p>A release that hands the lock over to a waiter of this same client does not publish the
+     * hand-over: this client is told by the script's reply ({@link #applied}). If a last level's reply
+     * may be lost (the call failed, or the connection dropped while it was out, so a re-sent run may
+     * have answered instead of the one that handed over), this client's waiters of the lock are
+     * woken to look again at once: one of them may hold it already, and its attempt finds the hold
+     * and takes it. Without that it would learn of it only at its next attempt (within one
+     * {@code fairWaiterTimeout}), the lock idle meanwhile.
+     */
     private CompletableFuture<Void> endRelease(Releasing r, CompletableFuture<ScriptEffect> effect) {
         Hold hold = r.hold();
         LockKeys keys = hold.keys();
-        return applied(keys, effect).thenApply(ScriptEffect::found)
+        return applied(keys, effect.whenComplete((e, failure) -> {
+                    if (r.last() && (failure != null || ctx.redis().disconnects() != r.disconnects())) {
+                        ctx.hub().deliverLocally(keys.channel(), WakeMessage.ALL);
+                    }
+                })).thenApply(ScriptEffect::found)
                 .thenCompose(held -> !held && r.last() && r.validWhenSent() && ctx.redis().disconnects() != r.disconnects()
                         ? ctx.redis().refreshServerId(keys.key()).thenCompose(now -> released(hold, true, false,
                                 !r.server().isEmpty() && r.server().equals(now) && r.expected().equals(now)))

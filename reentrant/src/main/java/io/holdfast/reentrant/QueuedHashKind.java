@@ -38,7 +38,7 @@ import java.util.function.LongPredicate;
  * waiter in the same script and publishes {@code "!<token>|<acquisition>|<holder>"}, so that
  * waiter's {@code lock()} returns without another round trip, and nobody else wakes (the
  * releasing client also reads the message from the script's reply and tells its own waiter at
- * once). The message names the waiter's placement: which acquisition, and which of its stays in
+ * once; a waiter of the releasing client is told that way only, with nothing published). The message names the waiter's placement: which acquisition, and which of its stays in
  * the queue (the server picks a new placement whenever it creates the waiter entry), so a late
  * message is trusted neither by the holder's next acquisition nor by the same acquisition after it
  * queued again (a grant that ran out unconfirmed, then another holder, then the late message: two

@@ -99,14 +99,21 @@ local function leave(q, holder)
   forget(q, holder)
 end
 
+-- The client part of a holder id ("<client>:<thread>" or "<client>:o<owner>"), or nil.
+local function client_of(holder)
+  return holder and string.match(holder, '^(.+):o?%-?%d+$')
+end
+
 -- The lock is free: gives it to the first live waiter. Dead heads are dropped, at most 100 per call
 -- so a script stays short. The live head is granted the lock here (count 1, the lease its waiter
 -- entry names) and told so with "!<token>|<acquisition>.<placement>|<holder>". If `me` comes to the
--- head, nobody is told: the caller grants itself. Returns 'me', 'empty' (no live waiter left),
--- 'given' (someone else got it) or 'more' (100 dead dropped, more may follow: one waiter per client
--- is woken, "1", whose attempt goes on dropping them), and the message published for 'given' and
--- 'more'.
-local function hand_over(lock, q, channel, token_key, me)
+-- head, nobody is told: the caller grants itself. `teller` (optional): the holder id of a caller
+-- whose client reads the message from the script's reply and tells its own waiters at once (see
+-- AcquisitionEngine#applied); a head of that same client is told that way only, without a PUBLISH
+-- every other client would read for nothing. Returns 'me', 'empty' (no live waiter left), 'given'
+-- (someone else got it) or 'more' (100 dead dropped, more may follow: one waiter per client is
+-- woken, "1", whose attempt goes on dropping them), and the message for 'given' and 'more'.
+local function hand_over(lock, q, channel, token_key, me, teller)
   local now, time
   for _ = 1, 100 do
     local head = redis.call('ZPOPMIN', q.queue)[1]
@@ -130,7 +137,9 @@ local function hand_over(lock, q, channel, token_key, me)
       redis.call('HSET', lock, head, 1)
       redis.call('PEXPIRE', lock, lease)
       local message = '!' .. next_token(token_key, time) .. '|' .. placement .. '|' .. head
-      publish(channel, message)
+      if not teller or client_of(head) ~= client_of(teller) then
+        publish(channel, message)
+      end
       return 'given', message
     end
   end
@@ -147,14 +156,14 @@ local function queue_keys(first)
 end
 
 -- Drops holder's hold on lock, if it has one; if the lock is free afterwards, hands it over to the
--- first live waiter (see hand_over). Returns 1 if a hold was dropped else 0, and the message
--- published ("" if nothing).
-local function drop_hold(lock, q, channel, token_key, holder)
+-- first live waiter (see hand_over; `teller`: as there). Returns 1 if a hold was dropped else 0,
+-- and the hand-over's message ("" if nothing).
+local function drop_hold(lock, q, channel, token_key, holder, teller)
   local dropped = redis.call('HDEL', lock, holder)
   local message
   if redis.call('EXISTS', lock) == 0 then
     local _
-    _, message = hand_over(lock, q, channel, token_key, nil)
+    _, message = hand_over(lock, q, channel, token_key, nil, teller)
   end
   return dropped, message or ''
 end

@@ -3,7 +3,8 @@
 -- KEYS     6 per lock, lock after lock, each as release.lua takes them: lock hash, queue ZSET,
 --          waiters HASH, deadlines ZSET, wake-up channel, token key
 -- ARGV     the holder id of each lock, in the order of KEYS
--- Returns {left, message, left, message, ...}, one pair per lock as release.lua returns it with
+-- Returns {left, message, left, message, ...}, one pair per lock as release.lua returns it (a
+-- message for a waiter of the releasing client is not published, see release.lua) with
 -- "0" levels kept: 0 = freed (and handed over to its first live waiter, or that waiter woken),
 -- -1 = the holder had no hold there; or {-2, error} for a lock whose release raised an error (its
 -- key holds another type now), which leaves the others released. Every lock is released in the
@@ -16,7 +17,7 @@ local function release(k, holder)
   local message
   if left == 0 then
     local _
-    _, message = hand_over(KEYS[k + 1], queue_keys(k + 1), KEYS[k + 5], KEYS[k + 6], nil)
+    _, message = hand_over(KEYS[k + 1], queue_keys(k + 1), KEYS[k + 5], KEYS[k + 6], nil, holder)
   end
   return left, message or ''
 end

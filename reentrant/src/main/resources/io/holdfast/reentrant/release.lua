@@ -9,14 +9,15 @@
 -- Returns {levels left, message}: 0 = the lock was freed and handed over to the first live
 -- waiter (or that waiter woken), nobody else; -1 = the holder has no hold here (lease expired,
 -- force-unlocked, or a first run of this same command already released the last level), nothing
--- was changed. The message is what was published ("" if nothing), so the releasing client can act
--- on it for its own waiters at once. Run twice, it does what one run would (see hold-count.lua).
+-- was changed. The message is the hand-over's ("" if nothing), which the releasing client acts on
+-- for its own waiters at once: it is published only if it names another client's waiter (see
+-- hand_over's teller). Run twice, it does what one run would (see hold-count.lua).
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
 local left = count_down(KEYS[1], ARGV[1], ARGV[2])
 local message
 if left == 0 then
   local _
-  _, message = hand_over(KEYS[1], queue_keys(), KEYS[5], KEYS[6], nil)
+  _, message = hand_over(KEYS[1], queue_keys(), KEYS[5], KEYS[6], nil, ARGV[1])
 end
 return {left, message or ''}

@@ -1,13 +1,18 @@
 package io.holdfast.reentrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
+import io.holdfast.spi.LockKeys;
 import io.holdfast.testkit.CommandStats;
 import io.holdfast.testkit.RedisServerExtension;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,6 +75,39 @@ class ReentrantLockCostTest {
             lock.unlock();
             assertThat(lock.isLocked()).isFalse();
         }
+    }
+
+    @Test
+    void aHandOverToAWaiterOfTheReleasingClient_isToldByTheReleasesReply_notPublished() throws Exception {
+        try (Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build());
+                Holdfast other = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build())) {
+            // a waiter of the same client: the release's reply tells it, nobody else reads a message
+            Map<String, Long> same = handOver(holdfast.getLock("told"), holdfast.getLock("told"));
+            assertThat(same).as("same client: %s", same).doesNotContainKey("publish");
+            // a waiter of another client: published, as before
+            Map<String, Long> across = handOver(holdfast.getLock("published"), other.getLock("published"));
+            assertThat(across).as("another client: %s", across).containsEntry("publish", 1L);
+        }
+    }
+
+    /**
+     * The calling thread holds {@code held}; another thread waits in {@code waiting.lock()}; the
+     * calling thread unlocks: the commands from that unlock until the waiter holds the lock.
+     */
+    private static Map<String, Long> handOver(RLock held, RLock waiting) throws Exception {
+        held.lock();
+        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+            waiting.lock();
+            waiting.unlock();
+        });
+        String queue = QueuedHashKind.queue(LockKeys.of("holdfast:", held.getName()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.commands().zcard(queue) == 1);
+        Map<String, Long> before = commandCalls();
+        held.unlock();
+        waiter.get(10, TimeUnit.SECONDS);
+        Map<String, Long> delta = delta(before, commandCalls());
+        delta.remove("info");
+        return delta;
     }
 
     private static Map<String, Long> commandCalls() {
