@@ -16,8 +16,7 @@
 --                    grace    until when (server ms) a writer leaves the free lock to them; gone
 --                             as soon as one of them is in
 -- L and L:leases exist together, exactly while L:leases has members. A key's TTL is never shorter
--- than its longest deadline (and at most half a lease longer), so the keys of an abandoned lock
--- vanish by themselves. Holds whose
+-- than its longest deadline (see keep_alive), so the keys of an abandoned lock vanish by themselves. Holds whose
 -- deadline passed are removed by the next script that changes the lock (purge), which only ever
 -- reads the expired members: no script scans the live holds.
 

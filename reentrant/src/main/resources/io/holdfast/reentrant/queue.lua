@@ -25,7 +25,10 @@
 -- and waiters and deadlines always hold the same holders (join writes both, forget drops both), the
 -- queue the same or fewer; so the deadlines key's TTL stands for all three, and keep_alive reads
 -- only that one. The one exception, a queue key created again while the other two live (it was
--- deleted by hand), is seen by enqueue (an empty tail) and gets its TTL there.
+-- deleted by hand), is seen by enqueue (an empty tail) and gets theirs there. A waiters or deadlines
+-- key deleted on its own (by hand, or evicted under a maxmemory policy other than noeviction, which
+-- Holdfast warns of at connect since it may evict the lock itself) is not seen: created again, it
+-- has no TTL until the deadlines key's falls short, and keeps none if no waiter comes any more.
 --@include /io/holdfast/spi/fencing-token.lua
 --@include /io/holdfast/spi/publish.lua
 
@@ -38,14 +41,15 @@ end
 -- Makes the queue's three keys live at least 2 waiter timeouts (`patience` ms): if the deadlines key
 -- (whose TTL stands for all three, see above) has less, or no expiry, all three get 3, so this
 -- writes at most once per waiter timeout; one PTTL in the usual case. `queue_created`: enqueue
--- created the queue key just now (see enqueue), which then gets its 3 too.
+-- created the queue key just now (see enqueue), which then gets the TTL the other two have.
 local function keep_alive(q, patience, queue_created)
-  if redis.call('PTTL', q.deadlines) < 2 * patience then
+  local left = redis.call('PTTL', q.deadlines)
+  if left < 2 * patience then
     redis.call('PEXPIRE', q.queue, 3 * patience)
     redis.call('PEXPIRE', q.waiters, 3 * patience)
     redis.call('PEXPIRE', q.deadlines, 3 * patience)
   elseif queue_created then
-    redis.call('PEXPIRE', q.queue, 3 * patience)
+    redis.call('PEXPIRE', q.queue, left) -- the others' TTL, which may be longer than 3 of ours
   end
 end
 
@@ -137,7 +141,8 @@ local function hand_over(lock, q, channel, token_key, me, teller)
       redis.call('HSET', lock, head, 1)
       redis.call('PEXPIRE', lock, lease)
       local message = '!' .. next_token(token_key, time) .. '|' .. placement .. '|' .. head
-      if not teller or client_of(head) ~= client_of(teller) then
+      local told = client_of(teller)
+      if not told or client_of(head) ~= told then
         publish(channel, message)
       end
       return 'given', message
