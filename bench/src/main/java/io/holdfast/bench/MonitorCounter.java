@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts commands with {@code MONITOR}, telling apart what clients sent ({@code [0 127.0.0.1:port]})
- * from what ran inside scripts ({@code [0 lua]}), which {@code INFO commandstats} cannot. MONITOR
- * slows Redis down, so the bench only attaches it to short cost runs, never to timed ones.
+ * from what ran inside scripts ({@code [0 lua]}), which {@code INFO commandstats} cannot, and which
+ * script call ran them ({@link #script}): the server shows a script call's line and then the
+ * lines of the commands it ran, nothing between them (one thread); the constructor checks that
+ * order on the server it attaches to. MONITOR slows Redis down, so the bench only attaches it to
+ * cost runs, never to timed ones.
  */
 final class MonitorCounter implements AutoCloseable {
 
@@ -28,6 +31,11 @@ final class MonitorCounter implements AutoCloseable {
     private final AtomicLong client = new AtomicLong();
     private final AtomicLong inScripts = new AtomicLong();
     private final Map<String, AtomicLong> clientScriptsBySha = new ConcurrentHashMap<>();
+    private final Map<String, ScriptTally> tallies = new ConcurrentHashMap<>();
+    private final CountDownLatch orderSeen = new CountDownLatch(1);
+    private volatile boolean scriptLineFirst;
+    /** The script call whose commands the next {@code [0 lua]} lines are (the reader thread's). */
+    private ScriptTally current;
     private final Thread reader;
 
     /** Attaches to the probe's server; returns once MONITOR is on. */
@@ -48,6 +56,21 @@ final class MonitorCounter implements AutoCloseable {
             reader.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        probe.commands().eval("return redis.call('exists', KEYS[1])", io.lettuce.core.ScriptOutputType.INTEGER,
+                marker + ":order");
+        try {
+            if (!orderSeen.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("MONITOR did not show the order check within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (!scriptLineFirst) {
+            close();
+            throw new IllegalStateException("this server's MONITOR shows a script's commands before the script call: "
+                    + "per-script counts would be wrong");
         }
     }
 
@@ -74,15 +97,66 @@ final class MonitorCounter implements AutoCloseable {
             markerSeen.countDown();
             return;
         }
+        if (orderSeen.getCount() > 0 && line.contains(marker + ":order")) {
+            if (lua) {
+                scriptLineFirst = current == ORDER_CHECK;
+                orderSeen.countDown();
+            } else {
+                current = ORDER_CHECK;
+            }
+            return;
+        }
         if (lua) {
             inScripts.incrementAndGet();
+            if (current != null) {
+                current.commands.incrementAndGet();
+            }
         } else if (!RedisWork.isHousekeeping(command)) {
             client.incrementAndGet();
+            current = null;
             if (command.equals("evalsha") && words.length > 1) {
-                clientScriptsBySha.computeIfAbsent(words[1].replace("\"", ""), k -> new AtomicLong()).incrementAndGet();
+                String sha = words[1].replace("\"", "");
+                clientScriptsBySha.computeIfAbsent(sha, k -> new AtomicLong()).incrementAndGet();
+                current = tallies.computeIfAbsent(sha, k -> new ScriptTally());
+                current.count(line.substring(close + 2));
             } else if (command.equals("eval")) {
                 clientScriptsBySha.computeIfAbsent("eval", k -> new AtomicLong()).incrementAndGet();
             }
+        } else {
+            current = null;
+        }
+    }
+
+    private static final ScriptTally ORDER_CHECK = new ScriptTally();
+
+    /**
+     * What the calls of one script (by digest) cost: the calls, every command they ran (the
+     * {@code EVALSHA} itself included) and the {@code ARGV} entries they were given.
+     */
+    static final class ScriptTally {
+        private final AtomicLong calls = new AtomicLong();
+        private final AtomicLong commands = new AtomicLong();
+        private final AtomicLong args = new AtomicLong();
+
+        // "evalsha" "sha" "numkeys" key... arg...  (MONITOR escapes quotes inside values)
+        void count(String words) {
+            String[] parts = words.split("\" \"", -1);
+            int numKeys = parts.length > 2 ? Integer.parseInt(parts[2].replace("\"", "")) : 0;
+            calls.incrementAndGet();
+            commands.incrementAndGet();
+            args.addAndGet(Math.max(0, parts.length - 3 - numKeys));
+        }
+
+        long calls() {
+            return calls.get();
+        }
+
+        long commands() {
+            return commands.get();
+        }
+
+        long args() {
+            return args.get();
         }
     }
 
@@ -115,6 +189,14 @@ final class MonitorCounter implements AutoCloseable {
         Map<String, Long> copy = new java.util.HashMap<>();
         clientScriptsBySha.forEach((k, v) -> copy.put(k, v.get()));
         return copy;
+    }
+
+    /**
+     * The tally of the {@code EVALSHA} calls of script {@code sha} seen so far (zeros if none): call
+     * {@link #drain()} first.
+     */
+    ScriptTally script(String sha) {
+        return tallies.getOrDefault(sha, new ScriptTally());
     }
 
     @Override

@@ -21,12 +21,25 @@ import org.HdrHistogram.Histogram;
  * waiters, is the exact count of Redis commands per hand-over (refreshes of the waiters still
  * queued included). Hand-over latency: from one holder's {@code unlock()} call to the next
  * holder's {@code lock()} return.
+ *
+ * <p>Holdfast's waiters refresh their places all along (each once per third of its waiter timeout,
+ * {@code renew-places.lua}), so a long drain (10,000 waiters) counts many refreshes with its
+ * hand-overs. To tell the two apart, Holdfast runs each size a second time with {@code MONITOR} on
+ * during the drain (a cost pass, never timed), which attributes every command to the script call
+ * that ran it: commands per hand-over without the refresh calls, and commands per refreshed waiter
+ * (a refresh call renews a batch of waiters, one {@code ARGV} entry each).
  */
 final class WaitersScenario implements ScalingScenario {
 
     static final String HANDOVER_COMMANDS = "Redis commands per hand-over";
     static final String HANDOVER_CPU = "Redis CPU µs per hand-over";
     static final String REFRESH_COMMANDS = "Redis commands per waiter refresh";
+    static final String NET_HANDOVER_COMMANDS = "Holdfast: Redis commands per hand-over, refresh calls taken out (MONITOR)";
+    static final String PER_REFRESHED_WAITER = "Holdfast: Redis commands per refreshed waiter (MONITOR)";
+    static final String REFRESH_SHARE = "Holdfast: refresh calls' share of the drain's commands (MONITOR)";
+    static final String ATTEMPTS = "Holdfast: acquire attempts per hand-over (MONITOR)";
+    static final String ATTEMPT_SHARE = "Holdfast: acquire attempts' share of the drain's commands (MONITOR)";
+    static final String NET_GROWTH = "Holdfast: commands per hand-over without refreshes, largest / smallest size";
     static final String WAITING_COMMANDS = "Redis commands per waiter-second (waiting)";
     static final String P50 = "hand-over p50 ms";
     static final String P99 = "hand-over p99 ms";
@@ -49,7 +62,10 @@ final class WaitersScenario implements ScalingScenario {
                 + "refresh script call; then the holder unlocks and the queue drains one waiter at a time: "
                 + "`INFO commandstats` delta / waiters = commands per hand-over (exact). Hand-over = previous "
                 + "`unlock()` call to next `lock()` return. Spring's registry queues a client's threads locally, "
-                + "so only one per client waits on Redis.";
+                + "so only one per client waits on Redis. Holdfast runs each size a second time with `MONITOR` on "
+                + "during the drain (a cost pass, not timed), which tells the waiters' refresh calls "
+                + "(`renew-places.lua`) from the rest: commands per hand-over without them, and commands per "
+                + "refreshed waiter.";
     }
 
     @Override
@@ -77,14 +93,32 @@ final class WaitersScenario implements ScalingScenario {
         Measurement m = new Measurement();
         List<Integer> sizes = sizes(bench.settings());
         for (int n : sizes) {
-            measure(library, bench, n, m);
+            measure(library, bench, n, m, null);
             bench.probe().flush();
+            if (library == Library.HOLDFAST) {
+                measure(library, bench, n, m, RENEW_PLACES_SHA);
+                bench.probe().flush();
+            }
         }
         m.put(GROWTH, ScalingScenario.growth(m, HANDOVER_COMMANDS, sizes));
+        if (library == Library.HOLDFAST) {
+            m.put(NET_GROWTH, ScalingScenario.growth(m, NET_HANDOVER_COMMANDS, sizes));
+        }
         return m;
     }
 
-    private void measure(Library library, Bench bench, int n, Measurement m) throws Exception {
+    /** Holdfast's waiter refresh script, as the client sends it (its includes resolved). */
+    private static final String RENEW_PLACES_SHA =
+            io.holdfast.spi.Script.load(io.holdfast.reentrant.QueuedHashKind.class, "renew-places.lua").sha();
+    /** Holdfast's acquisition attempt script (classic pub/sub: the bench's server is standalone). */
+    private static final String ACQUIRE_SHA =
+            io.holdfast.spi.Script.load(io.holdfast.reentrant.QueuedHashKind.class, "acquire.lua").sha();
+
+    /**
+     * One size: the timed pass ({@code refreshSha} null) or the cost pass, which runs the drain
+     * under MONITOR and records only what script {@code refreshSha}'s calls take of it.
+     */
+    private void measure(Library library, Bench bench, int n, Measurement m, String refreshSha) throws Exception {
         List<LockClient> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -109,24 +143,48 @@ final class WaitersScenario implements ScalingScenario {
 
             RedisWork before = bench.probe().snapshot();
             long t0 = System.nanoTime();
-            Thread.sleep(bench.settings().scaleWindow().toMillis());
+            if (refreshSha == null) {
+                Thread.sleep(bench.settings().scaleWindow().toMillis());
+            }
             RedisWork waiting = bench.probe().snapshot().minus(before);
             double seconds = (System.nanoTime() - t0) / 1e9;
 
+            MonitorCounter monitor = refreshSha == null ? null : bench.monitor();
             RedisWork start = bench.probe().snapshot();
             chain.unlockCalledAt = System.nanoTime();
             holder.unlock();
-            if (!chain.lastHolds.await(300, TimeUnit.SECONDS)) {
+            boolean drained = chain.lastHolds.await(300, TimeUnit.SECONDS);
+            RedisWork handovers = bench.probe().snapshot().minus(start);
+            if (monitor != null) {
+                try (monitor) {
+                    monitor.drain();
+                    MonitorCounter.ScriptTally refresh = monitor.script(refreshSha);
+                    long all = monitor.clientCommands() + monitor.scriptCommands();
+                    m.put(ScalingScenario.at(NET_HANDOVER_COMMANDS, n), (double) (all - refresh.commands()) / n);
+                    m.put(ScalingScenario.at(REFRESH_SHARE, n), all == 0 ? Double.NaN : (double) refresh.commands() / all);
+                    MonitorCounter.ScriptTally attempts = monitor.script(ACQUIRE_SHA);
+                    m.put(ScalingScenario.at(ATTEMPTS, n), (double) attempts.calls() / n);
+                    m.put(ScalingScenario.at(ATTEMPT_SHARE, n), all == 0 ? Double.NaN : (double) attempts.commands() / all);
+                    // each refreshed waiter is one ARGV entry after the lease and the keys-per-item count
+                    long waitersRefreshed = refresh.args() - 2 * refresh.calls();
+                    if (waitersRefreshed > 0) {
+                        m.put(ScalingScenario.at(PER_REFRESHED_WAITER, n), (double) refresh.commands() / waitersRefreshed);
+                    }
+                }
+            }
+            if (!drained) {
                 throw new IllegalStateException(n + " waiters did not all get the lock within 300 s: "
                         + chain.acquired.get() + " did", failure.get());
             }
-            RedisWork handovers = bench.probe().snapshot().minus(start);
             chain.release.countDown();
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(60));
             }
             if (failure.get() != null) {
                 throw new IllegalStateException("a waiter failed", failure.get());
+            }
+            if (refreshSha != null) {
+                return;
             }
             m.put(ScalingScenario.at(WAITING_COMMANDS, n), waiting.totalCommands() / (n * seconds));
             m.put(ScalingScenario.at(REFRESH_COMMANDS, n), waiting.scriptCalls() == 0 ? Double.NaN
@@ -208,6 +266,8 @@ final class WaitersScenario implements ScalingScenario {
     public List<Target> targets() {
         return List.of(
                 Target.atMost("commands per hand-over flat (largest / smallest size <= 1.1)", GROWTH, 1.1),
+                Target.atMost("Holdfast: commands per hand-over without the waiters' refresh calls flat (largest / smallest "
+                        + "size <= 1.1; MONITOR)", NET_GROWTH, 1.1),
                 Target.atMost("no key without TTL left on the server", KEYS_LEFT, 0));
     }
 }

@@ -116,6 +116,16 @@ class BenchHarnessSmokeTest {
         assertThat(waiters.median(Library.HOLDFAST, ScalingScenario.at(WaitersScenario.HANDOVER_COMMANDS, sizes.get(sizes.size() - 1))))
                 .as("Holdfast commands per hand-over, largest queue")
                 .isLessThanOrEqualTo(1.5 * waiters.median(Library.HOLDFAST, ScalingScenario.at(WaitersScenario.HANDOVER_COMMANDS, sizes.get(0))));
+        // the cost pass under MONITOR: every size has its count without the refresh calls, which is a
+        // release script plus what it runs at least, and a share of refreshes between 0 and 1
+        for (int n : sizes) {
+            Double net = waiters.median(Library.HOLDFAST, ScalingScenario.at(WaitersScenario.NET_HANDOVER_COMMANDS, n));
+            assertThat(net).as("Holdfast commands per hand-over without refreshes @ " + n).isNotNull().isGreaterThanOrEqualTo(2.0);
+            assertThat(waiters.median(Library.HOLDFAST, ScalingScenario.at(WaitersScenario.REFRESH_SHARE, n)))
+                    .as("refresh share @ " + n).isBetween(0.0, 1.0);
+        }
+        assertThat(waiters.median(Library.HOLDFAST, WaitersScenario.NET_GROWTH)).as("without refreshes, largest / smallest")
+                .isLessThanOrEqualTo(1.5);
     }
 
     private static ScenarioResult byId(List<ScenarioResult> results, String id) {
