@@ -33,6 +33,13 @@ final class Acquisition {
     /** Longest single park, so that a waiter re-checks even if every wake-up were lost. */
     static final long MAX_PARK_MILLIS = 5_000;
 
+    /**
+     * Longest quiet park: a waiter whose place the server keeps in the queue, while another waiter
+     * of its client polls the lock (see {@link Waiter}). Its wake-ups are the messages, its place's
+     * renewal finding the place gone, and the poller leaving; this is only a backstop.
+     */
+    static final long QUIET_PARK_MILLIS = 30_000;
+
     private static final AtomicLong IDS = new AtomicLong();
 
     /**
@@ -253,7 +260,23 @@ final class Acquisition {
         if (retryAfterMillis >= 0) {
             park = Math.min(park, retryAfterMillis + 1);
         }
-        waiter.park(park, ctx.timer(), this::attempt);
+        if (waiter.placement() == null || retryAfterMillis == 0) {
+            // not queued on the server (nothing hands the lock over to it), or asked to look again at once
+            waiter.park(park, ctx.timer(), this::attempt);
+            return;
+        }
+        ctx.hub().enlist(keys.channel(), waiter);
+        long quiet = Math.min(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1, QUIET_PARK_MILLIS);
+        waiter.park(park, quiet, ctx.timer(), this::attempt);
+    }
+
+    /**
+     * The watchdog found this acquisition's wait marker (its place in the queue) gone: granted by a
+     * hand-over whose message may be lost, or dropped; an attempt asks the server now rather than at
+     * the end of a quiet park.
+     */
+    void markerGone() {
+        waiter.wake();
     }
 
     /** Waited in vain (or cancelled): leave the queue, if the kind has one, then finish. */

@@ -159,6 +159,21 @@ public final class Client implements ClientContext {
         return acquiring;
     }
 
+    /**
+     * Wakes the waiting acquisition of the lock and holder {@code id} names (a wait marker's key
+     * has a role of its own, so any role's): it asks the server now. A scan of the acquisitions in
+     * progress; a marker is found gone rarely (a hand-over whose message is late or lost, a fault).
+     */
+    @Override
+    public void waitMarkerGone(HoldKey id) {
+        for (Map.Entry<HoldKey, Acquisition> e : acquiring.entrySet()) {
+            HoldKey k = e.getKey();
+            if (k.lockKey().equals(id.lockKey()) && k.holderId().equals(id.holderId())) {
+                e.getValue().markerGone();
+            }
+        }
+    }
+
     /** The waiters of distributed conditions blocked in {@code await} now (see {@link EngineCondition}). */
     java.util.Set<Waiter> conditionWaiters() {
         return conditionWaiters;

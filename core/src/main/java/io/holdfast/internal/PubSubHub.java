@@ -73,6 +73,8 @@ public final class PubSubHub implements AutoCloseable {
         long idleTimes;
         volatile boolean confirmed;
         CompletableFuture<Void> subscribed;
+        /** The waiter that looks at the lock on a timer for the queued ones (see {@link #enlist}); guarded by this. */
+        Waiter poller;
     }
 
     /** Takes over {@code connection}; unsubscribes a channel as soon as its last waiter leaves. */
@@ -170,11 +172,48 @@ public final class PubSubHub implements AutoCloseable {
         return others[0];
     }
 
+    /**
+     * A waiter whose place the server keeps in the lock's queue is about to park: makes it the
+     * channel's poller if the channel has none (or its poller is finished). The poller parks on its
+     * timed delay, the channel's other queued waiters quietly (see {@link Waiter}); when the poller
+     * leaves, the next queued waiter of the channel, in the order they joined, becomes the poller.
+     * So this client looks at a lock whose lease may run out without a message once per timed
+     * delay, not once per waiter.
+     */
+    public void enlist(String channel, Waiter waiter) {
+        Channel c = channels.get(channel);
+        boolean elected = true;
+        if (c != null) {
+            synchronized (c) {
+                if (c.poller == null || c.poller.isDone()) {
+                    c.poller = waiter;
+                }
+                elected = c.poller == waiter;
+            }
+        }
+        if (elected) {
+            waiter.poll();
+        }
+    }
+
     /** Counts {@code waiter} out; the last one out unsubscribes (at once, or after the linger). */
     public void leave(String channel, Waiter waiter) {
+        Waiter[] next = {null};
         channels.computeIfPresent(channel, (name, ch) -> {
             if (!ch.waiters.remove(waiter)) {
                 return ch;
+            }
+            synchronized (ch) {
+                if (ch.poller == waiter) {
+                    ch.poller = null;
+                    for (Waiter w : ch.waiters) {
+                        if (w.placement() != null && !w.isDone()) {
+                            ch.poller = w;
+                            next[0] = w;
+                            break;
+                        }
+                    }
+                }
             }
             if (--ch.refs > 0) {
                 return ch;
@@ -187,6 +226,9 @@ public final class PubSubHub implements AutoCloseable {
             unsubscribe(name);
             return null;
         });
+        if (next[0] != null) {
+            next[0].poll();
+        }
     }
 
     private CompletableFuture<Void> subscribe(String channel) {

@@ -26,6 +26,15 @@ import java.util.function.LongConsumer;
  * placement of this acquisition: it may be late, for a grant that has run out since and after
  * which the waiter queued again (trusting it let two holders in at once), so an attempt asks the
  * server.
+ *
+ * <p>Quiet parks ({@link #park(long, long, Timer, Runnable)}): a waiter whose place the server
+ * keeps in the lock's queue does not need to look at the lock on a timer of its own, as long as
+ * one waiter of its client does ({@link PubSubHub#enlist}): any attempt on a lock freed without a
+ * message (a lease that ran out) hands it to the first live waiter in the queue, and a waiter's
+ * own grant reaches it as a message, or else its place's renewal finds the place gone and wakes it
+ * ({@link Client#waitMarkerGone}). So such a waiter parks with the long, quiet delay unless it is
+ * its client's poller of the lock ({@link #poll}); becoming the poller while parked quietly cuts
+ * the park to the timed delay, from then.
  */
 public final class Waiter {
 
@@ -42,6 +51,13 @@ public final class Waiter {
     private long generation;
     private Runnable retry;
     private Timeout timeout;
+    private Timer timer;
+    /** This waiter looks at the lock on its timed delay for its client's other waiters of it. */
+    private boolean polling;
+    /** The current park uses the quiet delay. */
+    private boolean quiet;
+    /** The current park's timed delay, used if this waiter becomes the poller while parked quietly. */
+    private long timedDelayMillis;
 
     public Waiter(String holderId) {
         this(holderId, 0, null);
@@ -146,6 +162,14 @@ public final class Waiter {
      * whichever is first; at once if a wake-up came while the attempt was in flight.
      */
     public void park(long delayMillis, Timer timer, Runnable retry) {
+        park(delayMillis, delayMillis, timer, retry);
+    }
+
+    /**
+     * As {@link #park(long, Timer, Runnable)}, but waits {@code quietDelayMillis} instead of
+     * {@code delayMillis} unless this waiter is its client's poller of the lock ({@link #poll}).
+     */
+    public void park(long delayMillis, long quietDelayMillis, Timer timer, Runnable retry) {
         synchronized (this) {
             if (state == DONE) {
                 return;
@@ -153,13 +177,45 @@ public final class Waiter {
             if (state != WOKEN) {
                 state = PARKED;
                 this.retry = retry;
-                long parkedAs = ++generation;
-                timeout = timer.newTimeout(t -> fire(parkedAs), Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+                this.timer = timer;
+                this.timedDelayMillis = delayMillis;
+                this.quiet = !polling && quietDelayMillis > delayMillis;
+                schedule(quiet ? quietDelayMillis : delayMillis);
                 return;
             }
             state = RUNNING;
         }
         retry.run();
+    }
+
+    /**
+     * Makes this waiter its client's poller of the lock: its parks use their timed delay from now
+     * on, and a quiet park it is in now ends within its timed delay from now.
+     */
+    public void poll() {
+        synchronized (this) {
+            polling = true;
+            if (state == PARKED && quiet) {
+                quiet = false;
+                cancelTimeout();
+                schedule(timedDelayMillis);
+            }
+        }
+    }
+
+    /** Whether {@link #poll} was called (for tests). */
+    synchronized boolean polling() {
+        return polling;
+    }
+
+    /** Whether this waiter is finished ({@link #done}). */
+    public synchronized boolean isDone() {
+        return state == DONE;
+    }
+
+    private void schedule(long delayMillis) {
+        long parkedAs = ++generation;
+        timeout = timer.newTimeout(t -> fire(parkedAs), Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
     }
 
     /**

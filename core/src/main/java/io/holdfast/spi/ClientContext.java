@@ -50,6 +50,17 @@ public interface ClientContext {
     LeaseKeeper keeper();
 
     /**
+     * The watchdog found the wait marker of waiting acquisition {@code id} gone (see
+     * {@link WaitMarkers}): the engine makes that acquisition ask the server at once, since a
+     * waiter may park long while another waiter of the client looks at the lock for it. By default
+     * nothing.
+     *
+     * @param id the holder and lock of the waiting acquisition
+     */
+    default void waitMarkerGone(HoldKey id) {
+    }
+
+    /**
      * Keys of lock {@code name} under this client's prefix.
      *
      * @param name the lock name a user gave

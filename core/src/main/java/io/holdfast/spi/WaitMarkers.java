@@ -83,8 +83,10 @@ public final class WaitMarkers<M extends WaitMarker> {
     void gone(WaitMarker marker, String reason) {
         if (markers.remove(marker.id(), marker)) {
             // often a hand-over or a grant whose reply is on its way (it deleted the marker): the
-            // message, or the waiter's next attempt, completes the acquisition
-            log.debug("{} is gone ({}); the waiter's next attempt asks the server", marker, reason);
+            // message, or the attempt this wakes, completes the acquisition; or a hand-over whose
+            // message was lost, which the attempt finds
+            log.debug("{} is gone ({}); the waiter asks the server now", marker, reason);
+            ctx.waitMarkerGone(marker.id());
         }
     }
 

@@ -1,0 +1,148 @@
+package io.holdfast.reentrant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.holdfast.Holdfast;
+import io.holdfast.HoldfastOptions;
+import io.holdfast.RLock;
+import io.holdfast.spi.LockKeys;
+import io.holdfast.testkit.RedisServerExtension;
+import io.lettuce.core.ScoredValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * One waiter per client looks at a busy queued lock on a timer (the poller); the client's other
+ * waiters of that lock park quietly (see {@code Waiter}), so the attempts a client makes while its
+ * waiters wait do not grow with their number. What must not be lost with that: a lock whose lease
+ * runs out without a message is still taken when the poller has left, and a quiet waiter whose
+ * place is gone asks the server at once.
+ */
+@Tag("integration")
+class QuietWaitersTest {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension().flushBeforeEach();
+
+    private static LockKeys keys(String name) {
+        return LockKeys.of("holdfast:", name);
+    }
+
+    private static Map<String, Double> deadlines(String name) {
+        Map<String, Double> out = new HashMap<>();
+        for (ScoredValue<String> v : redis.commands().zrangeWithScores(QueuedHashKind.deadlines(keys(name)), 0, -1)) {
+            out.put(v.getValue(), v.getScore());
+        }
+        return out;
+    }
+
+    @Test
+    void ofSixWaitersOfOneClient_onlyOneLooksAgainOnATimer() throws Exception {
+        // a minute of waiter timeout: no renewal of the places moves their deadlines in this test;
+        // only attempts do (each sets its deadline a waiter timeout ahead of the server's clock)
+        try (Holdfast holder = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build());
+                Holdfast waiting = Holdfast.connect(HoldfastOptions.builder(redis.uri())
+                        .fairWaiterTimeout(Duration.ofSeconds(60)).build())) {
+            RLock held = holder.getLock("six");
+            held.lock();
+            RLock lock = waiting.getLock("six");
+            List<CompletableFuture<Void>> waiters = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                waiters.add(CompletableFuture.runAsync(() -> {
+                    lock.lock();
+                    lock.unlock();
+                }, r -> new Thread(r).start()));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadlines("six").size() == 6);
+            Map<String, Double> first = deadlines("six");
+
+            // every waiter parks at most 5 s on a timer (Acquisition.MAX_PARK_MILLIS); wait for two of them
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> deadlines("six")
+                    .entrySet().stream().anyMatch(e -> e.getValue() >= first.get(e.getKey()) + 9_000));
+            Map<String, Double> now = deadlines("six");
+            long lookedAgain = now.entrySet().stream().filter(e -> e.getValue() > first.get(e.getKey()) + 1_000).count();
+            assertThat(lookedAgain).as("waiters that attempted again in about 10 s (their deadlines moved)").isEqualTo(1);
+
+            held.unlock();
+            CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void whenThePollerGivesUp_theNextWaiterTakesALockWhoseLeaseRanOut() throws Exception {
+        try (Holdfast holder = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build());
+                Holdfast waiting = Holdfast.connect(HoldfastOptions.builder(redis.uri())
+                        .fairWaiterTimeout(Duration.ofSeconds(60)).build())) {
+            // a 3 s lease nobody releases: its end publishes nothing
+            holder.getLock("expiring").lock(3, TimeUnit.SECONDS);
+            RLock lock = waiting.getLock("expiring");
+            CompletableFuture<Boolean> poller = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return lock.tryLock(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, r -> new Thread(r).start());
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadlines("expiring").size() == 1);
+            CompletableFuture<Long> quiet = CompletableFuture.supplyAsync(() -> {
+                lock.lock();
+                try {
+                    return lock.getFencingToken();
+                } finally {
+                    lock.unlock();
+                }
+            }, r -> new Thread(r).start());
+            assertThat(poller.get(10, TimeUnit.SECONDS)).as("the first waiter gave up").isFalse();
+            // parked quietly (30 s) while the first one polled; made the poller when it left, it looks
+            // at the lock within its timed park (the lease's rest, at most 5 s)
+            assertThat(quiet.get(8, TimeUnit.SECONDS)).as("the second waiter's token").isPositive();
+        }
+    }
+
+    @Test
+    void aQuietWaiterWhosePlaceIsGone_asksTheServerAtOnce() throws Exception {
+        // a 1.5 s waiter timeout: places renewed every half second or so
+        try (Holdfast holder = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build());
+                Holdfast waiting = Holdfast.connect(HoldfastOptions.builder(redis.uri())
+                        .fairWaiterTimeout(Duration.ofMillis(1_500)).build())) {
+            RLock held = holder.getLock("gone");
+            held.lock();
+            RLock lock = waiting.getLock("gone");
+            List<CompletableFuture<Void>> waiters = new ArrayList<>();
+            waiters.add(CompletableFuture.runAsync(() -> {
+                lock.lock();
+                lock.unlock();
+            }, r -> new Thread(r).start()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadlines("gone").size() == 1);
+            String pollerId = deadlines("gone").keySet().iterator().next();
+            waiters.add(CompletableFuture.runAsync(() -> {
+                lock.lock();
+                lock.unlock();
+            }, r -> new Thread(r).start()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadlines("gone").size() == 2);
+            String quietId = deadlines("gone").keySet().stream().filter(id -> !id.equals(pollerId)).findFirst().orElseThrow();
+            String placesKey = QueuedHashKind.waiters(keys("gone"));
+            String placement = redis.commands().hget(placesKey, quietId);
+
+            // its place vanishes (as when a hand-over granted it and the message was lost); the
+            // renewal finds it gone, and the waiter queues again at once, not after its quiet park (30 s)
+            redis.commands().hdel(placesKey, quietId);
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                String again = redis.commands().hget(placesKey, quietId);
+                return again != null && !again.equals(placement);
+            });
+
+            held.unlock();
+            CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        }
+    }
+}
