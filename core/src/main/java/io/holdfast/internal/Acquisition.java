@@ -298,6 +298,11 @@ final class Acquisition {
         RuntimeException failure = Errors.translate(e, "acquiring lock '" + keys.name() + "'", keys, ctx.redis().endpoint());
         undo();
         finish(null, failure);
+        if (subscribed && waiter.placement() != null) {
+            // the client's other waiters of this lock may park quietly on this one's polling (see
+            // Waiter): they look at the server now, as they each would on their own timer
+            ctx.hub().deliverLocally(keys.channel(), WakeMessage.ALL);
+        }
     }
 
     /**

@@ -159,18 +159,12 @@ public final class Client implements ClientContext {
         return acquiring;
     }
 
-    /**
-     * Wakes the waiting acquisition of the lock and holder {@code id} names (a wait marker's key
-     * has a role of its own, so any role's): it asks the server now. A scan of the acquisitions in
-     * progress; a marker is found gone rarely (a hand-over whose message is late or lost, a fault).
-     */
+    /** Wakes the waiting acquisition {@code id}, if any: it asks the server now. */
     @Override
     public void waitMarkerGone(HoldKey id) {
-        for (Map.Entry<HoldKey, Acquisition> e : acquiring.entrySet()) {
-            HoldKey k = e.getKey();
-            if (k.lockKey().equals(id.lockKey()) && k.holderId().equals(id.holderId())) {
-                e.getValue().markerGone();
-            }
+        Acquisition waiting = acquiring.get(id);
+        if (waiting != null) {
+            waiting.markerGone();
         }
     }
 

@@ -95,6 +95,11 @@ final class Undos {
             CompletableFuture<Void> attempt = abandon();
             current = attempt;
             attempt.whenComplete((v, e) -> {
+                if (e != null && kind.queued()) {
+                    // the abandon may have run and handed the lock to a waiter of this client, whose
+                    // only news of it was the lost reply: the client's waiters of the lock look now
+                    ctx.hub().deliverLocally(keys.channel(), WakeMessage.ALL);
+                }
                 if (e == null || ctx.isClosed() || ctx.ticker().nanoTime() - giveUpAtNanos > 0) {
                     pending.remove(key, this);
                 } else {

@@ -56,8 +56,11 @@ public final class Waiter {
     private boolean polling;
     /** The current park uses the quiet delay. */
     private boolean quiet;
-    /** The current park's timed delay, used if this waiter becomes the poller while parked quietly. */
-    private long timedDelayMillis;
+    /**
+     * When the current park's timed delay ends ({@link System#nanoTime}, the clock the timer runs
+     * on): a quiet park cut short by {@link #poll} ends then (at once if that has passed).
+     */
+    private long timedDueNanos;
 
     public Waiter(String holderId) {
         this(holderId, 0, null);
@@ -178,7 +181,7 @@ public final class Waiter {
                 state = PARKED;
                 this.retry = retry;
                 this.timer = timer;
-                this.timedDelayMillis = delayMillis;
+                this.timedDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
                 this.quiet = !polling && quietDelayMillis > delayMillis;
                 schedule(quiet ? quietDelayMillis : delayMillis);
                 return;
@@ -190,7 +193,9 @@ public final class Waiter {
 
     /**
      * Makes this waiter its client's poller of the lock: its parks use their timed delay from now
-     * on, and a quiet park it is in now ends within its timed delay from now.
+     * on, and a quiet park it is in now ends when its timed delay would have (at once if that has
+     * passed): never later than it would have, never later than the waiter's own deadline or the
+     * holder's lease end that delay was computed from.
      */
     public void poll() {
         synchronized (this) {
@@ -198,7 +203,7 @@ public final class Waiter {
             if (state == PARKED && quiet) {
                 quiet = false;
                 cancelTimeout();
-                schedule(timedDelayMillis);
+                schedule(TimeUnit.NANOSECONDS.toMillis(timedDueNanos - System.nanoTime()));
             }
         }
     }

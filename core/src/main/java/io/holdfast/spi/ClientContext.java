@@ -51,11 +51,11 @@ public interface ClientContext {
 
     /**
      * The watchdog found the wait marker of waiting acquisition {@code id} gone (see
-     * {@link WaitMarkers}): the engine makes that acquisition ask the server at once, since a
-     * waiter may park long while another waiter of the client looks at the lock for it. By default
-     * nothing.
+     * {@link WaitMarkers#WaitMarkers(ClientContext, String)}): the engine makes that acquisition, if
+     * it still waits, ask the server at once, since a waiter may park long while another waiter of
+     * the client looks at the lock for it. By default nothing.
      *
-     * @param id the holder and lock of the waiting acquisition
+     * @param id the lock, role and holder of the waiting acquisition
      */
     default void waitMarkerGone(HoldKey id) {
     }

@@ -29,10 +29,22 @@ public final class WaitMarkers<M extends WaitMarker> {
     private static final Logger log = LoggerFactory.getLogger(WaitMarkers.class);
 
     private final ClientContext ctx;
+    private final String waiterRole;
     private final Map<HoldKey, M> markers = new ConcurrentHashMap<>();
 
+    /** Markers whose loss the waiter learns from its next attempt. */
     public WaitMarkers(ClientContext ctx) {
+        this(ctx, null);
+    }
+
+    /**
+     * Markers of waiters that may park long (see {@code ClientContext#waitMarkerGone}): a marker
+     * found gone wakes its waiter, the acquisition of the same lock and holder in role
+     * {@code waiterRole} (the kind's {@link LockKind#role()}).
+     */
+    public WaitMarkers(ClientContext ctx, String waiterRole) {
         this.ctx = ctx;
+        this.waiterRole = waiterRole;
     }
 
     /**
@@ -86,7 +98,9 @@ public final class WaitMarkers<M extends WaitMarker> {
             // message, or the attempt this wakes, completes the acquisition; or a hand-over whose
             // message was lost, which the attempt finds
             log.debug("{} is gone ({}); the waiter asks the server now", marker, reason);
-            ctx.waitMarkerGone(marker.id());
+            if (waiterRole != null) {
+                ctx.waitMarkerGone(new HoldKey(marker.id().lockKey(), waiterRole, marker.id().holderId()));
+            }
         }
     }
 

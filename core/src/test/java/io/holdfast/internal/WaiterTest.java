@@ -1,14 +1,20 @@
 package io.holdfast.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.util.HashedWheelTimer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The hand-over rules of {@link Waiter}, without Redis (the timer is never allowed to fire). */
+/**
+ * The hand-over rules of {@link Waiter}, without Redis (the timer is never allowed to fire), and
+ * its quiet parks (the timer fires there).
+ */
 class WaiterTest {
 
     private final HashedWheelTimer timer = new HashedWheelTimer();
@@ -60,5 +66,36 @@ class WaiterTest {
         assertThat(waiter.handedOver("7.100", 42)).isTrue();
         assertThat(handedOverWith).hasValue(0);
         assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void aQuietPark_cutShortByPoll_endsWhenItsTimedDelayWouldHave_notATimedDelayAfterThePoll() {
+        long parkedAt = System.nanoTime();
+        waiter.park(2_000, 60_000, timer, attempts::incrementAndGet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - parkedAt >= TimeUnit.MILLISECONDS.toNanos(1_800));
+        assertThat(attempts).as("quiet: not at its timed delay yet, nor later").hasValue(0);
+
+        long polledAt = System.nanoTime();
+        waiter.poll(); // becomes the poller 1.8 s into a 2 s timed delay: the park ends at 2 s, not at 3.8 s
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 1);
+        assertThat(System.nanoTime() - polledAt).as("ns from the poll to the attempt")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(1_500));
+    }
+
+    @Test
+    void aQuietParkWhoseTimedDelayHasPassed_endsAtOnceWhenPolled() {
+        waiter.park(1, 60_000, timer, attempts::incrementAndGet);
+        long parkedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - parkedAt >= TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(attempts).as("parked quietly past its timed delay").hasValue(0);
+        waiter.poll();
+        await().atMost(Duration.ofSeconds(2)).until(() -> attempts.get() == 1);
+    }
+
+    @Test
+    void thePoller_parksOnItsTimedDelay() {
+        waiter.poll();
+        waiter.park(50, 60_000, timer, attempts::incrementAndGet);
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
     }
 }

@@ -113,7 +113,7 @@ public abstract class QueuedHashKind implements LockKind {
         this.ctx = ctx;
         this.barging = barging ? "barge" : "fair";
         this.waiterTimeoutMillis = ctx.options().fairWaiterTimeout().toMillis();
-        this.places = new WaitMarkers<>(ctx);
+        this.places = new WaitMarkers<>(ctx, role());
         this.waiterTimeout = Long.toString(waiterTimeoutMillis);
         this.trustHandOver = ctx.options().replicaAcknowledgement().isEmpty();
     }
