@@ -227,7 +227,7 @@ public final class PubSubHub implements AutoCloseable {
             return null;
         });
         if (next[0] != null) {
-            next[0].poll();
+            next[0].poll(waiter);
         }
     }
 

@@ -61,6 +61,10 @@ public final class Waiter {
      * on): a quiet park cut short by {@link #poll} ends then (at once if that has passed).
      */
     private long timedDueNanos;
+    /** When the current quiet park ends on its own (the waiter's deadline, or the backstop). */
+    private long quietDueNanos;
+    /** Whether this waiter has parked at all ({@link #timedDueNanos} means something). */
+    private boolean parkedOnce;
 
     public Waiter(String holderId) {
         this(holderId, 0, null);
@@ -181,7 +185,10 @@ public final class Waiter {
                 state = PARKED;
                 this.retry = retry;
                 this.timer = timer;
-                this.timedDueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+                long now = System.nanoTime();
+                this.timedDueNanos = now + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+                this.quietDueNanos = now + TimeUnit.MILLISECONDS.toNanos(quietDelayMillis);
+                this.parkedOnce = true;
                 this.quiet = !polling && quietDelayMillis > delayMillis;
                 schedule(quiet ? quietDelayMillis : delayMillis);
                 return;
@@ -191,19 +198,47 @@ public final class Waiter {
         retry.run();
     }
 
-    /**
-     * Makes this waiter its client's poller of the lock: its parks use their timed delay from now
-     * on, and a quiet park it is in now ends when its timed delay would have (at once if that has
-     * passed): never later than it would have, never later than the waiter's own deadline or the
-     * holder's lease end that delay was computed from.
-     */
+    /** Makes this waiter its client's poller of the lock: its parks use their timed delay from now on. */
     public void poll() {
+        poll(null);
+    }
+
+    /**
+     * Makes this waiter its client's poller of the lock, in place of {@code previous} (which left):
+     * its parks use their timed delay from now on, and a quiet park it is in now ends at the
+     * earlier of the two waiters' timed looks still ahead (its own, from its last attempt; the
+     * previous poller's, from a fresher one), or at once if neither is ahead; and never after its
+     * own quiet park would have (its deadline). So the client's looks at the lock go on as one
+     * poller's would: no attempt per hand-on, and none later than the fresher reading says.
+     */
+    public void poll(Waiter previous) {
+        long inheritedDue = 0;
+        boolean inherited = false;
+        if (previous != null) {
+            synchronized (previous) {
+                inherited = previous.parkedOnce;
+                inheritedDue = previous.timedDueNanos;
+            }
+        }
         synchronized (this) {
             polling = true;
             if (state == PARKED && quiet) {
                 quiet = false;
                 cancelTimeout();
-                schedule(TimeUnit.NANOSECONDS.toMillis(timedDueNanos - System.nanoTime()));
+                long now = System.nanoTime();
+                long due = now;
+                boolean ahead = false;
+                if (timedDueNanos - now > 0) {
+                    due = timedDueNanos;
+                    ahead = true;
+                }
+                if (inherited && inheritedDue - now > 0 && (!ahead || inheritedDue - due < 0)) {
+                    due = inheritedDue;
+                }
+                if (quietDueNanos - due < 0) {
+                    due = quietDueNanos;
+                }
+                schedule(TimeUnit.NANOSECONDS.toMillis(due - now));
             }
         }
     }

@@ -98,4 +98,24 @@ class WaiterTest {
         waiter.park(50, 60_000, timer, attempts::incrementAndGet);
         await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
     }
+
+    @Test
+    void aQuietParkWhoseOwnTimedDelayHasPassed_takesThePreviousPollersNextLook_notAnAttemptAtOnce() {
+        Waiter previous = new Waiter("client:2", 8, t -> { });
+        AtomicInteger previousAttempts = new AtomicInteger();
+        waiter.park(1, 60_000, timer, attempts::incrementAndGet);
+        long parkedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - parkedAt >= TimeUnit.MILLISECONDS.toNanos(200));
+        previous.poll();
+        previous.park(1_500, 60_000, timer, previousAttempts::incrementAndGet); // its next look: 1.5 s from now
+        long handedOnAt = System.nanoTime();
+        previous.done(); // it leaves (say it was handed the lock) before that look
+
+        waiter.poll(previous);
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 1);
+        long waited = System.nanoTime() - handedOnAt;
+        assertThat(waited).as("ns from the hand-on to the attempt: the previous poller's next look, not at once")
+                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1_000)).isLessThan(TimeUnit.MILLISECONDS.toNanos(4_000));
+        assertThat(previousAttempts).hasValue(0);
+    }
 }
