@@ -26,7 +26,7 @@ import java.util.Set;
 /**
  * Reads one lock's state with plain read commands, for {@link io.holdfast.LockInspector}. It knows
  * the two layouts on the server: the queued exclusive locks' (the reentrant module's
- * {@code queue.lua}: a hash holder → count, {@code :queue}, {@code :waiters}, {@code :deadlines}) and
+ * {@code queue.lua}: a hash holder → count, {@code :queue}, {@code :waiters}) and
  * the read-write lock's (the readwrite module's {@code lib.lua}: a hash with {@code mode},
  * {@code writer}, {@code r:<id>}, {@code w:<id>}, and {@code :leases}, {@code :intents}). A change of
  * either layout must change this reader too: {@code LockInspectorTest} reads real locks of every kind.
@@ -184,7 +184,6 @@ public final class LockReader {
     private List<Waiter> queued(LockKeys keys, long now, Processes processes) {
         String queue = keys.key() + ":queue";
         String waiters = keys.key() + ":waiters";
-        String deadlines = keys.key() + ":deadlines";
         List<Waiter> out = new ArrayList<>();
         if (!redis.type(queue).equals("zset")) {
             return out;
@@ -192,12 +191,26 @@ public final class LockReader {
         int position = 0;
         for (String holder : redis.zrange(queue, 0, MAX_WAITERS - 1)) {
             position++;
-            Double deadline = redis.zscore(deadlines, holder);
-            boolean entry = redis.hexists(waiters, holder);
-            long left = deadline == null || !entry ? 0 : deadline.longValue() - now;
-            out.add(new Waiter(position, holder, left, processes.of(holder)));
+            long deadline = deadlineOf(redis.hget(waiters, holder));
+            out.add(new Waiter(position, holder, deadline == 0 ? 0 : deadline - now, processes.of(holder)));
         }
         return out;
+    }
+
+    /**
+     * The deadline (server ms) of a queued lock's waiter entry {@code "<deadline>|<identity>"}
+     * (see {@code queue.lua}); 0 for a missing or unreadable entry.
+     */
+    static long deadlineOf(String entry) {
+        int bar = entry == null ? -1 : entry.indexOf('|');
+        if (bar <= 0) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(entry.substring(0, bar));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private LockState readWrite(LockKeys keys, Map<String, String> hash, long pttl, long lastToken, long now,

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Looks at a fair lock's keys on the server directly (default key prefix): the queue ZSET, the
- * waiters HASH and the deadlines ZSET (see reentrant's {@code queue.lua}).
+ * Looks at a fair lock's keys on the server directly (default key prefix): the queue ZSET and the
+ * waiters HASH, whose entries are {@code "<deadline>|<identity>"} (see reentrant's {@code queue.lua}).
  */
 final class FairQueueProbe {
 
@@ -32,10 +32,6 @@ final class FairQueueProbe {
         return lockKey() + ":waiters";
     }
 
-    String deadlinesKey() {
-        return lockKey() + ":deadlines";
-    }
-
     /** The holder ids in the queue, head first. */
     List<String> queue() {
         return redis.zrange(queueKey(), 0, -1);
@@ -54,17 +50,16 @@ final class FairQueueProbe {
         List<io.lettuce.core.ScoredValue<String>> tail = redis.zrevrangeWithScores(queueKey(), 0, 0);
         double next = tail.isEmpty() ? 1 : tail.get(0).getScore() + 1;
         redis.zadd(queueKey(), next, holderId);
-        redis.hset(waitersKey(), holderId, value);
-        redis.zadd(deadlinesKey(), serverMillis() + ttlMillis, holderId);
+        redis.hset(waitersKey(), holderId, (serverMillis() + ttlMillis) + "|" + value);
     }
 
     /** The waiter's remaining life in ms (its deadline − server time), or null if it has none (not waiting, or dead). */
     Long waiterTtl(String holderId) {
-        Double deadline = redis.zscore(deadlinesKey(), holderId);
-        if (deadline == null || redis.hexists(waitersKey(), holderId) == Boolean.FALSE) {
+        String entry = redis.hget(waitersKey(), holderId);
+        if (entry == null) {
             return null;
         }
-        long ttl = deadline.longValue() - serverMillis();
+        long ttl = Long.parseLong(entry.substring(0, entry.indexOf('|'))) - serverMillis();
         return ttl <= 0 ? null : ttl;
     }
 
@@ -74,7 +69,7 @@ final class FairQueueProbe {
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 
-    /** Every key of the lock still on the server (lock, queue, waiters, deadlines). */
+    /** Every key of the lock still on the server (lock, queue, waiters). */
     List<String> keysLeft() {
         return redis.keys(lockKey() + "*");
     }

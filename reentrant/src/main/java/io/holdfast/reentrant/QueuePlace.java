@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * One waiter's placement in a queued lock's queue, as the watchdog renews it:
  * {@code renew-places.lua} moves the waiter's deadline a waiter timeout ahead again while its entry
- * still holds this placement and is alive. Its identity is the placement, {@code "<lease>:<acquisition>.<n>"} (see
- * queue.lua), which the server picks anew for every waiter entry it creates; its lifecycle is
+ * still holds this placement and is alive. Its identity is the placement, {@code "<lease>:<acquisition>.<n>"}, the
+ * part of its waiter entry after the deadline (see queue.lua), which the server picks anew for every waiter entry it creates; its lifecycle is
  * {@link WaitMarkers}'.
  */
 final class QueuePlace extends WaitMarker {
@@ -44,7 +44,7 @@ final class QueuePlace extends WaitMarker {
 
     @Override
     public List<String> renewKeys() {
-        return List.of(QueuedHashKind.waiters(keys), QueuedHashKind.deadlines(keys), QueuedHashKind.queue(keys));
+        return List.of(QueuedHashKind.waiters(keys), QueuedHashKind.queue(keys));
     }
 
     @Override

@@ -25,9 +25,9 @@ import java.util.function.LongPredicate;
 /**
  * The exclusive reentrant locks with a queue of waiters and hand-over: the fair lock, and the
  * default lock, which differs from it only by barging (see below). Both are a hash of holder id →
- * hold count (at most one field) plus, in the same Cluster slot, three keys for the waiters: a
- * queue ZSET of waiting holder ids by arrival, a HASH of their waiter values and a ZSET of their
- * deadlines (see {@code queue.lua}). Every key a script touches is passed in {@code KEYS}, a fixed
+ * hold count (at most one field) plus, in the same Cluster slot, two keys for the waiters: a
+ * queue ZSET of waiting holder ids by arrival and a HASH of their waiter entries, each its deadline
+ * and its identity (see {@code queue.lua}). Every key a script touches is passed in {@code KEYS}, a fixed
  * number per lock; no script builds a key name. Joining, refreshing, leaving and handing over cost
  * O(log n) for n queued waiters, never a walk of the queue.
  *
@@ -81,13 +81,12 @@ public abstract class QueuedHashKind implements LockKind {
 
     private static final KeySuffix QUEUE = new KeySuffix("queue", false);
     private static final KeySuffix WAITERS = new KeySuffix("waiters", false);
-    private static final KeySuffix DEADLINES = new KeySuffix("deadlines", false);
 
     /**
-     * The suffixes of a queued lock's keys, one key each per lock: its queue ZSET, its waiters HASH
-     * and its deadlines ZSET (see {@code queue.lua}).
+     * The suffixes of a queued lock's keys, one key each per lock: its queue ZSET and its waiters
+     * HASH (see {@code queue.lua}).
      */
-    public static final List<KeySuffix> KEY_SUFFIXES = List.of(QUEUE, WAITERS, DEADLINES);
+    public static final List<KeySuffix> KEY_SUFFIXES = List.of(QUEUE, WAITERS);
 
     private static final Script ACQUIRE = Script.load(QueuedHashKind.class, "acquire.lua");
     private static final Script ACQUIRE_ALL = Script.load(QueuedHashKind.class, "acquire-all.lua");
@@ -156,7 +155,7 @@ public abstract class QueuedHashKind implements LockKind {
     /** {@code acquire-all.lua}: the locks' keys one lock after another, then each lock's holder id. */
     @Override
     public CompletableFuture<AllOrNone> tryAll(List<AttemptRequest> requests) {
-        List<String> keys = new ArrayList<>(requests.size() * 6);
+        List<String> keys = new ArrayList<>(requests.size() * KEYS_PER_LOCK);
         List<String> args = new ArrayList<>(requests.size() + 3);
         args.add(Long.toString(requests.get(0).leaseMillis()));
         args.add(waiterTimeout);
@@ -213,7 +212,7 @@ public abstract class QueuedHashKind implements LockKind {
     /** {@code release-all.lua}: the locks' keys one lock after another, then each lock's holder id. */
     @Override
     public List<CompletableFuture<ScriptEffect>> releaseAll(List<LockKeys> keys, List<String> holderIds) {
-        List<String> all = new ArrayList<>(keys.size() * 6);
+        List<String> all = new ArrayList<>(keys.size() * KEYS_PER_LOCK);
         keys.forEach(k -> all.addAll(List.of(keys(k))));
         CompletableFuture<List<Object>> reply = ctx.redis().eval(RELEASE_ALL, ScriptOutputType.MULTI,
                 all.toArray(String[]::new), holderIds.toArray(String[]::new));
@@ -298,12 +297,12 @@ public abstract class QueuedHashKind implements LockKind {
         return new HoldKey(keys.key(), "queue-place", holderId);
     }
 
-    /**
-     * KEYS of every queued script but the renewal: lock hash, queue, waiters, deadlines, channel,
-     * token key.
-     */
+    /** How many {@link #keys} a lock has. */
+    static final int KEYS_PER_LOCK = 5;
+
+    /** KEYS of every queued script but the renewal: lock hash, queue, waiters, channel, token key. */
     public static String[] keys(LockKeys keys) {
-        return new String[] {keys.key(), queue(keys), waiters(keys), deadlines(keys), keys.channel(), keys.tokenKey()};
+        return new String[] {keys.key(), queue(keys), waiters(keys), keys.channel(), keys.tokenKey()};
     }
 
     /** The queue ZSET of lock {@code keys}: holder id → arrival number, {@code key + ":queue"}. */
@@ -311,13 +310,12 @@ public abstract class QueuedHashKind implements LockKind {
         return keys.derived(QUEUE);
     }
 
-    /** The waiters HASH of lock {@code keys}: holder id → its waiter value, {@code key + ":waiters"}. */
+    /**
+     * The waiters HASH of lock {@code keys}: holder id → its waiter entry,
+     * {@code "<deadline>|<identity>"} (server ms it is alive until, and see {@link QueuePlace}),
+     * {@code key + ":waiters"}.
+     */
     public static String waiters(LockKeys keys) {
         return keys.derived(WAITERS);
-    }
-
-    /** The deadlines ZSET of lock {@code keys}: holder id → server ms it is alive until, {@code key + ":deadlines"}. */
-    public static String deadlines(LockKeys keys) {
-        return keys.derived(DEADLINES);
     }
 }

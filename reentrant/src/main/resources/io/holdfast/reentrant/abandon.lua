@@ -1,9 +1,9 @@
 -- Queued lock (fair or barging, see QueuedHashKind): an acquisition nobody will use (timed out, cancelled, or its reply was lost): leave
 -- the queue and drop the holder's hold if the server granted (or handed over) one meanwhile.
 -- KEYS[1]  lock hash
--- KEYS[2]  queue ZSET, KEYS[3] waiters HASH, KEYS[4] deadlines ZSET (see queue.lua)
--- KEYS[5]  wake-up channel
--- KEYS[6]  token key of the lock's slot (see fencing-token.lua)
+-- KEYS[2]  queue ZSET, KEYS[3] waiters HASH (see queue.lua)
+-- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- Returns {1 if a hold was dropped else 0, message}. If the lock is free afterwards, it is handed
 -- over to the first live waiter (message: what was published, "" if nothing); the order of the
@@ -12,5 +12,5 @@
 --@include queue.lua
 local lock, q, holder = KEYS[1], queue_keys(), ARGV[1]
 leave(q, holder)
-local dropped, message = drop_hold(lock, q, KEYS[5], KEYS[6], holder)
+local dropped, message = drop_hold(lock, q, KEYS[4], KEYS[5], holder)
 return {dropped, message}

@@ -1,7 +1,7 @@
 -- Queued lock (fair or barging, see QueuedHashKind): zero-wait attempts ("try", never queued) on
 -- several locks of one Cluster slot (any names on one server), all or none, in one call.
--- KEYS     6 per lock, lock after lock, each as acquire.lua takes them: lock hash, queue ZSET,
---          waiters HASH, deadlines ZSET, wake-up channel, token key
+-- KEYS     5 per lock, lock after lock, each as acquire.lua takes them: lock hash, queue ZSET,
+--          waiters HASH, wake-up channel, token key
 -- ARGV[1]  lease in milliseconds
 -- ARGV[2]  waiter timeout in ms (see acquire.lua)
 -- ARGV[3]  "fair" or "barge" (see acquire.lua)
@@ -21,16 +21,16 @@ local n = #ARGV - 3
 local lease, patience, policy = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local reply = {1}
 for i = 1, n do
-  local k = (i - 1) * 6
+  local k = (i - 1) * 5
   -- a command on a key of another type raises an error, which would end the script with the locks
   -- before this one taken (Redis keeps what a script wrote before an error): caught here instead
-  local ok, r = pcall(attempt, KEYS[k + 1], queue_keys(k + 1), KEYS[k + 5], KEYS[k + 6], ARGV[3 + i], lease, 'try',
+  local ok, r = pcall(attempt, KEYS[k + 1], queue_keys(k + 1), KEYS[k + 4], KEYS[k + 5], ARGV[3 + i], lease, 'try',
       patience, '0:0', policy)
   local err = (not ok and (type(r) == 'table' and r.err or tostring(r))) or (ok and r.err)
   if err or r[1] ~= 1 then
     for j = 1, i - 1 do
-      local t = (j - 1) * 6
-      drop_hold(KEYS[t + 1], queue_keys(t + 1), KEYS[t + 5], KEYS[t + 6], ARGV[3 + j])
+      local t = (j - 1) * 5
+      drop_hold(KEYS[t + 1], queue_keys(t + 1), KEYS[t + 4], KEYS[t + 5], ARGV[3 + j])
     end
     if err then
       return redis.error_reply(err .. ' [lock ' .. i .. ']')

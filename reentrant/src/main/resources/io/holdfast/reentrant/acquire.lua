@@ -1,9 +1,9 @@
 -- Queued lock (fair or barging, see QueuedHashKind): one acquisition attempt.
 -- KEYS[1]  lock hash: field = holder id, value = hold count
--- KEYS[2]  queue ZSET of waiting holder ids, KEYS[3] waiters HASH, KEYS[4] deadlines ZSET (see
---          queue.lua; same hash tag as the lock)
--- KEYS[5]  wake-up channel
--- KEYS[6]  token key of the lock's slot (see fencing-token.lua)
+-- KEYS[2]  queue ZSET of waiting holder ids, KEYS[3] waiters HASH (see queue.lua; same hash tag
+--          as the lock)
+-- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
 -- ARGV[3]  "reenter" or "reenter-kept" (see reenter in hash-hold.lua); "join" (the first attempt of
@@ -29,5 +29,5 @@
 -- Run twice (a re-sent command), it does what one run would: a hold granted by the first run is
 -- found and granted again; a re-entry sets the same count.
 --@include attempt.lua
-return attempt(KEYS[1], queue_keys(), KEYS[5], KEYS[6], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]),
+return attempt(KEYS[1], queue_keys(), KEYS[4], KEYS[5], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]),
     ARGV[5], ARGV[6])

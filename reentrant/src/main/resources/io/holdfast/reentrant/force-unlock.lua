@@ -1,9 +1,9 @@
 -- Queued lock (fair or barging, see QueuedHashKind): free the lock whoever holds it; the queue
 -- stays as it is.
 -- KEYS[1]  lock hash
--- KEYS[2]  queue ZSET, KEYS[3] waiters HASH, KEYS[4] deadlines ZSET (see queue.lua)
--- KEYS[5]  wake-up channel
--- KEYS[6]  token key of the lock's slot (see fencing-token.lua)
+-- KEYS[2]  queue ZSET, KEYS[3] waiters HASH (see queue.lua)
+-- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- Returns {1 if it was held (then it is handed over to the first live waiter) else 0, message}:
 -- the message published ("" if nothing), so the calling client can act on it for its own waiters.
 -- A key of another type (somebody else's value) is left as it is: a WRONGTYPE error reply. A hold
@@ -19,5 +19,5 @@ end
 if redis.call('DEL', KEYS[1]) == 0 then
   return {0, ''}
 end
-local _, message = hand_over(KEYS[1], queue_keys(), KEYS[5], KEYS[6], nil)
+local _, message = hand_over(KEYS[1], queue_keys(), KEYS[4], KEYS[5], nil)
 return {1, message or ''}

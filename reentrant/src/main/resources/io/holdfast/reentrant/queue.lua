@@ -4,31 +4,32 @@
 -- queue       ZSET holder id -> arrival number: first come first served, the lowest number is next
 --             in line; a holder joins at the tail (the highest number + 1), so the numbers start
 --             again at 1 when the queue was empty
--- waiters     HASH holder id -> "<lease>:<acquisition>.<placement>": the lease (ms) to hand the lock
---             over with (never longer than the waiter timeout), which of the holder's acquisitions
---             waits, and its placement: a number the server picks (its time in us) each time the
---             waiter's entry is created, so that a hand-over names the very placement it granted,
---             never an earlier or later one of the same acquisition
--- deadlines   ZSET holder id -> server time (ms) until which the waiter is alive: its last attempt or
---             renewal + the waiter timeout. A waiter whose deadline is not ahead of the server's time
---             is dead (it is never revived: its next attempt creates a new placement), and so is a
---             queued holder id without an entry in waiters (it left, or was granted); dead ones are
---             skipped when they come to the head.
+-- waiters     HASH holder id -> "<deadline>|<lease>:<acquisition>.<placement>": until when (server
+--             time, ms) the waiter is alive: its last attempt or renewal + the waiter timeout; the
+--             lease (ms) to hand the lock over with (never longer than the waiter timeout), which of
+--             the holder's acquisitions waits, and its placement: a number the server picks (its time
+--             in us) each time the waiter's entry is created, so that a hand-over names the very
+--             placement it granted, never an earlier or later one of the same acquisition. The part
+--             after "|" is the waiter's identity, which the client waits with and renews by.
+--             A waiter whose deadline is not ahead of the server's time is dead (it is never revived:
+--             its next attempt creates a new placement), and so is a queued holder id without an
+--             entry in waiters (it left, or was granted); dead ones are skipped when they come to the
+--             head.
 -- Every operation on one waiter costs O(log n) (n queued): ZSCORE, ZADD, ZREM, ZPOPMIN, HGET, HSET,
 -- HDEL, and ZREVRANGE 0 0 for the tail; nothing walks the queue.
--- The three keys live at least 2 waiter timeouts after a waiter's attempt or renewal (one that
--- finds less left sets 3), so they outlive every live waiter's deadline by a waiter timeout and a
--- queue whose every waiter died disappears by itself; emptied, they vanish at once. A holder's queue entry and its waiter entry come and go together; a waiter whose entry is
--- there but whose queue entry is not (the queue key was deleted) joins again on its next attempt or
--- renewal.
--- The three keys share one TTL: every script that sets it sets it on all three at once (keep_alive),
--- and waiters and deadlines always hold the same holders (join writes both, forget drops both), the
--- queue the same or fewer; so the deadlines key's TTL stands for all three, and keep_alive reads
--- only that one. The one exception, a queue key created again while the other two live (it was
--- deleted by hand), is seen by enqueue (an empty tail) and gets theirs there. A waiters or deadlines
--- key deleted on its own (by hand, or evicted under a maxmemory policy other than noeviction, which
--- Holdfast warns of at connect since it may evict the lock itself) is not seen: created again, it
--- has no TTL until the deadlines key's falls short, and keeps none if no waiter comes any more.
+-- The two keys live at least 2 waiter timeouts after a waiter's attempt or renewal (one that finds
+-- less left sets 3), so they outlive every live waiter's deadline by a waiter timeout and a queue
+-- whose every waiter died disappears by itself; emptied, they vanish at once. A holder's queue entry
+-- and its waiter entry come and go together; a waiter whose entry is there but whose queue entry is
+-- not (the queue key was deleted) joins again on its next attempt or renewal.
+-- The two keys share one TTL: every script that sets it sets it on both at once (keep_alive), and
+-- the queue holds the same holders as waiters or fewer; so the waiters key's TTL stands for both, and
+-- keep_alive reads only that one. The one exception, a queue key created again while waiters lives
+-- (it was deleted by hand), is seen by enqueue (an empty tail) and gets its TTL there. A waiters key
+-- deleted on its own (by hand, or evicted under a maxmemory policy other than noeviction, which
+-- Holdfast warns of at connect since it may evict the lock itself) forgets its waiters: each queues
+-- again (at the tail) on its next attempt or renewal, and its queue entry is skipped at the head
+-- meanwhile.
 --@include /io/holdfast/spi/fencing-token.lua
 --@include /io/holdfast/spi/publish.lua
 
@@ -38,18 +39,17 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), t
 end
 
--- Makes the queue's three keys live at least 2 waiter timeouts (`patience` ms): if the deadlines key
--- (whose TTL stands for all three, see above) has less, or no expiry, all three get 3, so this
--- writes at most once per waiter timeout; one PTTL in the usual case. `queue_created`: enqueue
--- created the queue key just now (see enqueue), which then gets the TTL the other two have.
+-- Makes the queue's two keys live at least 2 waiter timeouts (`patience` ms): if the waiters key
+-- (whose TTL stands for both, see above) has less, or no expiry, both get 3, so this writes at most
+-- once per waiter timeout; one PTTL in the usual case. `queue_created`: enqueue created the queue
+-- key just now (see enqueue), which then gets the TTL the waiters key has.
 local function keep_alive(q, patience, queue_created)
-  local left = redis.call('PTTL', q.deadlines)
+  local left = redis.call('PTTL', q.waiters)
   if left < 2 * patience then
     redis.call('PEXPIRE', q.queue, 3 * patience)
     redis.call('PEXPIRE', q.waiters, 3 * patience)
-    redis.call('PEXPIRE', q.deadlines, 3 * patience)
   elseif queue_created then
-    redis.call('PEXPIRE', q.queue, left) -- the others' TTL, which may be longer than 3 of ours
+    redis.call('PEXPIRE', q.queue, left) -- the waiters key's TTL, which may be longer than 3 of ours
   end
 end
 
@@ -67,10 +67,23 @@ local function enqueue(queue, holder, new)
   return tail[1] == nil
 end
 
--- Whether holder's waiter entry is alive at server time `now`.
-local function alive(deadlines, holder, now)
-  local deadline = redis.call('ZSCORE', deadlines, holder)
-  return deadline ~= false and deadline ~= nil and tonumber(deadline) > now
+-- Holder's waiter entry: its identity ("<lease>:<acquisition>.<placement>") if the entry is there
+-- and alive at server time `now`, else nil. One HGET.
+local function live_entry(waiters, holder, now)
+  local value = redis.call('HGET', waiters, holder)
+  if not value then
+    return nil
+  end
+  local deadline, identity = string.match(value, '^(%d+)|(.*)$')
+  if identity and tonumber(deadline) > now then
+    return identity
+  end
+  return nil
+end
+
+-- Writes holder's waiter entry: `identity`, alive until server time `deadline`.
+local function write_entry(waiters, holder, identity, deadline)
+  redis.call('HSET', waiters, holder, string.format('%d', deadline) .. '|' .. identity)
 end
 
 -- The caller waits: refreshes its waiter entry if it holds a live placement of this acquisition
@@ -79,22 +92,19 @@ end
 -- now (the client trusts a hand-over only if it names this placement).
 local function join(q, holder, waiting, patience)
   local now, t = now_ms()
-  local current = redis.call('HGET', q.waiters, holder)
+  local current = live_entry(q.waiters, holder, now)
   local mine = current and string.sub(current, 1, #waiting + 1) == waiting .. '.'
-      and alive(q.deadlines, holder, now)
   if not mine then
     current = waiting .. '.' .. t[1] .. string.format('%06d', tonumber(t[2]))
-    redis.call('HSET', q.waiters, holder, current)
   end
-  redis.call('ZADD', q.deadlines, string.format('%d', now + patience), holder)
+  write_entry(q.waiters, holder, current, now + patience)
   keep_alive(q, patience, enqueue(q.queue, holder, not mine))
   return current
 end
 
--- Forgets holder's waiter entry (its value and deadline).
+-- Forgets holder's waiter entry.
 local function forget(q, holder)
   redis.call('HDEL', q.waiters, holder)
-  redis.call('ZREM', q.deadlines, holder)
 end
 
 -- Takes holder out of the queue and forgets its waiter entry; the others keep their order.
@@ -131,7 +141,7 @@ local function hand_over(lock, q, channel, token_key, me, teller)
     if not now then
       now, time = now_ms()
     end
-    local waiting = alive(q.deadlines, head, now) and redis.call('HGET', q.waiters, head)
+    local waiting = live_entry(q.waiters, head, now)
     forget(q, head)
     local lease, placement
     if waiting then
@@ -153,11 +163,10 @@ local function hand_over(lock, q, channel, token_key, me, teller)
 end
 
 -- The queue's keys as the queued scripts (but the renewal) receive them, after the lock's hash at
--- KEYS[first] (default 1): KEYS[first + 1] queue ZSET, KEYS[first + 2] waiters HASH, KEYS[first + 3]
--- deadlines ZSET.
+-- KEYS[first] (default 1): KEYS[first + 1] queue ZSET, KEYS[first + 2] waiters HASH.
 local function queue_keys(first)
   local at = first or 1
-  return {queue = KEYS[at + 1], waiters = KEYS[at + 2], deadlines = KEYS[at + 3]}
+  return {queue = KEYS[at + 1], waiters = KEYS[at + 2]}
 end
 
 -- Drops holder's hold on lock, if it has one; if the lock is free afterwards, hands it over to the

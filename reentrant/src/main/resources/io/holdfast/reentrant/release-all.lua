@@ -1,7 +1,7 @@
 -- Queued lock (fair or barging, see QueuedHashKind): release the last level of several locks of one
 -- Cluster slot (any names on one server) in one call, each as release.lua releases its last level.
--- KEYS     6 per lock, lock after lock, each as release.lua takes them: lock hash, queue ZSET,
---          waiters HASH, deadlines ZSET, wake-up channel, token key
+-- KEYS     5 per lock, lock after lock, each as release.lua takes them: lock hash, queue ZSET,
+--          waiters HASH, wake-up channel, token key
 -- ARGV     the holder id of each lock, in the order of KEYS
 -- Returns {left, message, left, message, ...}, one pair per lock as release.lua returns it (a
 -- message for a waiter of the releasing client is not published, see release.lua) with
@@ -17,7 +17,7 @@ local function release(k, holder)
   local message
   if left == 0 then
     local _
-    _, message = hand_over(KEYS[k + 1], queue_keys(k + 1), KEYS[k + 5], KEYS[k + 6], nil, holder)
+    _, message = hand_over(KEYS[k + 1], queue_keys(k + 1), KEYS[k + 4], KEYS[k + 5], nil, holder)
   end
   return left, message or ''
 end
@@ -25,7 +25,7 @@ end
 local reply = {}
 for i = 1, #ARGV do
   -- a command error on one lock (its key now holds another type) fails that lock's release only
-  local ok, left, message = pcall(release, (i - 1) * 6, ARGV[i])
+  local ok, left, message = pcall(release, (i - 1) * 5, ARGV[i])
   if ok then
     reply[2 * i - 1], reply[2 * i] = left, message
   else

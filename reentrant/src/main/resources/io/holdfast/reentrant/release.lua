@@ -1,8 +1,8 @@
 -- Queued lock (fair or barging, see QueuedHashKind): release one level.
 -- KEYS[1]  lock hash
--- KEYS[2]  queue ZSET, KEYS[3] waiters HASH, KEYS[4] deadlines ZSET (see queue.lua)
--- KEYS[5]  wake-up channel
--- KEYS[6]  token key of the lock's slot (see fencing-token.lua)
+-- KEYS[2]  queue ZSET, KEYS[3] waiters HASH (see queue.lua)
+-- KEYS[4]  wake-up channel
+-- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- ARGV[2]  the levels the holder keeps (the client's count - 1); "0": its last level, the whole
 --          hold goes
@@ -18,6 +18,6 @@ local left = count_down(KEYS[1], ARGV[1], ARGV[2])
 local message
 if left == 0 then
   local _
-  _, message = hand_over(KEYS[1], queue_keys(), KEYS[5], KEYS[6], nil, ARGV[1])
+  _, message = hand_over(KEYS[1], queue_keys(), KEYS[4], KEYS[5], nil, ARGV[1])
 end
 return {left, message or ''}

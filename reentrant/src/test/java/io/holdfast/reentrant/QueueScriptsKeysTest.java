@@ -90,11 +90,12 @@ class QueueScriptsKeysTest {
             assertThat(acquire("w:1", "join", "5000:1", policy).get(0)).isZero();
             assertThat(acquire("w:2", "join", "5000:1", policy).get(0)).isZero();
             assertThat(acquire("w:3", "join", "5000:1", policy).get(0)).isZero();
-            String placement1 = user.hget(QueuedHashKind.waiters(KEYS), "w:1");
+            String entry1 = user.hget(QueuedHashKind.waiters(KEYS), "w:1");
+            String placement1 = entry1.substring(entry1.indexOf('|') + 1); // "<deadline>|<identity>"
             assertThat(acquire("w:1", "wait", "5000:1", policy).get(0)).isZero();
             Script renew = Script.load(QueuedHashKind.class, "renew-places.lua");
-            String[] item = {QueuedHashKind.waiters(KEYS), QueuedHashKind.deadlines(KEYS), QueuedHashKind.queue(KEYS)};
-            assertThat((List<Long>) user.eval(renew.source(), ScriptOutputType.MULTI, item, "5000", "3",
+            String[] item = {QueuedHashKind.waiters(KEYS), QueuedHashKind.queue(KEYS)};
+            assertThat((List<Long>) user.eval(renew.source(), ScriptOutputType.MULTI, item, "5000", "2",
                     "w:1|" + placement1)).containsExactly(1L);
 
             assertThat(eval("abandon.lua", "w:2").get(0)).isEqualTo(0L);

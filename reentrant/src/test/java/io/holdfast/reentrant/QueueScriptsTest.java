@@ -28,7 +28,6 @@ class QueueScriptsTest {
     private static final LockKeys KEYS = LockKeys.of("holdfast:", "scripts");
     private static final String QUEUE = QueuedHashKind.queue(KEYS);
     private static final String WAITERS = QueuedHashKind.waiters(KEYS);
-    private static final String DEADLINES = QueuedHashKind.deadlines(KEYS);
     private static final String[] SCRIPT_KEYS = QueuedHashKind.keys(KEYS);
 
     @Test
@@ -47,13 +46,13 @@ class QueueScriptsTest {
         assertThat((Object) again.get(3)).as("a later attempt keeps the placement and replies it")
                 .isEqualTo(waiter("waiter:1")).isEqualTo(busy.get(3));
         assertThat(waiterTtl("waiter:1")).isBetween(1L, 400L);
-        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+        for (String key : new String[] {QUEUE, WAITERS}) {
             assertThat(r.pttl(key)).as(key).isBetween(401L, 1_200L);
         }
 
         // nobody renews or retries: the waiter dies, then the queue's keys vanish; the lock stays
         await().atMost(Duration.ofSeconds(2)).until(() -> waiterTtl("waiter:1") <= 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> r.exists(QUEUE, WAITERS, DEADLINES) == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.exists(QUEUE, WAITERS) == 0);
         assertThat(r.exists(KEYS.key())).isEqualTo(1);
     }
 
@@ -164,22 +163,22 @@ class QueueScriptsTest {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
         attempt("waiter:1", "join", 1_000, 1_000);
-        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+        for (String key : new String[] {QUEUE, WAITERS}) {
             assertThat(r.pttl(key)).as(key + ": 3 waiter timeouts").isBetween(2_001L, 3_000L);
         }
         // 2 waiter timeouts or more left: an attempt leaves the TTL alone
         r.pexpire(QUEUE, 2_500);
         r.pexpire(WAITERS, 2_500);
-        r.pexpire(DEADLINES, 2_500);
         attempt("waiter:1", "wait", 1_000, 1_000);
         attempt("waiter:2", "join", 1_000, 1_000);
-        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+        for (String key : new String[] {QUEUE, WAITERS}) {
             assertThat(r.pttl(key)).as(key + ": not written again").isBetween(2_001L, 2_500L);
         }
-        // less than that: the next attempt sets 3 waiter timeouts on all three again
-        r.pexpire(DEADLINES, 1_900);
+        // less than that on the waiters key (whose TTL stands for both): the next attempt sets 3
+        // waiter timeouts on both again
+        r.pexpire(WAITERS, 1_900);
         attempt("waiter:2", "wait", 1_000, 1_000);
-        for (String key : new String[] {QUEUE, WAITERS, DEADLINES}) {
+        for (String key : new String[] {QUEUE, WAITERS}) {
             assertThat(r.pttl(key)).as(key + ": written again").isBetween(2_501L, 3_000L);
         }
         assertThat(queue()).containsExactly("waiter:1", "waiter:2");
@@ -193,9 +192,9 @@ class QueueScriptsTest {
         enqueue("expired:1", -1, "5000:9.3");
 
         Script renew = Script.load(QueuedHashKind.class, "renew-places.lua");
-        String[] item = {WAITERS, DEADLINES, QUEUE};
+        String[] item = {WAITERS, QUEUE};
         List<Long> renewed = r.eval(renew.source(), ScriptOutputType.MULTI, concat(item, item, item),
-                "5000", "3", "live:1|5000:9.1", "late:1|5000:9.2", "expired:1|5000:9.3");
+                "5000", "2", "live:1|5000:9.1", "late:1|5000:9.2", "expired:1|5000:9.3");
 
         assertThat(renewed).as("an expired waiter is never revived").containsExactly(1L, 0L, 0L);
         assertThat(waiterTtl("live:1")).isBetween(4_000L, 5_000L);
@@ -209,7 +208,7 @@ class QueueScriptsTest {
         // the queue entry vanished under a live waiter (its key was deleted): queued again with it
         r.del(QUEUE);
         assertThat((List<Long>) r.eval(renew.source(), ScriptOutputType.MULTI, item,
-                "5000", "3", "live:1|5000:9.1")).containsExactly(1L);
+                "5000", "2", "live:1|5000:9.1")).containsExactly(1L);
         assertThat(queue()).containsExactly("live:1");
         assertThat(r.pttl(QUEUE)).isBetween(14_000L, 15_000L);
     }
@@ -221,7 +220,7 @@ class QueueScriptsTest {
         // a reconnect): it must not queue a holder that holds the lock
         holdBy("waiter:1");
         assertThat(attempt("waiter:1", "join", 5_000, 5_000).get(0)).isEqualTo(1L);
-        assertThat(r.exists(QUEUE, WAITERS, DEADLINES)).isZero();
+        assertThat(r.exists(QUEUE, WAITERS)).isZero();
     }
 
     @Test
@@ -244,18 +243,20 @@ class QueueScriptsTest {
         enqueue("live:1", 60_000, "7000:1");
         assertThat(attempt("newcomer:1", "try", 5_000, 0).get(0)).as("fair: not its turn").isZero();
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:1");
-        assertThat(r.exists(QUEUE, WAITERS, DEADLINES)).isZero();
+        assertThat(r.exists(QUEUE, WAITERS)).isZero();
     }
 
     @Test
-    void aWaiterKeyWithoutAUsableLease_countsAsDead() {
+    void aWaiterEntryWithoutAUsableLeaseOrDeadline_countsAsDead() {
         RedisCommands<String, String> r = redis.commands();
         holdBy("holder:1");
         enqueue("odd:1", 60_000, "0:1");
+        enqueueDead("nodeadline:1");
+        redis.commands().hset(WAITERS, "nodeadline:1", "7000:1.1"); // an entry without its deadline
         enqueue("live:2", 60_000, "7000:1");
         release("holder:1");
         assertThat(r.hgetall(KEYS.key())).containsOnlyKeys("live:2");
-        assertThat(r.exists(QUEUE, WAITERS, DEADLINES)).isZero();
+        assertThat(r.exists(QUEUE, WAITERS)).isZero();
     }
 
     /**
@@ -273,8 +274,7 @@ class QueueScriptsTest {
         r.pexpire(c.key(), 60_000);
         // a free lock with a live waiter: the barging take gets it, then gives it to the waiter
         r.zadd(QueuedHashKind.queue(b), 1, "waiter:1");
-        r.hset(QueuedHashKind.waiters(b), "waiter:1", "7000:1.1");
-        r.zadd(QueuedHashKind.deadlines(b), serverMillis() + 60_000, "waiter:1");
+        r.hset(QueuedHashKind.waiters(b), "waiter:1", (serverMillis() + 60_000) + "|7000:1.1");
 
         List<Object> busy = acquireAll("barge", List.of(a, b, c), "me:1", "me:2", "me:3");
         assertThat(busy).as("busy (acquire.lua's reply), then the busy lock's index").hasSize(5)
@@ -331,8 +331,7 @@ class QueueScriptsTest {
         LockKeys d = LockKeys.of("holdfast:", "rel-d");
         assertThat(acquireAll("fair", List.of(a, b, c), "me:1", "me:2", "me:3")).startsWith(1L);
         r.zadd(QueuedHashKind.queue(b), 1, "waiter:1");
-        r.hset(QueuedHashKind.waiters(b), "waiter:1", "7000:1.1");
-        r.zadd(QueuedHashKind.deadlines(b), serverMillis() + 60_000, "waiter:1");
+        r.hset(QueuedHashKind.waiters(b), "waiter:1", (serverMillis() + 60_000) + "|7000:1.1");
         r.set(d.key(), "not a lock");
 
         List<Object> released = releaseAll(List.of(a, b, c, d), "me:1", "me:2", "someone:else", "me:4");
@@ -371,16 +370,20 @@ class QueueScriptsTest {
         return redis.commands().zrange(QUEUE, 0, -1);
     }
 
-    /** The waiter's value ("<lease>:<acquisition>.<placement>"), or null if it has no entry. */
+    /**
+     * The waiter's identity ("<lease>:<acquisition>.<placement>", its entry after the deadline), or
+     * null if it has no entry.
+     */
     private static String waiter(String holder) {
-        return redis.commands().hget(WAITERS, holder);
+        String entry = redis.commands().hget(WAITERS, holder);
+        return entry == null ? null : entry.substring(entry.indexOf('|') + 1);
     }
 
-    /** The waiter's deadline − the server's time, in ms (≤ 0: dead). */
+    /** The waiter's deadline (the start of its entry, "<deadline>|...") − the server's time, in ms (≤ 0: dead). */
     private static long waiterTtl(String holder) {
-        Double deadline = redis.commands().zscore(DEADLINES, holder);
-        assertThat(deadline).as("deadline of " + holder).isNotNull();
-        return deadline.longValue() - serverMillis();
+        String entry = redis.commands().hget(WAITERS, holder);
+        assertThat(entry).as("entry of " + holder).matches("\\d+\\|.+");
+        return Long.parseLong(entry.substring(0, entry.indexOf('|'))) - serverMillis();
     }
 
     private static long serverMillis() {
@@ -391,8 +394,7 @@ class QueueScriptsTest {
     /** Queues holder at the tail with a waiter entry that lives ttl ms more (≤ 0: dead already). */
     private static void enqueue(String holder, long ttl, String value) {
         enqueueDead(holder);
-        redis.commands().hset(WAITERS, holder, value);
-        redis.commands().zadd(DEADLINES, serverMillis() + ttl, holder);
+        redis.commands().hset(WAITERS, holder, (serverMillis() + ttl) + "|" + value);
     }
 
     /** Queues holder at the tail without a waiter entry (it left or was granted: dead). */

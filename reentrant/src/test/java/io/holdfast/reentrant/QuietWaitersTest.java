@@ -8,7 +8,6 @@ import io.holdfast.HoldfastOptions;
 import io.holdfast.RLock;
 import io.holdfast.spi.LockKeys;
 import io.holdfast.testkit.RedisServerExtension;
-import io.lettuce.core.ScoredValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,12 +36,17 @@ class QuietWaitersTest {
         return LockKeys.of("holdfast:", name);
     }
 
+    /** Each waiter's deadline, the start of its entry {@code "<deadline>|<identity>"} (see queue.lua). */
     private static Map<String, Double> deadlines(String name) {
         Map<String, Double> out = new HashMap<>();
-        for (ScoredValue<String> v : redis.commands().zrangeWithScores(QueuedHashKind.deadlines(keys(name)), 0, -1)) {
-            out.put(v.getValue(), v.getScore());
-        }
+        redis.commands().hgetall(QueuedHashKind.waiters(keys(name))).forEach((holder, entry) ->
+                out.put(holder, Double.valueOf(entry.substring(0, entry.indexOf('|')))));
         return out;
+    }
+
+    /** The identity part of a waiter entry {@code "<deadline>|<identity>"}, or null. */
+    private static String identity(String entry) {
+        return entry == null ? null : entry.substring(entry.indexOf('|') + 1);
     }
 
     @Test
@@ -131,13 +135,13 @@ class QuietWaitersTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> deadlines("gone").size() == 2);
             String quietId = deadlines("gone").keySet().stream().filter(id -> !id.equals(pollerId)).findFirst().orElseThrow();
             String placesKey = QueuedHashKind.waiters(keys("gone"));
-            String placement = redis.commands().hget(placesKey, quietId);
+            String placement = identity(redis.commands().hget(placesKey, quietId));
 
             // its place vanishes (as when a hand-over granted it and the message was lost); the
             // renewal finds it gone, and the waiter queues again at once, not after its quiet park (30 s)
             redis.commands().hdel(placesKey, quietId);
             await().atMost(Duration.ofSeconds(5)).until(() -> {
-                String again = redis.commands().hget(placesKey, quietId);
+                String again = identity(redis.commands().hget(placesKey, quietId));
                 return again != null && !again.equals(placement);
             });
 
