@@ -39,7 +39,7 @@ class ClusterLockInspectorTest {
      * Holdfast clients' periodic topology refresh (CLUSTER NODES, INFO, CLIENT LIST).
      */
     private static final Set<String> READS = Set.of("type", "hgetall", "pttl", "get", "time", "zrange", "zscore",
-            "hexists", "scan", "client|list", "info", "cluster|nodes");
+            "hexists", "hget", "scan", "client|list", "info", "cluster|nodes");
 
     private static Holdfast client() {
         return Holdfast.connect(HoldfastOptions.builder(cluster.uri()).build());

@@ -34,7 +34,7 @@ class LockInspectorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Set<String> READS = Set.of("type", "hgetall", "pttl", "get", "time", "zrange", "zscore",
-            "hexists", "scan", "client|list", "info");
+            "hexists", "hget", "scan", "client|list", "info");
 
     private static Holdfast client() {
         return Holdfast.connect(HoldfastOptions.builder(redis.uri()).watchdogLease(Duration.ofSeconds(5)).build());
