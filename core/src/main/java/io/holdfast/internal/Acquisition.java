@@ -34,11 +34,18 @@ final class Acquisition {
     static final long MAX_PARK_MILLIS = 5_000;
 
     /**
-     * Longest quiet park: a waiter whose place the server keeps in the queue, while another waiter
-     * of its client polls the lock (see {@link Waiter}). Its wake-ups are the messages, its place's
-     * renewal finding the place gone, and the poller leaving; this is only a backstop.
+     * Backstop of a quiet park: a waiter whose place the server keeps in the queue, while another
+     * waiter of its client polls the lock (see {@link Waiter}). Its wake-ups are the messages, its
+     * place's renewal finding the place gone, and the poller leaving; this is only a backstop, and
+     * it acts only if no waiter of the client looked at the lock in the last {@link #POLLED_WITHIN_NANOS}.
      */
     static final long QUIET_PARK_MILLIS = 30_000;
+
+    /**
+     * The client's polling of a lock counts as going on while one of its waiters looked at the lock
+     * this recently: twice the longest timed park, the most a poller waits between two looks.
+     */
+    static final long POLLED_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * MAX_PARK_MILLIS);
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -265,9 +272,12 @@ final class Acquisition {
             waiter.park(park, ctx.timer(), this::attempt);
             return;
         }
-        ctx.hub().enlist(keys.channel(), waiter);
-        long quiet = Math.min(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1, QUIET_PARK_MILLIS);
-        waiter.park(park, quiet, ctx.timer(), this::attempt);
+        String channel = keys.channel();
+        ctx.hub().looked(channel);
+        ctx.hub().enlist(channel, waiter);
+        long quiet = unbounded ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1;
+        waiter.park(park, quiet, QUIET_PARK_MILLIS, () -> ctx.hub().lookedWithin(channel, POLLED_WITHIN_NANOS),
+                ctx.timer(), this::attempt);
     }
 
     /**

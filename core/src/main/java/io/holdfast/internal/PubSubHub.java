@@ -75,6 +75,8 @@ public final class PubSubHub implements AutoCloseable {
         CompletableFuture<Void> subscribed;
         /** The waiter that looks at the lock on a timer for the queued ones (see {@link #enlist}); guarded by this. */
         Waiter poller;
+        /** When a waiter of this channel last looked at the lock ({@link #looked}), {@link System#nanoTime}; 0: never. */
+        volatile long lookedNanos;
     }
 
     /** Takes over {@code connection}; unsubscribes a channel as soon as its last waiter leaves. */
@@ -194,6 +196,32 @@ public final class PubSubHub implements AutoCloseable {
         if (elected) {
             waiter.poll();
         }
+    }
+
+    /**
+     * A waiter of {@code channel}'s lock looked at the lock (an attempt found it busy): the
+     * client's polling of the lock goes on ({@link #lookedWithin}).
+     */
+    public void looked(String channel) {
+        Channel c = channels.get(channel);
+        if (c != null) {
+            c.lookedNanos = nonZero(System.nanoTime());
+        }
+    }
+
+    /**
+     * Whether a waiter of {@code channel}'s lock in this client looked at the lock in the last
+     * {@code nanos} ns ({@link #looked}). Lock-free: a quiet waiter's backstop asks it on the timer
+     * thread (see {@link Waiter}).
+     */
+    public boolean lookedWithin(String channel, long nanos) {
+        Channel c = channels.get(channel);
+        long at = c == null ? 0 : c.lookedNanos;
+        return at != 0 && System.nanoTime() - at < nanos;
+    }
+
+    private static long nonZero(long nanos) {
+        return nanos == 0 ? 1 : nanos;
     }
 
     /** Counts {@code waiter} out; the last one out unsubscribes (at once, or after the linger). */

@@ -3,6 +3,7 @@ package io.holdfast.internal;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -34,7 +35,10 @@ import java.util.function.LongConsumer;
  * own grant reaches it as a message, or else its place's renewal finds the place gone and wakes it
  * ({@link Client#waitMarkerGone}). So such a waiter parks with the long, quiet delay unless it is
  * its client's poller of the lock ({@link #poll}); becoming the poller while parked quietly cuts
- * the park to the timed delay, from then.
+ * the park to the timed delay, from then. A quiet park also has a backstop, in case a wake-up it
+ * counts on were missed: it ends after the backstop delay, unless its client's waiters of the lock
+ * looked at the lock lately (the poller's timed looks are going on): then it parks quietly for
+ * another backstop delay ({@link #park(long, long, long, BooleanSupplier, Timer, Runnable)}).
  */
 public final class Waiter {
 
@@ -61,8 +65,22 @@ public final class Waiter {
      * on): a quiet park cut short by {@link #poll} ends then (at once if that has passed).
      */
     private long timedDueNanos;
-    /** When the current quiet park ends on its own (the waiter's deadline, or the backstop). */
+    /** When the current quiet park ends on its own: the waiter's deadline (or the backstop, without {@link #stillPolled}). */
     private long quietDueNanos;
+    /** The quiet park's backstop delay, in ns, when {@link #stillPolled} is set. */
+    private long backstopNanos;
+    /** When the current park began ({@link System#nanoTime}): re-arms stop {@link #REARMS} backstops after it. */
+    private long parkedAtNanos;
+    /**
+     * How many backstop delays a quiet park may last in all while its client polls the lock: then it
+     * attempts anyway (5 minutes with Acquisition's 30 s backstop), a last resort against a wake-up
+     * missed in a way nobody foresaw.
+     */
+    static final int REARMS = 10;
+    /** Whether the client still looks at the lock (see {@link #park(long, long, long, BooleanSupplier, Timer, Runnable)}); null: no re-arm. */
+    private BooleanSupplier stillPolled;
+    /** Longest quiet delay taken as given: longer ones (an unbounded wait) are capped, so that times never overflow. */
+    private static final long LONGEST_QUIET_MILLIS = TimeUnit.DAYS.toMillis(365);
     /** Whether this waiter has parked at all ({@link #timedDueNanos} means something). */
     private boolean parkedOnce;
 
@@ -177,6 +195,23 @@ public final class Waiter {
      * {@code delayMillis} unless this waiter is its client's poller of the lock ({@link #poll}).
      */
     public void park(long delayMillis, long quietDelayMillis, Timer timer, Runnable retry) {
+        park(delayMillis, quietDelayMillis, quietDelayMillis, null, timer, retry);
+    }
+
+    /**
+     * As {@link #park(long, long, Timer, Runnable)}, where {@code quietDelayMillis} is how long this
+     * waiter may wait at all (its deadline; {@link Long#MAX_VALUE}: unbounded), and a quiet park
+     * ends after {@code backstopMillis} unless {@code stillPolled} says its client's waiters of the
+     * lock have looked at the lock lately: then it parks quietly for another {@code backstopMillis},
+     * never past {@code quietDelayMillis}, and for {@value #REARMS} backstop delays at most in all.
+     * So the backstop acts only when the client's polling of the lock has stalled, or once the park
+     * has lasted that long; a live queue makes no backstop attempts before then, whatever its length.
+     *
+     * @param stillPolled asked on the timer thread, under this waiter's monitor: must be quick and
+     *     take no lock of its own
+     */
+    public void park(long delayMillis, long quietDelayMillis, long backstopMillis, BooleanSupplier stillPolled,
+            Timer timer, Runnable retry) {
         synchronized (this) {
             if (state == DONE) {
                 return;
@@ -186,11 +221,16 @@ public final class Waiter {
                 this.retry = retry;
                 this.timer = timer;
                 long now = System.nanoTime();
+                long quietMillis = Math.min(quietDelayMillis, LONGEST_QUIET_MILLIS);
                 this.timedDueNanos = now + TimeUnit.MILLISECONDS.toNanos(delayMillis);
-                this.quietDueNanos = now + TimeUnit.MILLISECONDS.toNanos(quietDelayMillis);
+                this.quietDueNanos = now + TimeUnit.MILLISECONDS.toNanos(quietMillis);
+                this.backstopNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, backstopMillis));
+                this.parkedAtNanos = now;
+                this.stillPolled = stillPolled;
                 this.parkedOnce = true;
-                this.quiet = !polling && quietDelayMillis > delayMillis;
-                schedule(quiet ? quietDelayMillis : delayMillis);
+                long firstQuiet = Math.min(quietMillis, backstopMillis);
+                this.quiet = !polling && firstQuiet > delayMillis;
+                schedule(quiet ? firstQuiet : delayMillis);
                 return;
             }
             state = RUNNING;
@@ -278,6 +318,18 @@ public final class Waiter {
         synchronized (this) {
             if (state != PARKED || generation != parkedAs) {
                 return;
+            }
+            if (quiet && stillPolled != null) {
+                // the backstop, or the waiter's deadline: park on at the backstop if the client's
+                // polling of the lock goes on, the deadline is still ahead, and the park has not
+                // lasted REARMS backstops yet
+                long now = System.nanoTime();
+                long left = quietDueNanos - now;
+                if (left > TimeUnit.MILLISECONDS.toNanos(1) && now - parkedAtNanos < (REARMS - 1) * backstopNanos
+                        && stillPolled.getAsBoolean()) {
+                    schedule(TimeUnit.NANOSECONDS.toMillis(Math.min(left, backstopNanos)));
+                    return;
+                }
             }
             state = RUNNING;
             timeout = null;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.util.HashedWheelTimer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -117,5 +118,44 @@ class WaiterTest {
         assertThat(waited).as("ns from the hand-on to the attempt: the previous poller's next look, not at once")
                 .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1_000)).isLessThan(TimeUnit.MILLISECONDS.toNanos(4_000));
         assertThat(previousAttempts).hasValue(0);
+    }
+
+    @Test
+    void aQuietParksBackstop_parksOnWhileTheClientStillPolls_andActsWhenThePollingStalls() {
+        AtomicBoolean polled = new AtomicBoolean(true);
+        AtomicInteger asked = new AtomicInteger();
+        waiter.park(10, 60_000, 200, () -> {
+            asked.incrementAndGet();
+            return polled.get();
+        }, timer, attempts::incrementAndGet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() >= 3);
+        assertThat(attempts).as("three backstops came due while the client polled: no attempt").hasValue(0);
+
+        polled.set(false); // the poller stopped looking at the lock
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
+    }
+
+    @Test
+    void aQuietPark_endsAtItsDeadline_evenWhileTheClientPolls() {
+        long parkedAt = System.nanoTime();
+        waiter.park(10, 700, 200, () -> true, timer, attempts::incrementAndGet);
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
+        assertThat(System.nanoTime() - parkedAt).as("ns from the park to the attempt: its deadline, not a backstop")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(650));
+    }
+
+    @Test
+    void anUnboundedQuietPark_stillEndsAtItsBackstop_whenNobodyPolls() {
+        waiter.park(10, Long.MAX_VALUE, 200, () -> false, timer, attempts::incrementAndGet);
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() == 1);
+    }
+
+    @Test
+    void aQuietPark_attemptsAfterItsLastBackstop_evenWhileTheClientPolls() {
+        long parkedAt = System.nanoTime();
+        waiter.park(10, 60_000, 100, () -> true, timer, attempts::incrementAndGet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 1);
+        assertThat(System.nanoTime() - parkedAt).as("ns from the park to the attempt: about Waiter.REARMS backstops")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos((Waiter.REARMS - 1) * 100L));
     }
 }
