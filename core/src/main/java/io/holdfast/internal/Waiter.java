@@ -278,6 +278,9 @@ public final class Waiter {
                 if (quietDueNanos - due < 0) {
                     due = quietDueNanos;
                 }
+                // this park is now a timed one ending then: a poller that takes over from this one
+                // before then inherits that look, so a chain of hand-ons keeps one poller's cadence
+                timedDueNanos = due;
                 schedule(TimeUnit.NANOSECONDS.toMillis(due - now));
             }
         }

@@ -158,4 +158,29 @@ class WaiterTest {
         assertThat(System.nanoTime() - parkedAt).as("ns from the park to the attempt: about Waiter.REARMS backstops")
                 .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos((Waiter.REARMS - 1) * 100L));
     }
+
+    @Test
+    void aChainOfHandOns_keepsTheFirstPollersNextLook() {
+        // bench scale-waiters, 10,000 waiters: each poller was handed the lock a few ms after it took
+        // over, and the next one inherited the look of a waiter that had parked long ago: one attempt
+        // per hand-on
+        Waiter first = new Waiter("client:2", 8, t -> { });
+        Waiter second = new Waiter("client:3", 9, t -> { });
+        AtomicInteger others = new AtomicInteger();
+        second.park(1, 60_000, timer, others::incrementAndGet);
+        waiter.park(1, 60_000, timer, attempts::incrementAndGet);
+        long parkedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - parkedAt >= TimeUnit.MILLISECONDS.toNanos(200));
+        first.poll();
+        first.park(1_500, 60_000, timer, others::incrementAndGet); // the chain's next look: 1.5 s from now
+        long startedAt = System.nanoTime();
+        first.done();
+        second.poll(first); // takes over, its own timed look long past: it inherits the 1.5 s
+        second.done(); // and is handed the lock before that look
+        waiter.poll(second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 1);
+        assertThat(System.nanoTime() - startedAt).as("ns from the first hand-on to the attempt: the first poller's look")
+                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1_000)).isLessThan(TimeUnit.MILLISECONDS.toNanos(4_000));
+        assertThat(others).hasValue(0);
+    }
 }

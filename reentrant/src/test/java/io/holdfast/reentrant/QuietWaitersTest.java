@@ -52,71 +52,58 @@ class QuietWaitersTest {
     @Test
     void ofSixWaitersOfOneClient_onlyOneLooksAgainOnATimer() throws Exception {
         // a minute of waiter timeout: no renewal of the places moves their deadlines in this test;
-        // only attempts do (each sets its deadline a waiter timeout ahead of the server's clock)
-        try (Holdfast holder = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build());
-                Holdfast waiting = Holdfast.connect(HoldfastOptions.builder(redis.uri())
-                        .fairWaiterTimeout(Duration.ofSeconds(60)).build())) {
-            RLock held = holder.getLock("six");
-            held.lock();
-            RLock lock = waiting.getLock("six");
-            List<CompletableFuture<Void>> waiters = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                waiters.add(CompletableFuture.runAsync(() -> {
-                    lock.lock();
-                    lock.unlock();
-                }, r -> new Thread(r).start()));
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadlines("six").size() == 6);
-            Map<String, Double> first = deadlines("six");
-
-            // every waiter parks at most 5 s on a timer (Acquisition.MAX_PARK_MILLIS); wait for two of them
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> deadlines("six")
-                    .entrySet().stream().anyMatch(e -> e.getValue() >= first.get(e.getKey()) + 9_000));
-            Map<String, Double> now = deadlines("six");
-            long lookedAgain = now.entrySet().stream().filter(e -> e.getValue() > first.get(e.getKey()) + 1_000).count();
-            assertThat(lookedAgain).as("waiters that attempted again in about 10 s (their deadlines moved)").isEqualTo(1);
-
-            held.unlock();
-            CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        }
+        // every waiter parks at most 5 s on a timer (Acquisition.MAX_PARK_MILLIS): wait for two of them
+        assertThat(waitersThatLookedAgain("six", 6, Duration.ofSeconds(60), 9_000))
+                .as("waiters that attempted again in about 10 s (their deadlines moved)").isEqualTo(1);
     }
 
     /**
      * A quiet park's backstop (30 s, Acquisition.QUIET_PARK_MILLIS) acts only when the client's
      * polling of the lock has stalled: past it, the quiet waiters still make no attempt while the
      * poller looks on its timer. (Before, every quiet waiter attempted every 30 s: at 10,000 waiters
-     * in bench scale-waiters, 0.4 attempts per hand-over while the queue drained.)
+     * in bench scale-waiters, most of the attempts made while the queue drained.)
      */
     @Test
     void pastTheBackstop_quietWaitersStillMakeNoAttempt_whileThePollerLooks() throws Exception {
         // two minutes of waiter timeout: the watchdog renews the places only past half of it, so in
-        // the 40 s of this test only attempts move the deadlines
+        // the 40 s of this test only attempts move the deadlines; the poller looks at least every
+        // 5 s: wait until it has looked 36 s past the first reading, past the quiet waiters' first
+        // backstop (30 s after they parked)
+        assertThat(waitersThatLookedAgain("backstop", 3, Duration.ofSeconds(120), 36_000))
+                .as("waiters that attempted again in about 36 s (their deadlines moved)").isEqualTo(1);
+    }
+
+    /**
+     * {@code count} waiters of one client wait on lock {@code name} (held by another client), with
+     * waiter timeout {@code waiterTimeout}, until one of them has moved its deadline
+     * {@code movedMillis} past the first reading (only attempts move it, if the timeout is long
+     * enough that no renewal does meanwhile); returns how many moved theirs by more than a second.
+     */
+    private static long waitersThatLookedAgain(String name, int count, Duration waiterTimeout, long movedMillis)
+            throws Exception {
         try (Holdfast holder = Holdfast.connect(HoldfastOptions.builder(redis.uri()).build());
                 Holdfast waiting = Holdfast.connect(HoldfastOptions.builder(redis.uri())
-                        .fairWaiterTimeout(Duration.ofSeconds(120)).build())) {
-            RLock held = holder.getLock("backstop");
+                        .fairWaiterTimeout(waiterTimeout).build())) {
+            RLock held = holder.getLock(name);
             held.lock();
-            RLock lock = waiting.getLock("backstop");
+            RLock lock = waiting.getLock(name);
             List<CompletableFuture<Void>> waiters = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < count; i++) {
                 waiters.add(CompletableFuture.runAsync(() -> {
                     lock.lock();
                     lock.unlock();
                 }, r -> new Thread(r).start()));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> deadlines("backstop").size() == 3);
-            Map<String, Double> first = deadlines("backstop");
-
-            // the poller looks at least every 5 s: wait until it has looked 36 s past its first
-            // attempt, past the quiet waiters' first backstop (30 s after they parked)
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> deadlines("backstop")
-                    .entrySet().stream().anyMatch(e -> e.getValue() >= first.get(e.getKey()) + 36_000));
-            Map<String, Double> now = deadlines("backstop");
-            long lookedAgain = now.entrySet().stream().filter(e -> e.getValue() > first.get(e.getKey()) + 1_000).count();
-            assertThat(lookedAgain).as("waiters that attempted again in about 36 s (their deadlines moved)").isEqualTo(1);
-
+            await().atMost(Duration.ofSeconds(10)).until(() -> deadlines(name).size() == count);
+            Map<String, Double> first = deadlines(name);
+            await().atMost(Duration.ofMillis(movedMillis + 25_000)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> deadlines(name).entrySet().stream()
+                            .anyMatch(e -> e.getValue() >= first.get(e.getKey()) + movedMillis));
+            long lookedAgain = deadlines(name).entrySet().stream()
+                    .filter(e -> e.getValue() > first.get(e.getKey()) + 1_000).count();
             held.unlock();
             CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            return lookedAgain;
         }
     }
 
