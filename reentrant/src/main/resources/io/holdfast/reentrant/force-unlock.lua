@@ -19,6 +19,5 @@ end
 if redis.call('DEL', KEYS[1]) == 0 then
   return {0, ''}
 end
-local lock, q, channel, token_key = lock_keys()
-local _, message = hand_over(lock, q, channel, token_key, nil)
+local _, message = hand_over(KEYS[1], queue_keys(), KEYS[4], KEYS[5], nil)
 return {1, message or ''}
