@@ -32,9 +32,20 @@ final class ProcessSignals {
         awaitStopped(process, true);
     }
 
-    /** Sends {@code SIGCONT} and waits until the process is no longer stopped. */
+    /**
+     * Sends {@code SIGCONT} and waits until the process is no longer stopped. A process that has
+     * already exited (say, killed by another fault while it was paused) has nothing to resume:
+     * that is not an error.
+     */
     static void resume(Process process) {
-        send("CONT", process.pid());
+        try {
+            send("CONT", process.pid());
+        } catch (IllegalStateException e) {
+            if (process.isAlive()) {
+                throw e;
+            }
+            return;
+        }
         awaitStopped(process, false);
     }
 

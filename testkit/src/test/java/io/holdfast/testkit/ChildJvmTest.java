@@ -99,4 +99,17 @@ class ChildJvmTest {
             assertThat(child.awaitLine("echo: while paused"::equals, TIMEOUT)).isNotNull();
         }
     }
+
+    @Test
+    void resume_ofAChildKilledWhilePaused_isNotAnError() {
+        try (ChildJvm child = ChildJvm.start(EchoMain.class)) {
+            child.awaitLine(line -> line.startsWith("ready"), TIMEOUT);
+            child.pause();
+            child.kill9();
+            child.waitForExit(TIMEOUT);
+            assertThat(child.isAlive()).isFalse();
+
+            child.resume();
+        }
+    }
 }
