@@ -10,7 +10,8 @@
 -- others is unchanged. Costs O(log n) for n queued (ZREM, HDEL), never a walk of the queue. Run twice,
 -- the second run finds nothing to drop.
 --@include queue.lua
-local lock, q, holder = KEYS[1], queue_keys(), ARGV[1]
+local lock, q, channel, token_key = lock_keys()
+local holder = ARGV[1]
 leave(q, holder)
-local dropped, message = drop_hold(lock, q, KEYS[4], KEYS[5], holder)
+local dropped, message = drop_hold(lock, q, channel, token_key, holder)
 return {dropped, message}

@@ -21,16 +21,15 @@ local n = #ARGV - 3
 local lease, patience, policy = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local reply = {1}
 for i = 1, n do
-  local k = (i - 1) * 5
+  local lock, q, channel, token_key = lock_keys(i)
   -- a command on a key of another type raises an error, which would end the script with the locks
   -- before this one taken (Redis keeps what a script wrote before an error): caught here instead
-  local ok, r = pcall(attempt, KEYS[k + 1], queue_keys(k + 1), KEYS[k + 4], KEYS[k + 5], ARGV[3 + i], lease, 'try',
-      patience, '0:0', policy)
+  local ok, r = pcall(attempt, lock, q, channel, token_key, ARGV[3 + i], lease, 'try', patience, '0:0', policy)
   local err = (not ok and (type(r) == 'table' and r.err or tostring(r))) or (ok and r.err)
   if err or r[1] ~= 1 then
     for j = 1, i - 1 do
-      local t = (j - 1) * 5
-      drop_hold(KEYS[t + 1], queue_keys(t + 1), KEYS[t + 4], KEYS[t + 5], ARGV[3 + j])
+      local taken, tq, tchannel, ttoken = lock_keys(j)
+      drop_hold(taken, tq, tchannel, ttoken, ARGV[3 + j])
     end
     if err then
       return redis.error_reply(err .. ' [lock ' .. i .. ']')

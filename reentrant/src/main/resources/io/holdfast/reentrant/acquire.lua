@@ -29,5 +29,6 @@
 -- Run twice (a re-sent command), it does what one run would: a hold granted by the first run is
 -- found and granted again; a re-entry sets the same count.
 --@include attempt.lua
-return attempt(KEYS[1], queue_keys(), KEYS[4], KEYS[5], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]),
+local lock, q, channel, token_key = lock_keys()
+return attempt(lock, q, channel, token_key, ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]),
     ARGV[5], ARGV[6])

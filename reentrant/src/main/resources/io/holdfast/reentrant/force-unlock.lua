@@ -19,5 +19,6 @@ end
 if redis.call('DEL', KEYS[1]) == 0 then
   return {0, ''}
 end
-local _, message = hand_over(KEYS[1], queue_keys(), KEYS[4], KEYS[5], nil)
+local lock, q, channel, token_key = lock_keys()
+local _, message = hand_over(lock, q, channel, token_key, nil)
 return {1, message or ''}

@@ -86,6 +86,13 @@ local function write_entry(waiters, holder, identity, deadline)
   redis.call('HSET', waiters, holder, string.format('%d', deadline) .. '|' .. identity)
 end
 
+-- Keeps holder's place: writes its waiter entry (`identity`, alive until `deadline`), queues it at
+-- the tail unless it is queued already (`new`: see enqueue), and keeps the queue's keys alive.
+local function keep_place(q, holder, identity, deadline, patience, new)
+  write_entry(q.waiters, holder, identity, deadline)
+  keep_alive(q, patience, enqueue(q.queue, holder, new))
+end
+
 -- The caller waits: refreshes its waiter entry if it holds a live placement of this acquisition
 -- (`waiting` = "<lease>:<acquisition>"), else creates one with a new placement; and, unless it is
 -- queued already, appends it to the queue. Returns the waiter's value: the placement it waits with
@@ -97,8 +104,7 @@ local function join(q, holder, waiting, patience)
   if not mine then
     current = waiting .. '.' .. t[1] .. string.format('%06d', tonumber(t[2]))
   end
-  write_entry(q.waiters, holder, current, now + patience)
-  keep_alive(q, patience, enqueue(q.queue, holder, not mine))
+  keep_place(q, holder, current, now + patience, patience, not mine)
   return current
 end
 
@@ -162,11 +168,13 @@ local function hand_over(lock, q, channel, token_key, me, teller)
   return 'more', '1'
 end
 
--- The queue's keys as the queued scripts (but the renewal) receive them, after the lock's hash at
--- KEYS[first] (default 1): KEYS[first + 1] queue ZSET, KEYS[first + 2] waiters HASH.
-local function queue_keys(first)
-  local at = first or 1
-  return {queue = KEYS[at + 1], waiters = KEYS[at + 2]}
+-- The keys of lock i (default 1) as the queued scripts (but the renewal) receive them, 5 per lock
+-- and lock after lock (QueuedHashKind.KEYS_PER_LOCK): lock hash, queue ZSET, waiters HASH, wake-up
+-- channel, token key of the lock's slot. Returns the lock hash, the queue's keys (queue, waiters),
+-- the channel and the token key.
+local function lock_keys(i)
+  local at = ((i or 1) - 1) * 5
+  return KEYS[at + 1], {queue = KEYS[at + 2], waiters = KEYS[at + 3]}, KEYS[at + 4], KEYS[at + 5]
 end
 
 -- Drops holder's hold on lock, if it has one; if the lock is free afterwards, hands it over to the

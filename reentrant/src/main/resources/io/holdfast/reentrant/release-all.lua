@@ -12,12 +12,13 @@
 -- one run would.
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
-local function release(k, holder)
-  local left = count_down(KEYS[k + 1], holder, '0')
+local function release(i, holder)
+  local lock, q, channel, token_key = lock_keys(i)
+  local left = count_down(lock, holder, '0')
   local message
   if left == 0 then
     local _
-    _, message = hand_over(KEYS[k + 1], queue_keys(k + 1), KEYS[k + 4], KEYS[k + 5], nil, holder)
+    _, message = hand_over(lock, q, channel, token_key, nil, holder)
   end
   return left, message or ''
 end
@@ -25,7 +26,7 @@ end
 local reply = {}
 for i = 1, #ARGV do
   -- a command error on one lock (its key now holds another type) fails that lock's release only
-  local ok, left, message = pcall(release, (i - 1) * 5, ARGV[i])
+  local ok, left, message = pcall(release, i, ARGV[i])
   if ok then
     reply[2 * i - 1], reply[2 * i] = left, message
   else

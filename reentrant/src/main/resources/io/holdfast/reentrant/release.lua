@@ -14,10 +14,11 @@
 -- hand_over's teller). Run twice, it does what one run would (see hold-count.lua).
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
-local left = count_down(KEYS[1], ARGV[1], ARGV[2])
+local lock, q, channel, token_key = lock_keys()
+local left = count_down(lock, ARGV[1], ARGV[2])
 local message
 if left == 0 then
   local _
-  _, message = hand_over(KEYS[1], queue_keys(), KEYS[4], KEYS[5], nil, ARGV[1])
+  _, message = hand_over(lock, q, channel, token_key, nil, ARGV[1])
 end
 return {left, message or ''}

@@ -19,7 +19,6 @@ return renew_each(function(waiters, queue, item, lease)
   if live_entry(waiters, holder, now) ~= identity then
     return false
   end
-  write_entry(waiters, holder, identity, now + lease)
-  keep_alive({queue = queue, waiters = waiters}, lease, enqueue(queue, holder, false))
+  keep_place({queue = queue, waiters = waiters}, holder, identity, now + lease, lease, false)
   return true
 end)
