@@ -502,22 +502,35 @@ public final class Holdfast implements AutoCloseable {
     }
 
     /**
-     * {@code standalone.connect()}, once more if the handshake had ended before Lettuce looked at it:
-     * Lettuce then fails with "RedisHandshakeHandler not registered" as the cause, which hides why it
-     * ended (seen in CI for a refused AUTH, whose error is what the caller must see); the second
-     * connect nearly always reports the real reason.
+     * {@code standalone.connect()}, up to twice more if the handshake ended before Lettuce could
+     * report why: Lettuce then fails with "RedisHandshakeHandler not registered", or with "Connection
+     * closed prematurely" from the handshake (the server closed the link before Lettuce read its
+     * reply), as the cause. Both hide the real reason (seen in CI for a refused AUTH, whose error is
+     * what the caller must see); a further connect nearly always reports it. A server that is not
+     * listening fails at once with "connection refused", which is not retried.
      */
     private static StatefulRedisConnection<String, String> connect(RedisClient standalone) {
-        try {
-            return standalone.connect(StringCodec.UTF8);
-        } catch (io.lettuce.core.RedisConnectionException e) {
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("HandshakeHandler")) {
-                    return standalone.connect(StringCodec.UTF8);
+        for (int retries = 2; ; retries--) {
+            try {
+                return standalone.connect(StringCodec.UTF8);
+            } catch (io.lettuce.core.RedisConnectionException e) {
+                if (retries == 0 || !handshakeEndedUnexplained(e)) {
+                    throw e;
                 }
             }
-            throw e;
         }
+    }
+
+    private static boolean handshakeEndedUnexplained(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if ((t instanceof IllegalStateException && message.contains("HandshakeHandler"))
+                    || (t instanceof io.lettuce.core.RedisConnectionException
+                            && message.contains("Connection closed prematurely"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void shutdownQuietly() {
