@@ -510,19 +510,22 @@ public final class Holdfast implements AutoCloseable {
      * listening fails at once with "connection refused", which is not retried.
      */
     private static StatefulRedisConnection<String, String> connect(RedisClient standalone) {
+        List<RuntimeException> earlier = new ArrayList<>();
         for (int retries = 2; ; retries--) {
             try {
                 return standalone.connect(StringCodec.UTF8);
             } catch (io.lettuce.core.RedisConnectionException e) {
                 if (retries == 0 || !handshakeEndedUnexplained(e)) {
+                    earlier.forEach(e::addSuppressed);
                     throw e;
                 }
+                earlier.add(e);
             }
         }
     }
 
     private static boolean handshakeEndedUnexplained(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Errors.causes(e)) {
             String message = String.valueOf(t.getMessage());
             if ((t instanceof IllegalStateException && message.contains("HandshakeHandler"))
                     || (t instanceof io.lettuce.core.RedisConnectionException

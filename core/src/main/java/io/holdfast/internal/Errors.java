@@ -10,6 +10,11 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -115,15 +120,13 @@ public final class Errors {
         if (!(e instanceof RedisConnectionException)) {
             return null;
         }
-        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : causes(e).subList(1, causes(e).size())) {
             if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
                 return "it refused the connection setup: " + t.getMessage();
             }
             if (t instanceof javax.net.ssl.SSLException) {
-                Throwable root = t;
-                while (root.getCause() != null && root.getCause() != root) {
-                    root = root.getCause();
-                }
+                List<Throwable> below = causes(t);
+                Throwable root = below.get(below.size() - 1);
                 return "the TLS handshake failed: " + t.getMessage()
                         + (root != t && root.getMessage() != null ? " (" + root.getMessage() + ")" : "");
             }
@@ -133,12 +136,25 @@ public final class Errors {
 
     /** The server's NOAUTH / WRONGPASS reply somewhere in {@code e}'s cause chain, or null. */
     private static String authenticationRefusal(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : causes(e)) {
             if (t instanceof RedisCommandExecutionException && t.getMessage() != null
                     && (t.getMessage().startsWith("NOAUTH") || t.getMessage().startsWith("WRONGPASS"))) {
                 return t.getMessage();
             }
         }
         return null;
+    }
+
+    /**
+     * {@code e} and its causes, outermost first; ends at a cause seen already (a cycle, which
+     * {@link Throwable#initCause} allows) or after 64.
+     */
+    public static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && chain.size() < 64 && seen.add(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 }

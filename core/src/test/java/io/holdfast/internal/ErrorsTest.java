@@ -66,4 +66,20 @@ class ErrorsTest {
                 "acquiring lock 'orders'", KEYS, "127.0.0.1:6379");
         assertThat(e).isExactlyInstanceOf(HoldfastException.class);
     }
+
+    @Test
+    void causes_endAtACycle_soAConnectFailureWhoseCausesLoopIsStillTranslated() {
+        RuntimeException outer = new RuntimeException("outer");
+        RuntimeException inner = new RuntimeException("inner", outer);
+        outer.initCause(inner); // outer -> inner -> outer
+        assertThat(Errors.causes(outer)).containsExactly(outer, inner);
+
+        io.lettuce.core.RedisConnectionException connect = new io.lettuce.core.RedisConnectionException("Unable to connect");
+        RuntimeException a = new RuntimeException("a");
+        RuntimeException b = new RuntimeException("b", a);
+        a.initCause(b);
+        connect.initCause(a);
+        assertThat(Errors.translate(connect, "connecting", KEYS, "127.0.0.1:6379"))
+                .isInstanceOf(RedisUnavailableException.class);
+    }
 }

@@ -4,7 +4,7 @@
 --@include /io/holdfast/spi/hash-hold.lua
 --@include queue.lua
 
--- lock, q (queue_keys), channel, token_key: the lock's keys; holder, lease, mode, patience, fifth,
+-- lock, q (see lock_keys), channel, token_key: the lock's keys; holder, lease, mode, patience, fifth,
 -- policy: ARGV[1..6] of acquire.lua (patience a number). Returns what acquire.lua returns.
 local function attempt(lock, q, channel, token_key, holder, lease, mode, patience, fifth, policy)
   if mode == 'reenter' or mode == 'reenter-kept' then

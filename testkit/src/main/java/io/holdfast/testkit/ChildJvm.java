@@ -158,7 +158,10 @@ public final class ChildJvm implements AutoCloseable {
         ProcessSignals.pause(process);
     }
 
-    /** Continues a paused child with {@code SIGCONT}. */
+    /**
+     * Continues a paused child with {@code SIGCONT}; a child that has exited meanwhile (killed while
+     * paused) is left as it is, without an error: {@link #isAlive()} tells.
+     */
     public void resume() {
         ProcessSignals.resume(process);
     }

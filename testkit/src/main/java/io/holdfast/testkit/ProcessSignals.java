@@ -41,12 +41,25 @@ final class ProcessSignals {
         try {
             send("CONT", process.pid());
         } catch (IllegalStateException e) {
-            if (process.isAlive()) {
+            if (!hasExited(process)) {
                 throw e;
             }
             return;
         }
         awaitStopped(process, false);
+    }
+
+    /**
+     * Whether the process has exited. {@code kill} finds no such process as soon as the JVM has
+     * reaped it, a moment before {@link Process#isAlive()} turns false; so wait that moment out.
+     */
+    private static boolean hasExited(Process process) {
+        try {
+            return process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
     }
 
     private static void send(String signal, long pid) {

@@ -116,8 +116,7 @@ final class ClusterFaults {
             case SIGSTOP -> {
                 slot.child().pause();
                 pause(ms);
-                slot.child().resume();
-                yield who + " for " + ms + " ms";
+                yield who + " for " + ms + " ms" + slot.resumeChild();
             }
             case KILL9 -> {
                 slot.killAndReplace();

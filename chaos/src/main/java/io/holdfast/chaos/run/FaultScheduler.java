@@ -209,8 +209,7 @@ final class FaultScheduler {
             case SIGSTOP -> {
                 slot.child().pause();
                 pause(ms);
-                slot.child().resume();
-                return who + " for " + ms + " ms";
+                return who + " for " + ms + " ms" + slot.resumeChild();
             }
             case KILL9 -> {
                 slot.killAndReplace();
@@ -296,8 +295,7 @@ final class FaultScheduler {
             case SIGSTOP -> {
                 slot.child().pause();
                 pause(ms);
-                slot.child().resume();
-                return who + " for " + ms + " ms";
+                return who + " for " + ms + " ms" + slot.resumeChild();
             }
             case KILL9 -> {
                 slot.killAndReplace();

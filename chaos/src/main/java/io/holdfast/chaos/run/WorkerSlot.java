@@ -86,6 +86,20 @@ final class WorkerSlot implements AutoCloseable {
         child.awaitLine("ready"::equals, Duration.ofSeconds(60));
     }
 
+    /**
+     * Resumes the child paused by a SIGSTOP fault. Returns what the fault log should add: nothing,
+     * or, if the child is no longer alive (nothing in the run kills a paused child: the OOM killer,
+     * or a child that was already exiting), that it died, with its exit code, so that a worker's
+     * unexplained end is not silent.
+     */
+    String resumeChild() {
+        child.resume();
+        if (child.isAlive()) {
+            return "";
+        }
+        return "; the worker had died by the resume (exit code " + child.waitForExit(Duration.ofSeconds(5)) + ")";
+    }
+
     /** Kills the child with SIGKILL and starts a replacement. */
     void killAndReplace() {
         child.kill9();
