@@ -120,7 +120,8 @@ public final class Errors {
         if (!(e instanceof RedisConnectionException)) {
             return null;
         }
-        for (Throwable t : causes(e).subList(1, causes(e).size())) {
+        List<Throwable> chain = causes(e);
+        for (Throwable t : chain.subList(1, chain.size())) {
             if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
                 return "it refused the connection setup: " + t.getMessage();
             }

@@ -34,8 +34,7 @@ final class ProcessSignals {
 
     /**
      * Sends {@code SIGCONT} and waits until the process is no longer stopped. A process that has
-     * already exited (say, killed by another fault while it was paused) has nothing to resume:
-     * that is not an error.
+     * already exited (killed while it was paused) has nothing to resume: that is not an error.
      */
     static void resume(Process process) {
         try {
