@@ -6,28 +6,25 @@
 -- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
--- ARGV[3]  "reenter" or "reenter-kept" (see reenter in hash-hold.lua); "join" (the first attempt of
---          a caller that waits if busy: join the queue); "wait" (a later one: refresh its place; a
---          hand-over may have granted it already); "try" (never joins the queue)
+-- ARGV[3]  "join" (the first attempt of a caller that waits if busy: join the queue); "wait" (a
+--          later one: refresh its place; a hand-over may have granted it already); "try" (never
+--          joins the queue). A re-entry is reenter.lua's, not this script's
 -- ARGV[4]  waiter timeout in ms (patience): a waiter not renewed for this long counts as dead (its
 --          deadline, see queue.lua)
 -- ARGV[5]  "join"/"wait": "<lease>:<acquisition id>": the lease a release may hand the lock over
---          with ("0": wake me instead), and which acquisition of this holder waits;
---          "reenter"/"reenter-kept": the hold count after the re-entry
+--          with ("0": wake me instead), and which acquisition of this holder waits
 -- ARGV[6]  "fair": a free lock is mine only if no live waiter is queued before me; "barge": a
 --          free lock is mine whoever waits
 -- Returns {code, value[, 0, placement]}:
 --   {1, token}  acquired: the lock was free (and, "fair", no live waiter before this holder), or
 --               it had been handed over to this holder already; token: see fencing-token.lua
---   {2, count}  re-entered; count = the new hold count
 --   {0, ms, 0, placement}  busy ("join", "wait": now queued, waiting with `placement`, the value of
 --               its waiter entry, see queue.lua); ms = when to look again at the latest: the holder's
 --               remaining lease, but no later than one waiter timeout (a dead waiter the lock was
 --               handed over to holds it no longer, and its expiry publishes nothing), or 0 to look
 --               again at once
---   {-1, 0}     "reenter", but the holder's hold is no longer there (lost)
 -- Run twice (a re-sent command), it does what one run would: a hold granted by the first run is
--- found and granted again; a re-entry sets the same count.
+-- found and granted again.
 --@include attempt.lua
 local lock, q, channel, token_key = lock_keys()
 return attempt(lock, q, channel, token_key, ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]),

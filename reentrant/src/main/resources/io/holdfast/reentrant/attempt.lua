@@ -7,10 +7,6 @@
 -- lock, q (see lock_keys), channel, token_key: the lock's keys; holder, lease, mode, patience, fifth,
 -- policy: ARGV[1..6] of acquire.lua (patience a number). Returns what acquire.lua returns.
 local function attempt(lock, q, channel, token_key, holder, lease, mode, patience, fifth, policy)
-  if mode == 'reenter' or mode == 'reenter-kept' then
-    return reenter(lock, holder, fifth, lease, mode)
-  end
-
   local pttl = redis.call('PTTL', lock)
   local look_again_now = false
   if pttl == -2 and policy == 'barge' then

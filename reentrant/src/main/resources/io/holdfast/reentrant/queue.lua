@@ -88,9 +88,22 @@ end
 
 -- Keeps holder's place: writes its waiter entry (`identity`, alive until `deadline`), queues it at
 -- the tail unless it is queued already (`new`: see enqueue), and keeps the queue's keys alive.
-local function keep_place(q, holder, identity, deadline, patience, new)
+-- `kept` (optional): a table of the waiters keys this script kept alive already, with this
+-- `patience`; their TTL is not read again, unless enqueue created the queue key, which then needs
+-- its TTL. Within one script it falls by the script's own run time at most (Redis 7 holds the
+-- clock still while a script runs; 6.2 does not), against a margin of a whole waiter timeout: the
+-- keys outlive each deadline written here by 2 waiter timeouts, less that.
+-- A batched renewal of a client's places passes one, so that its waiters of one lock read the TTL
+-- once per call, not once each.
+local function keep_place(q, holder, identity, deadline, patience, new, kept)
   write_entry(q.waiters, holder, identity, deadline)
-  keep_alive(q, patience, enqueue(q.queue, holder, new))
+  local created = enqueue(q.queue, holder, new)
+  if created or not (kept and kept[q.waiters]) then
+    keep_alive(q, patience, created)
+    if kept then
+      kept[q.waiters] = true
+    end
+  end
 end
 
 -- The caller waits: refreshes its waiter entry if it holds a live placement of this acquisition

@@ -5,7 +5,8 @@
 -- KEYS[5]  token key of the lock's slot (see fencing-token.lua)
 -- ARGV[1]  holder id
 -- ARGV[2]  the levels the holder keeps (the client's count - 1); "0": its last level, the whole
---          hold goes
+--          hold goes (the client sends count-down.lua for a level that is not the last: it
+--          needs none of the queue's keys)
 -- Returns {levels left, message}: 0 = the lock was freed and handed over to the first live
 -- waiter (or that waiter woken), nobody else; -1 = the holder has no hold here (lease expired,
 -- force-unlocked, or a first run of this same command already released the last level), nothing

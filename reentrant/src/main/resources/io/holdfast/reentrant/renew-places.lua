@@ -10,15 +10,17 @@
 -- timeout from now again and the queue's keys live at least 2 of them (a waiter whose queue entry
 -- vanished is queued again at the tail); 0 = its entry is gone, dead (its deadline passed: it is
 -- never revived) or holds another placement (granted, left, expired or created again: that placement
--- counts as gone), or a key is of another type. O(log n) per item for n queued.
+-- counts as gone), or a key is of another type. O(log n) per item for n queued: HGET, HSET and
+-- ZSCORE per item, and the queue's TTL read once per lock per call (keep_place's `kept`).
 --@include /io/holdfast/spi/renew-each.lua
 --@include queue.lua
 local now = now_ms()
+local kept = {} -- waiters keys whose TTL this call made last 2 waiter timeouts (see keep_place)
 return renew_each(function(waiters, queue, item, lease)
   local holder, identity = string.match(item, '^(.-)|(.*)$')
   if live_entry(waiters, holder, now) ~= identity then
     return false
   end
-  keep_place({queue = queue, waiters = waiters}, holder, identity, now + lease, lease, false)
+  keep_place({queue = queue, waiters = waiters}, holder, identity, now + lease, lease, false, kept)
   return true
 end)

@@ -86,7 +86,9 @@ class QueueScriptsKeysTest {
     void everyQueuedScript_touchesOnlyTheKeysItIsGiven() {
         for (String policy : new String[] {"fair", "barge"}) {
             assertThat(acquire("holder:1", "try", "0", policy).get(0)).isEqualTo(1L);
-            assertThat(acquire("holder:1", "reenter", "2", policy).get(0)).isEqualTo(2L);
+            assertThat(evalOnLock("reenter.lua", "holder:1", "30000", "reenter", "2")).containsExactly(2L, 2L);
+            assertThat(evalOnLock("reenter.lua", "holder:1", "30000", "reenter-kept", "3")).containsExactly(2L, 3L);
+            assertThat(evalOnLock("count-down.lua", "holder:1", "2").get(0)).isEqualTo(2L);
             assertThat(acquire("w:1", "join", "5000:1", policy).get(0)).isZero();
             assertThat(acquire("w:2", "join", "5000:1", policy).get(0)).isZero();
             assertThat(acquire("w:3", "join", "5000:1", policy).get(0)).isZero();
@@ -150,6 +152,12 @@ class QueueScriptsKeysTest {
     private List<Long> acquire(String holder, String mode, String fifth, String policy) {
         return user.eval(Script.load(QueuedHashKind.class, "acquire.lua").source(), ScriptOutputType.MULTI,
                 SCRIPT_KEYS, holder, "30000", mode, "5000", fifth, policy);
+    }
+
+    /** A script that takes the lock hash alone (a level above the first). */
+    private List<Object> evalOnLock(String script, String... args) {
+        return user.eval(Script.load(QueuedHashKind.class, script).source(), ScriptOutputType.MULTI,
+                new String[] {KEYS.key()}, args);
     }
 
     private List<Object> eval(String script, String... args) {

@@ -347,6 +347,47 @@ class QueueScriptsTest {
         assertThat(r.get(d.key())).isEqualTo("not a lock");
     }
 
+    @Test
+    void levelsAboveTheFirst_setTheCountTheClientSends_onTheLockKeyAlone_andNeverReviveALostHold() {
+        RedisCommands<String, String> r = redis.commands();
+        holdBy("holder:1"); // one level, 60 s left
+        enqueue("waiter:1", 10_000, "400:1.1");
+
+        assertThat(onLock("reenter.lua", "holder:1", "120000", "reenter", "2")).containsExactly(2L, 2L);
+        assertThat(r.pttl(KEYS.key())).as("a longer lease of a nested level extends the hold's").isGreaterThan(60_000L);
+        assertThat(onLock("reenter.lua", "holder:1", "1000", "reenter", "3")).containsExactly(2L, 3L);
+        assertThat(r.pttl(KEYS.key())).as("a shorter one never cuts it").isGreaterThan(60_000L);
+        r.pexpire(KEYS.key(), 5_000);
+        assertThat(onLock("reenter.lua", "holder:1", "120000", "reenter-kept", "4")).containsExactly(2L, 4L);
+        assertThat(r.pttl(KEYS.key())).as("'kept': the watchdog's lease is left alone").isBetween(1L, 5_000L);
+        assertThat(onLock("reenter.lua", "holder:1", "120000", "reenter-kept", "4"))
+                .as("run twice (re-sent): the same count, not one more").containsExactly(2L, 4L);
+        assertThat(r.hget(KEYS.key(), "holder:1")).isEqualTo("4");
+
+        assertThat(onLock("count-down.lua", "holder:1", "3")).containsExactly(3L, "");
+        assertThat(onLock("count-down.lua", "holder:1", "3")).as("run twice: the same count").containsExactly(3L, "");
+        assertThat(r.hget(KEYS.key(), "holder:1")).isEqualTo("3");
+        assertThatThrownBy(() -> onLock("count-down.lua", "holder:1", "0"))
+                .as("the last level is release.lua's, which hands the lock over")
+                .hasMessageContaining("keeps at least one level");
+        assertThat(r.hget(KEYS.key(), "holder:1")).isEqualTo("3");
+        assertThat(queue()).as("a nested level never touches the queue").containsExactly("waiter:1");
+        assertThat(waiter("waiter:1")).isEqualTo("400:1.1");
+
+        assertThat(onLock("reenter.lua", "other:1", "120000", "reenter", "2")).as("not its hold").containsExactly(-1L, 0L);
+        assertThat(onLock("count-down.lua", "other:1", "1")).as("not its hold").containsExactly(-1L, "");
+        r.del(KEYS.key()); // the hold is lost (lease ran out, or force-unlocked)
+        assertThat(onLock("reenter.lua", "holder:1", "120000", "reenter", "4")).as("lost").containsExactly(-1L, 0L);
+        assertThat(onLock("count-down.lua", "holder:1", "2")).as("lost").containsExactly(-1L, "");
+        assertThat(r.exists(KEYS.key())).as("a lost hold stays lost").isZero();
+    }
+
+    /** Runs a script of a level above the first, which takes the lock hash alone. */
+    private static List<Object> onLock(String script, String... args) {
+        return redis.commands().eval(Script.load(QueuedHashKind.class, script).source(), ScriptOutputType.MULTI,
+                new String[] {KEYS.key()}, args);
+    }
+
     private static List<Object> releaseAll(List<LockKeys> locks, String... holders) {
         Script all = Script.load(QueuedHashKind.class, "release-all.lua");
         String[] keys = locks.stream().flatMap(k -> java.util.Arrays.stream(QueuedHashKind.keys(k))).toArray(String[]::new);

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Redis-side cost of a nested level of the queued lock (one re-entry + one release that keeps a
+level), as shipped at a git revision before the lean re-entry scripts (default 494cc9c: acquire.lua in
+mode "reenter-kept" and release.lua with levels left, 5 keys each) against the working tree's
+reenter.lua + count-down.lua (the lock key alone), against the bench's floor (two EVALSHA of
+`return 1`).
+
+Starts its own redis-server on a free loopback port. Pipelined (500 pairs per write), so the numbers
+are Redis's work, without round trips. Per variant: the scripts' `usec` in INFO commandstats, and
+the server's CPU (INFO cpu, user + sys), per pair of levels; median of 5 runs.
+
+    python3 bench/experiments/uncontended/reentry_cost.py [git revision]
+"""
+import os, socket, statistics, subprocess, sys, tarfile, io, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import resp
+from resp import R, compose
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+def compose_at(revision, path):
+    """compose() on the resources as they were at `revision`."""
+    old = tempfile.mkdtemp()
+    archive = subprocess.run(['git', '-C', resp.TOP, 'archive', revision, 'core/src/main/resources',
+                              'reentrant/src/main/resources'], check=True, capture_output=True).stdout
+    tarfile.open(fileobj=io.BytesIO(archive)).extractall(old)
+    roots = resp.ROOTS
+    resp.ROOTS = [old + '/core/src/main/resources', old + '/reentrant/src/main/resources']
+    try:
+        return compose(path, set())
+    finally:
+        resp.ROOTS = roots
+
+revision = sys.argv[1] if len(sys.argv) > 1 else '494cc9c'
+port = free_port()
+workdir = tempfile.mkdtemp()
+server = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+                           '--appendonly', 'no', '--dir', workdir], stdout=subprocess.DEVNULL)
+try:
+    for _ in range(100):
+        try:
+            r = R(port)
+            break
+        except OSError:
+            time.sleep(0.05)
+    sha = {
+        'old_acquire': r.cmd('SCRIPT', 'LOAD', compose_at(revision, '/io/holdfast/reentrant/acquire.lua')),
+        'old_release': r.cmd('SCRIPT', 'LOAD', compose_at(revision, '/io/holdfast/reentrant/release.lua')),
+        'reenter': r.cmd('SCRIPT', 'LOAD', compose('/io/holdfast/reentrant/reenter.lua', set())),
+        'count_down': r.cmd('SCRIPT', 'LOAD', compose('/io/holdfast/reentrant/count-down.lua', set())),
+        'floor': r.cmd('SCRIPT', 'LOAD', 'return 1'),
+    }
+    keys = ['holdfast:{x}', 'holdfast:{x}:queue', 'holdfast:{x}:waiters', 'holdfast:{x}:channel', 'holdfast:{x}:token']
+    holder = 'c1:1'
+    variants = {
+        'floor (2 x EVALSHA return 1)': [('EVALSHA', sha['floor'], 0)] * 2,
+        'acquire.lua + release.lua at %s (5 keys)' % revision: [
+            ('EVALSHA', sha['old_acquire'], 5, *keys, holder, 30000, 'reenter-kept', 15000, '2', 'barge'),
+            ('EVALSHA', sha['old_release'], 5, *keys, holder, '1')],
+        'reenter.lua + count-down.lua (1 key)': [
+            ('EVALSHA', sha['reenter'], 1, keys[0], holder, 30000, 'reenter-kept', '2'),
+            ('EVALSHA', sha['count_down'], 1, keys[0], holder, '1')],
+    }
+    r.cmd('HSET', keys[0], holder, 1)
+    r.cmd('PEXPIRE', keys[0], 3600000)
+    for name, pair in variants.items():  # each pair must leave the hold at one level, as it found it
+        replies = r.pipe(pair)
+        if any(isinstance(x, Exception) for x in replies) or (not name.startswith('floor') and replies[0] != [2, 2]):
+            raise SystemExit('%s: %s' % (name, replies))
+        if r.cmd('HGET', keys[0], holder) != '1':
+            raise SystemExit(name + ' left another count')
+
+    def cpu():
+        fields = dict(l.split(':', 1) for l in r.cmd('INFO', 'cpu').split('\r\n') if ':' in l)
+        return float(fields['used_cpu_sys']) + float(fields['used_cpu_user'])
+
+    def run(pair, pairs=40000):
+        r.cmd('CONFIG', 'RESETSTAT')
+        before = cpu()
+        for _ in range(pairs // 500):
+            for reply in r.pipe(pair * 500):
+                if isinstance(reply, Exception):
+                    raise reply
+        used = cpu() - before
+        usec = 0
+        for line in r.cmd('INFO', 'commandstats').split('\r\n'):
+            if line.startswith('cmdstat_evalsha:'):
+                usec += int(dict(kv.split('=') for kv in line.split(':', 1)[1].split(','))['usec'])
+        return usec / pairs / 2, used * 1e6 / pairs / 2
+
+    results = {name: [] for name in variants}
+    for _ in range(5):
+        for name, pair in variants.items():
+            results[name].append(run(pair))
+    print('| variant | script µs per level (commandstats) | server CPU µs per level |')
+    print('| --- | --- | --- |')
+    for name, runs in results.items():
+        print('| %s | %.2f (%.2f–%.2f) | %.2f (%.2f–%.2f) |' % (
+            name, statistics.median(u for u, _ in runs), min(u for u, _ in runs), max(u for u, _ in runs),
+            statistics.median(c for _, c in runs), min(c for _, c in runs), max(c for _, c in runs)))
+finally:
+    server.terminate()
+    server.wait()

@@ -1,0 +1,13 @@
+-- Queued lock (fair or barging, see QueuedHashKind): a re-entry of the caller's hold, the attempt
+-- acquire.lua makes in mode "reenter"/"reenter-kept", on the lock's own key and nothing else. A
+-- re-entry never touches the queue, the channel or the token, so this script includes only the
+-- re-entry (see QueuedHashKind, "Re-entry").
+-- KEYS[1]  lock hash: field = holder id, value = hold count
+-- ARGV[1]  holder id
+-- ARGV[2]  lease in milliseconds
+-- ARGV[3]  "reenter" or "reenter-kept" (see reenter in hash-reenter.lua)
+-- ARGV[4]  the hold count after the re-entry (the client's count + 1)
+-- Returns {2, count} (re-entered) or {-1, 0} (the hold is no longer there: lost), as acquire.lua
+-- does. Run twice, it sets the same count twice.
+--@include /io/holdfast/spi/hash-reenter.lua
+return reenter(KEYS[1], ARGV[1], ARGV[4], ARGV[2], ARGV[3])
