@@ -110,7 +110,7 @@ public final class Holdfast implements AutoCloseable {
             standalone.setOptions(clientOptions.build());
             java.util.concurrent.atomic.AtomicLong disconnects = new java.util.concurrent.atomic.AtomicLong();
             try {
-                StatefulRedisConnection<String, String> commands = connect(standalone);
+                StatefulRedisConnection<String, String> commands = connect(() -> standalone.connect(StringCodec.UTF8));
                 this.connection = commands;
                 this.gateway = new RedisGateway(commands.async(), endpoint, disconnects);
                 RedisGateway connected = gateway;
@@ -136,7 +136,7 @@ public final class Holdfast implements AutoCloseable {
                     }
                 });
                 gateway.refreshNode(""); // not awaited: replies come in order, so it is known before any later reply
-                pubSub = standalone.connectPubSub(StringCodec.UTF8);
+                pubSub = connect(() -> standalone.connectPubSub(StringCodec.UTF8));
             } catch (RuntimeException e) {
                 shutdownQuietly();
                 throw Errors.translate(e, "connecting", null, endpoint);
@@ -502,18 +502,18 @@ public final class Holdfast implements AutoCloseable {
     }
 
     /**
-     * {@code standalone.connect()}, up to twice more if the handshake ended before Lettuce could
-     * report why: Lettuce then fails with "RedisHandshakeHandler not registered", or with "Connection
+     * {@code connect} (Lettuce's connect of a command or a pub/sub connection), up to twice more if
+     * the handshake ended before Lettuce could report why: Lettuce then fails with "RedisHandshakeHandler not registered", or with "Connection
      * closed prematurely" from the handshake (the server closed the link before Lettuce read its
      * reply), as the cause. Both hide the real reason (seen in CI for a refused AUTH, whose error is
      * what the caller must see); a further connect nearly always reports it. A server that is not
      * listening fails at once with "connection refused", which is not retried.
      */
-    private static StatefulRedisConnection<String, String> connect(RedisClient standalone) {
+    private static <C> C connect(java.util.function.Supplier<C> connect) {
         List<RuntimeException> earlier = new ArrayList<>();
         for (int retries = 2; ; retries--) {
             try {
-                return standalone.connect(StringCodec.UTF8);
+                return connect.get();
             } catch (io.lettuce.core.RedisConnectionException e) {
                 if (retries == 0 || !handshakeEndedUnexplained(e)) {
                     earlier.forEach(e::addSuppressed);

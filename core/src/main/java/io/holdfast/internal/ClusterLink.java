@@ -236,7 +236,7 @@ public final class ClusterLink {
 
     /** Whether {@code e} says that no node could be reached (as opposed to, say, refused credentials). */
     private static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Errors.causes(e)) {
             if (t instanceof io.lettuce.core.RedisConnectionException
                     || String.valueOf(t.getMessage()).startsWith("Cannot retrieve initial cluster partitions")) {
                 return !String.valueOf(e.getMessage()).contains("WRONGPASS")

@@ -27,11 +27,18 @@ public final class Errors {
     private Errors() {
     }
 
-    /** Strips the wrappers futures put around a failure. */
+    /**
+     * Strips the wrappers futures put around a failure: the first cause in its chain ({@link #causes})
+     * that is not a {@link CompletionException} or {@link ExecutionException}, or the last wrapper
+     * if the chain holds nothing else (it ends, or loops back, on wrappers).
+     */
     public static Throwable unwrap(Throwable t) {
         Throwable e = t;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
+        for (Throwable cause : causes(t)) {
+            e = cause;
+            if (!(cause instanceof CompletionException || cause instanceof ExecutionException)) {
+                break;
+            }
         }
         return e;
     }
@@ -76,7 +83,8 @@ public final class Errors {
                 || (e instanceof RedisException && message.contains("not connected"))) {
             return new RedisUnavailableException(what + ": Redis at " + endpoint + " is unreachable: " + message, e);
         }
-        if (e instanceof RedisException) {
+        if (e instanceof RedisException || e instanceof CompletionException) {
+            // a future wrapper left by unwrap holds nothing else (no cause, or a loop of wrappers)
             return new HoldfastException(what + ": " + message, e);
         }
         if (e instanceof RuntimeException r) {

@@ -1,6 +1,6 @@
 -- Fragment (see Script, "Fragments"): the re-entry of a hold on a lock hash of holder id -> hold
--- count whose lease is the hash's TTL (see hash-hold.lua, which includes it). Kept apart so that a
--- re-entry script can include it without the grant and the fencing token it never uses: a script
+-- count whose lease is the hash's TTL (the hold of hash-hold.lua). Apart from hash-hold.lua so that
+-- a re-entry script includes it without the grant and the fencing token it never uses: a script
 -- defines every function it includes on each call (see QueuedHashKind, "Re-entry"). Defines
 -- functions only.
 --@include hold-count.lua

@@ -82,4 +82,19 @@ class ErrorsTest {
         assertThat(Errors.translate(connect, "connecting", KEYS, "127.0.0.1:6379"))
                 .isInstanceOf(RedisUnavailableException.class);
     }
+
+    @Test
+    void unwrap_stripsFutureWrappers_andEndsOnAChainOfWrappersThatLoops() {
+        IllegalStateException cause = new IllegalStateException("cause");
+        assertThat(Errors.unwrap(new java.util.concurrent.CompletionException(
+                new java.util.concurrent.ExecutionException(cause)))).isSameAs(cause);
+        assertThat(Errors.unwrap(cause)).isSameAs(cause);
+
+        java.util.concurrent.CompletionException a = new java.util.concurrent.CompletionException("a") { };
+        java.util.concurrent.CompletionException b = new java.util.concurrent.CompletionException("b", a);
+        a.initCause(b); // a -> b -> a: nothing but wrappers, for ever
+        assertThat(Errors.unwrap(a)).isSameAs(b);
+        assertThat(Errors.translate(a, "acquiring lock 'orders'", KEYS, "127.0.0.1:6379"))
+                .isInstanceOf(io.holdfast.HoldfastException.class);
+    }
 }

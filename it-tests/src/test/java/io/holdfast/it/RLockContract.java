@@ -470,6 +470,10 @@ abstract class RLockContract {
         closeables.add(quick);
         RLock lock = lockOf(quick, "lost-reply");
         lock.lock();
+        // a nested level once, so that server has the re-entry script: the paused EVALSHA below must
+        // run late, not come back NOSCRIPT to a client that stopped listening (then nothing ran)
+        lock.lock();
+        lock.unlock();
         RedisServer node = serverOf(key("lost-reply"));
         node.pause();
         try {

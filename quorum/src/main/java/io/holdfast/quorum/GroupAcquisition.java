@@ -666,9 +666,11 @@ final class GroupAcquisition {
         return new Outcome(Answer.FAILED, null, cause);
     }
 
+    /** Strips future wrappers; at most 64 of them (a chain of wrappers may loop: {@code initCause} allows it). */
     static Throwable unwrap(Throwable e) {
         Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+        for (int i = 0; i < 64 && (t instanceof CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null; i++) {
             t = t.getCause();
         }
         return t;

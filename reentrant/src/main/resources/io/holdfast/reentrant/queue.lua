@@ -90,11 +90,12 @@ end
 -- the tail unless it is queued already (`new`: see enqueue), and keeps the queue's keys alive.
 -- `kept` (optional): a table of the waiters keys this script kept alive already, with this
 -- `patience`; their TTL is not read again, unless enqueue created the queue key, which then needs
--- its TTL. Within one script it falls by the script's own run time at most (Redis 7 holds the
--- clock still while a script runs; 6.2 does not), against a margin of a whole waiter timeout: the
--- keys outlive each deadline written here by 2 waiter timeouts, less that.
--- A batched renewal of a client's places passes one, so that its waiters of one lock read the TTL
--- once per call, not once each.
+-- its TTL. That holds for the whole call if its deadlines are all the same `now` (read once, at
+-- its start) + `patience`: the keys' expiry is an instant at least 2 `patience` after the moment
+-- their TTL was read, which is not before `now`, so they outlive every such deadline by a waiter
+-- timeout (on Redis 6.2 too, whose clock runs on while a script does). A batched renewal of a
+-- client's places passes one, so that its waiters of one lock read the TTL once per call, not once
+-- each.
 local function keep_place(q, holder, identity, deadline, patience, new, kept)
   write_entry(q.waiters, holder, identity, deadline)
   local created = enqueue(q.queue, holder, new)

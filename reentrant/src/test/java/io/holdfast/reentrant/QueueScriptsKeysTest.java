@@ -86,9 +86,8 @@ class QueueScriptsKeysTest {
     void everyQueuedScript_touchesOnlyTheKeysItIsGiven() {
         for (String policy : new String[] {"fair", "barge"}) {
             assertThat(acquire("holder:1", "try", "0", policy).get(0)).isEqualTo(1L);
-            assertThat(evalOnLock("reenter.lua", "holder:1", "30000", "reenter", "2")).containsExactly(2L, 2L);
-            assertThat(evalOnLock("reenter.lua", "holder:1", "30000", "reenter-kept", "3")).containsExactly(2L, 3L);
-            assertThat(evalOnLock("count-down.lua", "holder:1", "2").get(0)).isEqualTo(2L);
+            assertThat(onLockAs(user, "reenter.lua", "holder:1", "30000", "reenter", "2")).containsExactly(2L, 2L);
+            assertThat(eval("release.lua", "holder:1", "1").get(0)).isEqualTo(1L);
             assertThat(acquire("w:1", "join", "5000:1", policy).get(0)).isZero();
             assertThat(acquire("w:2", "join", "5000:1", policy).get(0)).isZero();
             assertThat(acquire("w:3", "join", "5000:1", policy).get(0)).isZero();
@@ -101,7 +100,6 @@ class QueueScriptsKeysTest {
                     "w:1|" + placement1)).containsExactly(1L);
 
             assertThat(eval("abandon.lua", "w:2").get(0)).isEqualTo(0L);
-            assertThat(eval("release.lua", "holder:1", "1").get(0)).isEqualTo(1L);
             assertThat((String) eval("release.lua", "holder:1", "0").get(1)).as("handed over").endsWith("|w:1");
             assertThat(acquire("w:1", "wait", "5000:1", policy).get(0)).as("finds the hand-over").isEqualTo(1L);
             assertThat((String) eval("force-unlock.lua").get(1)).as("handed over").endsWith("|w:3");
@@ -115,6 +113,34 @@ class QueueScriptsKeysTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> redis.commands().exists(KEYS.key()) == 0);
         }
         assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(KEYS.tokenKey());
+    }
+
+    /**
+     * A level above the first takes the lock hash alone: the re-entry and the release that keeps a
+     * level run as a user that may touch that one key, with waiters queued (which they must not
+     * touch either).
+     */
+    @Test
+    void theScriptsOfALevelAboveTheFirst_touchOnlyTheLockKey() {
+        assertThat(acquire("holder:1", "try", "0", "fair").get(0)).isEqualTo(1L);
+        assertThat(acquire("w:1", "join", "5000:1", "fair").get(0)).isZero();
+        acl("SETUSER", "lock-user", "reset", "on", ">lock-pw", "+@all", "resetchannels", "~" + glob(KEYS.key()));
+        RedisURI uri = RedisURI.builder(RedisURI.create(redis.uri())).withAuthentication("lock-user", "lock-pw").build();
+        RedisClient lockOnly = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> c = lockOnly.connect()) {
+            RedisCommands<String, String> only = c.sync();
+            assertThatThrownBy(() -> only.exists(QueuedHashKind.queue(KEYS))).hasMessageContaining("NOPERM");
+            assertThat(onLockAs(only, "reenter.lua", "holder:1", "30000", "reenter", "2")).containsExactly(2L, 2L);
+            assertThat(onLockAs(only, "reenter.lua", "holder:1", "30000", "reenter-kept", "3")).containsExactly(2L, 3L);
+            assertThat(onLockAs(only, "count-down.lua", "holder:1", "2")).containsExactly(2L, "");
+            assertThat(onLockAs(only, "count-down.lua", "holder:1", "1")).containsExactly(1L, "");
+            assertThat(onLockAs(only, "reenter.lua", "gone:1", "30000", "reenter", "2")).containsExactly(-1L, 0L);
+            assertThat(onLockAs(only, "count-down.lua", "gone:1", "1")).containsExactly(-1L, "");
+        } finally {
+            lockOnly.shutdown();
+        }
+        assertThat(redis.commands().hget(KEYS.key(), "holder:1")).isEqualTo("1");
+        assertThat(redis.commands().zrange(QueuedHashKind.queue(KEYS), 0, -1)).containsExactly("w:1");
     }
 
     @Test
@@ -154,9 +180,9 @@ class QueueScriptsKeysTest {
                 SCRIPT_KEYS, holder, "30000", mode, "5000", fifth, policy);
     }
 
-    /** A script that takes the lock hash alone (a level above the first). */
-    private List<Object> evalOnLock(String script, String... args) {
-        return user.eval(Script.load(QueuedHashKind.class, script).source(), ScriptOutputType.MULTI,
+    /** A script that takes the lock hash alone (a level above the first), run as user {@code as}. */
+    private static List<Object> onLockAs(RedisCommands<String, String> as, String script, String... args) {
+        return as.eval(Script.load(QueuedHashKind.class, script).source(), ScriptOutputType.MULTI,
                 new String[] {KEYS.key()}, args);
     }
 
