@@ -11,15 +11,10 @@ the server's CPU (INFO cpu, user + sys), per pair of levels; median of 5 runs.
 
     python3 bench/experiments/uncontended/reentry_cost.py [git revision]
 """
-import os, socket, statistics, subprocess, sys, tarfile, io, tempfile, time
+import os, subprocess, sys, tarfile, io, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import resp
-from resp import R, compose
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+from resp import compose, own_server, report
 
 def compose_at(revision, path):
     """compose() on the resources as they were at `revision`."""
@@ -35,17 +30,7 @@ def compose_at(revision, path):
         resp.ROOTS = roots
 
 revision = sys.argv[1] if len(sys.argv) > 1 else '494cc9c'
-port = free_port()
-workdir = tempfile.mkdtemp()
-server = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
-                           '--appendonly', 'no', '--dir', workdir], stdout=subprocess.DEVNULL)
-try:
-    for _ in range(100):
-        try:
-            r = R(port)
-            break
-        except OSError:
-            time.sleep(0.05)
+with own_server() as r:
     sha = {
         'old_acquire': r.cmd('SCRIPT', 'LOAD', compose_at(revision, '/io/holdfast/reentrant/acquire.lua')),
         'old_release': r.cmd('SCRIPT', 'LOAD', compose_at(revision, '/io/holdfast/reentrant/release.lua')),
@@ -73,34 +58,4 @@ try:
         if r.cmd('HGET', keys[0], holder) != '1':
             raise SystemExit(name + ' left another count')
 
-    def cpu():
-        fields = dict(l.split(':', 1) for l in r.cmd('INFO', 'cpu').split('\r\n') if ':' in l)
-        return float(fields['used_cpu_sys']) + float(fields['used_cpu_user'])
-
-    def run(pair, pairs=40000):
-        r.cmd('CONFIG', 'RESETSTAT')
-        before = cpu()
-        for _ in range(pairs // 500):
-            for reply in r.pipe(pair * 500):
-                if isinstance(reply, Exception):
-                    raise reply
-        used = cpu() - before
-        usec = 0
-        for line in r.cmd('INFO', 'commandstats').split('\r\n'):
-            if line.startswith('cmdstat_evalsha:'):
-                usec += int(dict(kv.split('=') for kv in line.split(':', 1)[1].split(','))['usec'])
-        return usec / pairs / 2, used * 1e6 / pairs / 2
-
-    results = {name: [] for name in variants}
-    for _ in range(5):
-        for name, pair in variants.items():
-            results[name].append(run(pair))
-    print('| variant | script µs per level (commandstats) | server CPU µs per level |')
-    print('| --- | --- | --- |')
-    for name, runs in results.items():
-        print('| %s | %.2f (%.2f–%.2f) | %.2f (%.2f–%.2f) |' % (
-            name, statistics.median(u for u, _ in runs), min(u for u, _ in runs), max(u for u, _ in runs),
-            statistics.median(c for _, c in runs), min(c for _, c in runs), max(c for _, c in runs)))
-finally:
-    server.terminate()
-    server.wait()
+    report(r, variants, 'level', per=2, digits=2)

@@ -49,3 +49,62 @@ class R:
         s.s.sendall(s.enc(*a)); return s.read()
     def pipe(s, cmds):
         s.s.sendall(b''.join(s.enc(*c) for c in cmds)); return [s.read() for _ in cmds]
+
+# --- what both cost experiments share: their own redis-server, the measurement, the table ---
+import contextlib, statistics, subprocess, tempfile, time
+
+@contextlib.contextmanager
+def own_server():
+    """A throwaway redis-server on a free loopback port (no persistence); yields a connection to it."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+                               '--appendonly', 'no', '--dir', tempfile.mkdtemp()], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                r = R(port)
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield r
+    finally:
+        server.terminate()
+        server.wait()
+
+def cost(r, batch, batches=40000, per=1):
+    """Runs `batch` (a list of commands) `batches` times, pipelined 500 batches a write; returns the
+    scripts' time (EVALSHA and FCALL `usec` in INFO commandstats) and the server's CPU (INFO cpu,
+    user + sys), in µs per batch / `per`."""
+    def cpu():
+        fields = dict(l.split(':', 1) for l in r.cmd('INFO', 'cpu').split('\r\n') if ':' in l)
+        return float(fields['used_cpu_sys']) + float(fields['used_cpu_user'])
+    r.cmd('CONFIG', 'RESETSTAT')
+    before = cpu()
+    for _ in range(batches // 500):
+        for reply in r.pipe(batch * 500):
+            if isinstance(reply, Exception):
+                raise reply
+    used = cpu() - before
+    usec = 0
+    for line in r.cmd('INFO', 'commandstats').split('\r\n'):
+        if line.startswith(('cmdstat_evalsha:', 'cmdstat_fcall:')):
+            usec += int(dict(kv.split('=') for kv in line.split(':', 1)[1].split(','))['usec'])
+    return usec / batches / per, used * 1e6 / batches / per
+
+def report(r, variants, unit, per=1, digits=1, runs=5):
+    """`runs` interleaved rounds of cost() over `variants` (name -> batch); prints a Markdown table
+    of the medians, with the range in brackets."""
+    results = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, batch in variants.items():
+            results[name].append(cost(r, batch, per=per))
+    f = '%.' + str(digits) + 'f'
+    print('| variant | script µs per %s (commandstats) | server CPU µs per %s |' % (unit, unit))
+    print('| --- | --- | --- |')
+    for name, got in results.items():
+        cells = []
+        for values in ([u for u, _ in got], [c for _, c in got]):
+            cells.append((f + ' (' + f + '–' + f + ')') % (statistics.median(values), min(values), max(values)))
+        print('| %s | %s | %s |' % (name, cells[0], cells[1]))

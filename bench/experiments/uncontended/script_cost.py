@@ -10,26 +10,11 @@ INFO commandstats, and the server's CPU (INFO cpu, user + sys), per cycle; media
 
     python3 bench/experiments/uncontended/script_cost.py
 """
-import os, socket, statistics, subprocess, sys, tempfile, time
+import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resp import R, compose
+from resp import compose, own_server, report
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-port = free_port()
-workdir = tempfile.mkdtemp()
-server = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
-                           '--appendonly', 'no', '--dir', workdir], stdout=subprocess.DEVNULL)
-try:
-    for _ in range(100):
-        try:
-            r = R(port)
-            break
-        except OSError:
-            time.sleep(0.05)
+with own_server() as r:
     acquire = compose('/io/holdfast/reentrant/acquire.lua', set())
     release = compose('/io/holdfast/reentrant/release.lua', set())
 
@@ -77,34 +62,4 @@ return {0, ''}"""
     if r.cmd('EXISTS', keys[0]) != 0:
         raise SystemExit('a cycle left the lock held')
 
-    def cpu():
-        fields = dict(l.split(':', 1) for l in r.cmd('INFO', 'cpu').split('\r\n') if ':' in l)
-        return float(fields['used_cpu_sys']) + float(fields['used_cpu_user'])
-
-    def run(cycle, cycles=40000):
-        r.cmd('CONFIG', 'RESETSTAT')
-        before = cpu()
-        for _ in range(cycles // 500):
-            for reply in r.pipe(cycle * 500):
-                if isinstance(reply, Exception):
-                    raise reply
-        used = cpu() - before
-        usec = 0
-        for line in r.cmd('INFO', 'commandstats').split('\r\n'):
-            if line.startswith(('cmdstat_evalsha:', 'cmdstat_fcall:')):
-                usec += int(dict(kv.split('=') for kv in line.split(':', 1)[1].split(','))['usec'])
-        return usec / cycles, used * 1e6 / cycles
-
-    results = {name: [] for name in variants}
-    for _ in range(5):
-        for name, cycle in variants.items():
-            results[name].append(run(cycle))
-    print('| variant | script µs per cycle (commandstats) | server CPU µs per cycle |')
-    print('| --- | --- | --- |')
-    for name, runs in results.items():
-        print('| %s | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) |' % (
-            name, statistics.median(u for u, _ in runs), min(u for u, _ in runs), max(u for u, _ in runs),
-            statistics.median(c for _, c in runs), min(c for _, c in runs), max(c for _, c in runs)))
-finally:
-    server.terminate()
-    server.wait()
+    report(r, variants, 'cycle')
