@@ -1,7 +1,8 @@
 -- Fragment (see Script, "Fragments"): one holder's hold on a lock hash of holder id -> hold count,
 -- whose lease is the hash's TTL (one holder at a time). Shared by the acquire and release scripts of
--- every exclusive kind (reentrant, fair) but their re-entries (hash-reenter.lua); the count follows hold-count.lua, the rule the read-write
--- lock follows too, and the token fencing-token.lua. Defines functions only.
+-- every exclusive kind (reentrant, fair), but for their re-entries (hash-reenter.lua); the count
+-- follows hold-count.lua, the rule the read-write lock follows too, and the token
+-- fencing-token.lua. Defines functions only.
 --@include fencing-token.lua
 --@include hold-count.lua
 

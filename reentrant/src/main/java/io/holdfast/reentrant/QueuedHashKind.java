@@ -223,7 +223,8 @@ public abstract class QueuedHashKind implements LockKind {
     public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
         if (levelsLeft > 0) {
             return ctx.redis().<List<Object>>eval(COUNT_DOWN, ScriptOutputType.MULTI, new String[] {keys.key()},
-                    holderId, Integer.toString(levelsLeft)).thenApply(reply -> new ScriptEffect((Long) reply.get(0) >= 0, ""));
+                    holderId, Integer.toString(levelsLeft))
+                    .thenApply(reply -> new ScriptEffect((Long) reply.get(0) >= 0, ""));
         }
         return evalHandingOver(RELEASE, keys, n -> n >= 0, holderId, "0");
     }

@@ -1,6 +1,6 @@
--- Queued lock (fair or barging, see QueuedHashKind): release one level that is not the holder's last,
--- which release.lua would do with ARGV[2] > 0, on the lock's own key and nothing else: the lock stays
--- held, so nothing is handed over (see QueuedHashKind, "Re-entry").
+-- Queued lock (fair or barging, see QueuedHashKind): release one level that is not the holder's
+-- last (release.lua's with ARGV[2] > 0 before), on the lock's own key and nothing else: the lock
+-- stays held, so nothing is handed over (see QueuedHashKind, "Re-entry").
 -- KEYS[1]  lock hash
 -- ARGV[1]  holder id
 -- ARGV[2]  the levels the holder keeps (the client's count - 1), at least 1; "0" is refused (an

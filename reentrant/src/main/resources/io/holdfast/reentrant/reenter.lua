@@ -1,7 +1,7 @@
--- Queued lock (fair or barging, see QueuedHashKind): a re-entry of the caller's hold, the attempt
--- acquire.lua makes in mode "reenter"/"reenter-kept", on the lock's own key and nothing else. A
--- re-entry never touches the queue, the channel or the token, so this script includes only the
--- re-entry (see QueuedHashKind, "Re-entry").
+-- Queued lock (fair or barging, see QueuedHashKind): a re-entry of the caller's hold (acquire.lua's
+-- mode "reenter"/"reenter-kept" before), on the lock's own key and nothing else. A re-entry never
+-- touches the queue, the channel or the token, so this script includes only the re-entry (see
+-- QueuedHashKind, "Re-entry").
 -- KEYS[1]  lock hash: field = holder id, value = hold count
 -- ARGV[1]  holder id
 -- ARGV[2]  lease in milliseconds
