@@ -504,10 +504,11 @@ public final class Holdfast implements AutoCloseable {
     /**
      * {@code connect} (Lettuce's connect of a command or a pub/sub connection), up to twice more if
      * the handshake ended before Lettuce could report why: Lettuce then fails with
-     * "RedisHandshakeHandler not registered", or with "Connection closed prematurely" from the handshake (the server closed the link before Lettuce read its
-     * reply), as the cause. Both hide the real reason (seen in CI for a refused AUTH, whose error is
-     * what the caller must see); a further connect nearly always reports it. A server that is not
-     * listening fails at once with "connection refused", which is not retried.
+     * "RedisHandshakeHandler not registered", or with "Connection closed prematurely" from the
+     * handshake (the server closed the link before Lettuce read its reply), as the cause. Both hide
+     * the real reason (seen in CI for a refused AUTH, whose error is what the caller must see); a
+     * further connect nearly always reports it. A server that is not listening fails at once with
+     * "connection refused", which is not retried.
      */
     private static <C> C connect(java.util.function.Supplier<C> connect) {
         List<RuntimeException> earlier = new ArrayList<>();

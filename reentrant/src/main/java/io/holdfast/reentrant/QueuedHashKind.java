@@ -221,10 +221,9 @@ public abstract class QueuedHashKind implements LockKind {
 
     @Override
     public CompletableFuture<ScriptEffect> release(LockKeys keys, String holderId, int levelsLeft) {
-        if (levelsLeft > 0) {
-            return ctx.redis().<List<Object>>eval(COUNT_DOWN, ScriptOutputType.MULTI, new String[] {keys.key()},
-                    holderId, Integer.toString(levelsLeft))
-                    .thenApply(reply -> new ScriptEffect((Long) reply.get(0) >= 0, ""));
+        if (levelsLeft > 0) { // replies as release.lua does, with no message: nothing is handed over
+            return evalHandingOver(COUNT_DOWN, new String[] {keys.key()}, n -> n >= 0, holderId,
+                    Integer.toString(levelsLeft));
         }
         return evalHandingOver(RELEASE, keys, n -> n >= 0, holderId, "0");
     }
@@ -270,7 +269,13 @@ public abstract class QueuedHashKind implements LockKind {
      */
     private CompletableFuture<ScriptEffect> evalHandingOver(Script script, LockKeys keys, LongPredicate found,
             String... args) {
-        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, keys(keys), args).thenApply(reply ->
+        return evalHandingOver(script, keys(keys), found, args);
+    }
+
+    /** {@link #evalHandingOver(Script, LockKeys, LongPredicate, String...)} on the script's own {@code KEYS}. */
+    private CompletableFuture<ScriptEffect> evalHandingOver(Script script, String[] scriptKeys, LongPredicate found,
+            String... args) {
+        return ctx.redis().<List<Object>>eval(script, ScriptOutputType.MULTI, scriptKeys, args).thenApply(reply ->
                 new ScriptEffect(found.test((Long) reply.get(0)), reply.get(1) instanceof String m ? m : ""));
     }
 
