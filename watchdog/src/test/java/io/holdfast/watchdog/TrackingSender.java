@@ -22,10 +22,29 @@ class TrackingSender extends RenewalSender {
         this.clock = clock;
     }
 
+    /**
+     * A batch counts as answered only once the watchdog has handled its reply: the future handed
+     * back is completed first, which runs the watchdog's own (synchronous) callbacks on it, and the
+     * count drops after that. Dropping it in a callback of its own let a test move its clock on
+     * while the watchdog had not yet recorded the renewal: on a loaded machine, an item then
+     * looked overdue and was reported gone.
+     */
     @Override
     CompletableFuture<boolean[]> send(Script script, long leaseMillis, List<Renewable> batch) {
         pending.incrementAndGet();
         sentAt.merge(clock.getAsLong(), batch.size(), Integer::sum);
-        return super.send(script, leaseMillis, batch).whenComplete((r, e) -> pending.decrementAndGet());
+        CompletableFuture<boolean[]> handled = new CompletableFuture<>();
+        super.send(script, leaseMillis, batch).whenComplete((r, e) -> {
+            try {
+                if (e != null) {
+                    handled.completeExceptionally(e);
+                } else {
+                    handled.complete(r);
+                }
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
+        return handled;
     }
 }
