@@ -1,6 +1,5 @@
 import io.holdfast.Holdfast;
 import io.holdfast.HoldfastOptions;
-import io.holdfast.RLock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -12,12 +11,13 @@ import java.util.TreeMap;
 
 /**
  * Client-side cost of one uncontended cycle: the bench's floor (two sync EVALSHA of {@code return 1}
- * on one Lettuce connection) or Holdfast's {@code lock()} + {@code unlock()} of one free lock. After
+ * on one Lettuce connection) or Holdfast's {@code lock()} + {@code unlock()} of one free lock
+ * ({@code read}: of one free read-write lock's read lock). After
  * a 12 s warm-up (so the JIT is done), it runs the cycle for the given seconds and prints cycles/s,
  * the process's CPU per cycle, and per thread (from /proc, Linux only) the CPU and context switches
  * per cycle. Against a redis-server you started:
  *
- * <pre>java -cp bench/target/holdfast-bench-*-all.jar bench/experiments/uncontended/ClientCpu.java redis://127.0.0.1:6379 floor|holdfast 8</pre>
+ * <pre>java -cp bench/target/holdfast-bench-*-all.jar bench/experiments/uncontended/ClientCpu.java redis://127.0.0.1:6379 floor|holdfast|read 8</pre>
  */
 public class ClientCpu {
 
@@ -36,7 +36,9 @@ public class ClientCpu {
             client.shutdown();
         } else {
             try (Holdfast holdfast = Holdfast.connect(HoldfastOptions.builder(uri).build())) {
-                RLock lock = holdfast.getLock("client-cpu");
+                java.util.concurrent.locks.Lock lock = mode.equals("read")
+                        ? holdfast.getReadWriteLock("client-cpu-rw").readLock()
+                        : holdfast.getLock("client-cpu");
                 measure(mode, seconds, () -> {
                     lock.lock();
                     lock.unlock();

@@ -11,23 +11,9 @@ the server's CPU (INFO cpu, user + sys), per pair of levels; median of 5 runs.
 
     python3 bench/experiments/uncontended/reentry_cost.py [git revision]
 """
-import os, subprocess, sys, tarfile, io, tempfile
+import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import resp
-from resp import compose, own_server, report
-
-def compose_at(revision, path):
-    """compose() on the resources as they were at `revision`."""
-    old = tempfile.mkdtemp()
-    archive = subprocess.run(['git', '-C', resp.TOP, 'archive', revision, 'core/src/main/resources',
-                              'reentrant/src/main/resources'], check=True, capture_output=True).stdout
-    tarfile.open(fileobj=io.BytesIO(archive)).extractall(old)
-    roots = resp.ROOTS
-    resp.ROOTS = [old + '/core/src/main/resources', old + '/reentrant/src/main/resources']
-    try:
-        return compose(path, set())
-    finally:
-        resp.ROOTS = roots
+from resp import compose, compose_at, own_server, report
 
 revision = sys.argv[1] if len(sys.argv) > 1 else '494cc9c'
 with own_server() as r:

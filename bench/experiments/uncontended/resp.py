@@ -1,6 +1,6 @@
 """A minimal RESP client (one connection, pipelining) and the loader's --@include resolution (see
 io.holdfast.spi.Script), for the experiments next to it."""
-import socket, re, os, sys
+import socket, re, os, subprocess, sys
 HERE=os.path.dirname(os.path.abspath(__file__)); TOP=os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 ROOTS=[TOP + "/core/src/main/resources", TOP + "/reentrant/src/main/resources"]
 def find(path):
@@ -50,7 +50,22 @@ class R:
     def pipe(s, cmds):
         s.s.sendall(b''.join(s.enc(*c) for c in cmds)); return [s.read() for _ in cmds]
 
-# --- what both cost experiments share: their own redis-server, the measurement, the table ---
+def compose_at(revision, path):
+    """compose() on the resources as they were at git `revision`."""
+    import io, tarfile, tempfile
+    old = tempfile.mkdtemp()
+    archive = subprocess.run(['git', '-C', TOP, 'archive', revision, 'core/src/main/resources',
+                              'reentrant/src/main/resources'], check=True, capture_output=True).stdout
+    tarfile.open(fileobj=io.BytesIO(archive)).extractall(old)
+    global ROOTS
+    roots = ROOTS
+    ROOTS = [old + '/core/src/main/resources', old + '/reentrant/src/main/resources']
+    try:
+        return compose(path, set())
+    finally:
+        ROOTS = roots
+
+# --- what the cost experiments share: their own redis-server, the measurement, the table ---
 import contextlib, statistics, subprocess, tempfile, time
 
 @contextlib.contextmanager
@@ -73,8 +88,8 @@ def own_server():
         server.terminate()
         server.wait()
 
-def cost(r, batch, batches=40000, per=1):
-    """Runs `batch` (a list of commands) `batches` times, pipelined 500 batches a write; returns the
+def cost(r, batch, batches=40000, per=1, per_write=500):
+    """Runs `batch` (a list of commands) `batches` times, pipelined `per_write` batches a write; returns the
     scripts' time (EVALSHA and FCALL `usec` in INFO commandstats) and the server's CPU (INFO cpu,
     user + sys), in µs per batch / `per`."""
     def cpu():
@@ -82,8 +97,8 @@ def cost(r, batch, batches=40000, per=1):
         return float(fields['used_cpu_sys']) + float(fields['used_cpu_user'])
     r.cmd('CONFIG', 'RESETSTAT')
     before = cpu()
-    for _ in range(batches // 500):
-        for reply in r.pipe(batch * 500):
+    for _ in range(batches // per_write):
+        for reply in r.pipe(batch * per_write):
             if isinstance(reply, Exception):
                 raise reply
     used = cpu() - before
@@ -93,13 +108,14 @@ def cost(r, batch, batches=40000, per=1):
             usec += int(dict(kv.split('=') for kv in line.split(':', 1)[1].split(','))['usec'])
     return usec / batches / per, used * 1e6 / batches / per
 
-def report(r, variants, unit, per=1, digits=1, runs=5):
-    """`runs` interleaved rounds of cost() over `variants` (name -> batch); prints a Markdown table
-    of the medians, with the range in brackets."""
+def report(r, variants, unit, per=1, digits=1, runs=5, **how):
+    """`runs` interleaved rounds of cost() over `variants` (name -> batch; `per` a number, or a
+    dict name -> number), the rest of cost()'s arguments in `how`; prints a Markdown table of the
+    medians, with the range in brackets."""
     results = {name: [] for name in variants}
     for _ in range(runs):
         for name, batch in variants.items():
-            results[name].append(cost(r, batch, per=per))
+            results[name].append(cost(r, batch, per=per[name] if isinstance(per, dict) else per, **how))
     f = '%.' + str(digits) + 'f'
     print('| variant | script µs per %s (commandstats) | server CPU µs per %s |' % (unit, unit))
     print('| --- | --- | --- |')

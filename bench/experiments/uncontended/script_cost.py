@@ -8,11 +8,14 @@ Starts its own redis-server on a free loopback port. Pipelined (500 cycles per w
 numbers are Redis's work per cycle, without round trips. Per variant: the scripts' `usec` in
 INFO commandstats, and the server's CPU (INFO cpu, user + sys), per cycle; median of 5 runs.
 
-    python3 bench/experiments/uncontended/script_cost.py
+    python3 bench/experiments/uncontended/script_cost.py [git revision]
+
+With a git revision, the two scripts as shipped there run beside the working tree's, as a variant of
+their own.
 """
 import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resp import compose, own_server, report
+from resp import compose, compose_at, own_server, report
 
 with own_server() as r:
     acquire = compose('/io/holdfast/reentrant/acquire.lua', set())
@@ -62,4 +65,8 @@ return {0, ''}"""
     if r.cmd('EXISTS', keys[0]) != 0:
         raise SystemExit('a cycle left the lock held')
 
+    if len(sys.argv) > 1:
+        old = [r.cmd('SCRIPT', 'LOAD', compose_at(sys.argv[1], '/io/holdfast/reentrant/%s.lua' % n)) for n in ('acquire', 'release')]
+        variants['Holdfast scripts at %s, EVALSHA' % sys.argv[1]] = [('EVALSHA', old[0], 5, *keys, *acquire_args),
+                                                                    ('EVALSHA', old[1], 5, *keys, *release_args)]
     report(r, variants, 'cycle')

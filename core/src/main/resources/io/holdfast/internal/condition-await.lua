@@ -16,7 +16,7 @@ end
 local now = cond_now_ms()
 cond_drop_dead(queue, deadlines, now, 100)
 if not redis.call('ZSCORE', queue, id) then
-  local tail = redis.call('ZREVRANGE', queue, 0, 0, 'WITHSCORES')
+  local tail = redis.call('ZREVRANGE', queue, '0', '0', 'WITHSCORES')
   redis.call('ZADD', queue, string.format('%d', (tonumber(tail[2]) or 0) + 1), id)
 end
 redis.call('ZADD', deadlines, string.format('%d', now + patience), id)

@@ -9,7 +9,7 @@
 -- The first level of holder's hold (the caller checked the lock is free for it).
 -- Returns {1, token} (see fencing-token.lua).
 local function grant(lock, holder, lease, token_key)
-  redis.call('HSET', lock, holder, 1)
+  redis.call('HSET', lock, holder, '1')
   redis.call('PEXPIRE', lock, lease)
   return {1, tonumber(next_token(token_key))}
 end

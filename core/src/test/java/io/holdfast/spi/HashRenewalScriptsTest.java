@@ -36,4 +36,28 @@ class HashRenewalScriptsTest {
         }
         assertThat(r.get("not-a-hash")).isEqualTo("x");
     }
+
+    @Test
+    void renewedHolds_liveTheLeaseFromTheCall_andOnlyTheFullScriptKeepsALongerOne() {
+        RedisCommands<String, String> r = redis.commands();
+        String[] keys = {"a", "b", "long"};
+        for (String name : List.of("renew-hash.lua", "renew-hash-plain.lua")) {
+            for (String key : keys) {
+                r.hset(key, "h:1", "1");
+                r.pexpire(key, key.equals("long") ? 600_000 : 10_000);
+            }
+            Script renew = Script.load(Script.class, name);
+            List<Long> out = r.eval(renew.source(), ScriptOutputType.MULTI, keys, "60000", "1", "h:1", "h:1", "h:1");
+            assertThat(out).as(name).containsExactly(1L, 1L, 1L);
+            // the lease counts from the call: never more than it, and not a second less on a box this slow
+            for (String key : List.of("a", "b")) {
+                assertThat(r.pttl(key)).as(name + " " + key).isBetween(59_000L, 60_000L);
+            }
+            if (name.equals("renew-hash.lua")) {
+                assertThat(r.pttl("long")).as(name + ": a longer lease stays").isGreaterThan(599_000L);
+            } else {
+                assertThat(r.pttl("long")).as(name + ": sets the lease, whatever was there").isBetween(59_000L, 60_000L);
+            }
+        }
+    }
 }

@@ -100,7 +100,7 @@ end
 
 -- The first live writer intent: holder id and deadline, or nil.
 local function first_intent(intents, now)
-  local first = redis.call('ZRANGEBYSCORE', intents, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  local first = redis.call('ZRANGEBYSCORE', intents, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', '0', '1')
   if first[1] then
     return first[1], tonumber(first[2])
   end
@@ -112,7 +112,7 @@ end
 -- the engine sends the first such `now` back with later attempts as the time the caller began
 -- to wait (a reader's ARGV[4]).
 local function busy(leases, now)
-  local first = redis.call('ZRANGE', leases, 0, 0, 'WITHSCORES')
+  local first = redis.call('ZRANGE', leases, '0', '0', 'WITHSCORES')
   if not first[2] then
     return {0, -1, now}
   end
@@ -174,7 +174,7 @@ end
 -- the TIME reply `now` comes from, see clock).
 local function grant(L, leases, member, lease, now, time, token_key, ...)
   local token = next_token(token_key, time)
-  redis.call('HSET', L, member, 1, ...)
+  redis.call('HSET', L, member, '1', ...)
   redis.call('ZADD', leases, int(now + lease), member)
   keep_alive(lease, L, leases)
   return {1, tonumber(token)}

@@ -31,7 +31,7 @@ local function attempt(lock, q, channel, token_key, holder, lease, mode, patienc
     -- 'mode' field) is another kind's hold: busy as well. Anything else is somebody else's data: an
     -- error, never a wait that cannot end. One command in the usual case: up to two fields with
     -- their values, which tells one field from several.
-    local some = redis.call('HRANDFIELD', lock, 2, 'WITHVALUES')
+    local some = redis.call('HRANDFIELD', lock, '2', 'WITHVALUES')
     local field, count = some[1], some[2]
     local several = #some > 2
     if field == holder or (several and redis.call('HEXISTS', lock, holder) == 1) then

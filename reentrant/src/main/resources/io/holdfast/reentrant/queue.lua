@@ -61,7 +61,7 @@ local function enqueue(queue, holder, new)
   if not new and redis.call('ZSCORE', queue, holder) then
     return false
   end
-  local tail = redis.call('ZREVRANGE', queue, 0, 0, 'WITHSCORES')
+  local tail = redis.call('ZREVRANGE', queue, '0', '0', 'WITHSCORES')
   local n = (tonumber(tail[2]) or 0) + 1
   redis.call('ZADD', queue, 'NX', string.format('%d', n), holder)
   return tail[1] == nil
@@ -168,7 +168,7 @@ local function hand_over(lock, q, channel, token_key, me, teller)
       lease, placement = string.match(waiting, '^(%d+):(.*)$')
     end
     if lease and tonumber(lease) > 0 then
-      redis.call('HSET', lock, head, 1)
+      redis.call('HSET', lock, head, '1')
       redis.call('PEXPIRE', lock, lease)
       local message = '!' .. next_token(token_key, time) .. '|' .. placement .. '|' .. head
       local told = client_of(teller)

@@ -16,6 +16,6 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
   return {redis.call('HEXISTS', KEYS[1], expiring), ''}
 end
 redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[1], expiring, 1)
+redis.call('HSET', KEYS[1], expiring, '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {1, ''}
