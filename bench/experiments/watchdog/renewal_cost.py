@@ -9,8 +9,9 @@ time goes.
 Starts its own redis-server on a free loopback port; 10,000 lock hashes, each with one holder.
 Pipelined, so the numbers are Redis's work without round trips. Per variant: the scripts' `usec` in
 INFO commandstats and the server's CPU (INFO cpu, user + sys), per renewed hold; median of 5 runs.
+Several revisions may be given; each runs as a variant of its own.
 
-    python3 bench/experiments/watchdog/renewal_cost.py [git revision]
+    python3 bench/experiments/watchdog/renewal_cost.py [git revision ...]
 """
 import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'uncontended'))
@@ -29,6 +30,8 @@ return 0
 '''
 # loops over the items of a batch, one command each (the reply: one integer per item)
 LOOPS = {
+    'loop of HEXISTS + PEXPIRE (ARGV[1]\'s string), no pcall':
+        "out[i] = redis.call('HEXISTS', KEYS[i], ARGV[2 + i]); if out[i] == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end",
     'loop of HEXISTS': "out[i] = redis.call('HEXISTS', KEYS[i], ARGV[2 + i])",
     'loop of PEXPIRE, the lease a Lua number': "out[i] = redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[1]))",
     'loop of PEXPIRE, the lease ARGV[1]\'s string': "out[i] = redis.call('PEXPIRE', KEYS[i], ARGV[1])",
@@ -51,7 +54,7 @@ def key(i):
 def holder(i):
     return '6f1c2d3e-%d:%d' % (i % 7, 40 + i % 5)
 
-revision = sys.argv[1] if len(sys.argv) > 1 else '5ab5923'
+revisions = sys.argv[1:] or ['5ab5923']
 with own_server() as r:
     for start in range(0, LOCKS, 1000):
         r.pipe([('HSET', key(i), holder(i), 1) for i in range(start, start + 1000)])
@@ -69,11 +72,14 @@ with own_server() as r:
     per_hold = load(PER_HOLD)
     variants = {
         'one EVALSHA per hold (HEXISTS + PEXPIRE)': [('EVALSHA', per_hold, 1, key(i), LEASE, holder(i)) for i in range(LOCKS)],
-        'renew-hash-plain.lua at %s, %d per EVALSHA' % (revision, BATCH):
-            batches(load(compose_at(revision, '/io/holdfast/spi/renew-hash-plain.lua'))),
+    }
+    for revision in revisions:
+        variants['renew-hash-plain.lua at %s, %d per EVALSHA' % (revision, BATCH)] = batches(
+            load(compose_at(revision, '/io/holdfast/spi/renew-hash-plain.lua')))
+    variants.update({
         'renew-hash-plain.lua (working tree), %d per EVALSHA' % BATCH:
             batches(load(compose('/io/holdfast/spi/renew-hash-plain.lua', set()))),
-    }
+    })
     for name, body in LOOPS.items():
         variants[name] = batches(load(LOOP % body))
     for name, calls in variants.items():  # every renewal must find its hold (the empty loop aside)

@@ -1,4 +1,5 @@
--- Fragment (see Script, "Fragments"): the loop of every batched renewal script (see Renewable).
+-- Fragment (see Script, "Fragments"): the loop of the batched renewal scripts (see Renewable), but
+-- renew-hash-plain.lua's, which is written out.
 -- KEYS holds ARGV[2] keys per item, one item after another; ARGV[1] is the lease in ms and
 -- ARGV[2 + i] the argument of item i. renew(first key, last key, argument, lease, base) renews one
 -- item (its keys are KEYS[base + 1] .. KEYS[base + ARGV[2]], for an item of more than two; no table
