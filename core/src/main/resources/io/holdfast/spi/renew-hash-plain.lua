@@ -13,12 +13,13 @@
 --
 -- Not renew-each.lua's loop: this script is the watchdog's, once per up to 256 holds, so its loop
 -- is written out and catches an item's error with redis.pcall (an error reply is a table, not 1)
--- rather than with a Lua pcall of a function per item (about 8 % of an item's time).
+-- rather than with a Lua pcall of a function per item (about 15 % of an item's time).
 --
 -- One deadline for every item: the server's time now + ARGV[1] ms, as a PEXPIREAT argument (ms
 -- since the epoch, a string). Redis turns a PEXPIRE into that absolute time once per item, and Lua
 -- would format a number argument once per item too: with one TIME per call instead, an item costs
--- Redis about a third less (bench/experiments/watchdog/renewal_cost.py). An item renewed later in
+-- Redis about a quarter less, and with the loop above about 40 % less in all
+-- (bench/experiments/watchdog/renewal_cost.py, bench/RESULTS-renewal.md). An item renewed later in
 -- the call (Redis 6.2's clock runs on while a script does) gets a lease shorter by that much, never
 -- longer: still from a moment after the client sent the call, which its belief counts from.
 local t = redis.call('TIME')
