@@ -8,9 +8,7 @@
 -- Returns one integer per item: 1 = the hold is there and its lease is now at least ARGV[1] ms
 -- (never shortened: a nested hold may have set a longer one), 0 = gone (or a key of another type).
 --@include renew-each.lua
--- (PEXPIRE with ARGV[1]'s string, not the number: Lua would format the number on every call. Not
--- renew-hash-plain.lua's one PEXPIREAT deadline per call: on Redis 6.2, whose clock runs on while a
--- script does, that deadline could stand a little before the item's own PTTL + now, and shorten it.)
+-- (PEXPIRE with ARGV[1]'s string, not the number: Lua would format the number on every call.)
 return renew_each(function(lock, _, holder, lease)
   if redis.call('HEXISTS', lock, holder) == 0 then
     return false

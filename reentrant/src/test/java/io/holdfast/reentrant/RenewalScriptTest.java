@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which script renews a watchdog hold, seen in the commands the server runs: a plain hold is
- * renewed by HEXISTS + PEXPIREAT (one deadline per batch); a hold a re-entry may have given a longer lease by the guarded
+ * renewed by HEXISTS + PEXPIRE; a hold a re-entry may have given a longer lease by the guarded
  * script, which never shortens that lease.
  */
 @Tag("integration")
@@ -34,10 +34,10 @@ class RenewalScriptTest {
             lock.lock();
             long hexists = calls("hexists");
             long pttl = calls("pttl");
-            long pexpireat = calls("pexpireat");
+            long pexpire = calls("pexpire");
             // both awaited: the three baselines are read one after another, and a renewal may fall between them
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> calls("hexists") >= hexists + 3 && calls("pexpireat") >= pexpireat + 3);
+                    .until(() -> calls("hexists") >= hexists + 3 && calls("pexpire") >= pexpire + 3);
             assertThat(calls("pttl")).as("PTTL calls while only the watchdog ran").isEqualTo(pttl);
             assertThat(lock.currentLease()).hasValueSatisfying(l -> assertThat(l.state()).isEqualTo(LeaseState.ACTIVE));
             lock.unlock();
