@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """Redis-side cost of renewing one hold's lease: Holdfast's batched renewal (renew-hash-plain.lua,
-256 holds per EVALSHA, as the watchdog sends it) as shipped at a git revision (default 5ab5923:
-HEXISTS + PEXPIRE with the lease as a Lua number) and in the working tree (HEXISTS + PEXPIREAT of
-one deadline per call), against one EVALSHA per hold running HEXISTS + PEXPIRE (the shape of a
-per-lock renewal such as Redisson's), and loops of one command each, which tell where an item's
-time goes.
+256 holds per EVALSHA, as the watchdog sends it) as shipped at git revisions (default 5ab5923:
+renew-each.lua's loop, PEXPIRE with the lease as a Lua number) and in the working tree, against
+one EVALSHA per hold running HEXISTS + PEXPIRE (the shape of a per-lock renewal), and loops of one
+command each, which tell where an item's time goes (bench/RESULTS-renewal.md).
 
 Starts its own redis-server on a free loopback port; 10,000 lock hashes, each with one holder.
 Pipelined, so the numbers are Redis's work without round trips. Per variant: the scripts' `usec` in

@@ -13,8 +13,8 @@
 -- Not renew-each.lua's loop: this script is the watchdog's, once per up to 256 holds, so its loop
 -- is written out, catches an item's error with redis.pcall (an error reply is a table, not 1)
 -- rather than with a Lua pcall of a function per item, and passes the lease as ARGV[1]'s string:
--- given the number, Lua would format it into a string again on every call. Together about a third
--- less Redis time per renewed hold (bench/experiments/watchdog/renewal_cost.py,
+-- given the number, Lua would format it into a string again on every call. Together about a
+-- quarter less Redis time per renewed hold (bench/experiments/watchdog/renewal_cost.py,
 -- bench/RESULTS-renewal.md). A PEXPIREAT of one deadline per call would save a little more, but
 -- Redis 6.2 sends it to its replicas as that absolute time, where PEXPIRE goes as it is: a replica
 -- whose clock runs ahead, once promoted, would end those leases early.
