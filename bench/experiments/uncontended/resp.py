@@ -1,6 +1,6 @@
 """A minimal RESP client (one connection, pipelining) and the loader's --@include resolution (see
 io.holdfast.spi.Script), for the experiments next to it."""
-import socket, re, os, subprocess, sys
+import io, os, re, socket, subprocess, sys, tarfile, tempfile
 HERE=os.path.dirname(os.path.abspath(__file__)); TOP=os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 ROOTS=[TOP + "/core/src/main/resources", TOP + "/reentrant/src/main/resources"]
 def find(path):
@@ -52,7 +52,6 @@ class R:
 
 def compose_at(revision, path):
     """compose() on the resources as they were at git `revision`."""
-    import io, tarfile, tempfile
     old = tempfile.mkdtemp()
     archive = subprocess.run(['git', '-C', TOP, 'archive', revision, 'core/src/main/resources',
                               'reentrant/src/main/resources'], check=True, capture_output=True).stdout
@@ -66,7 +65,7 @@ def compose_at(revision, path):
         ROOTS = roots
 
 # --- what the cost experiments share: their own redis-server, the measurement, the table ---
-import contextlib, statistics, subprocess, tempfile, time
+import contextlib, statistics, time
 
 @contextlib.contextmanager
 def own_server():

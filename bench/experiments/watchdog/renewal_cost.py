@@ -75,10 +75,8 @@ with own_server() as r:
     for revision in revisions:
         variants['renew-hash-plain.lua at %s, %d per EVALSHA' % (revision, BATCH)] = batches(
             load(compose_at(revision, '/io/holdfast/spi/renew-hash-plain.lua')))
-    variants.update({
-        'renew-hash-plain.lua (working tree), %d per EVALSHA' % BATCH:
-            batches(load(compose('/io/holdfast/spi/renew-hash-plain.lua', set()))),
-    })
+    variants['renew-hash-plain.lua (working tree), %d per EVALSHA' % BATCH] = batches(
+        load(compose('/io/holdfast/spi/renew-hash-plain.lua', set())))
     for name, body in LOOPS.items():
         variants[name] = batches(load(LOOP % body))
     for name, calls in variants.items():  # every renewal must find its hold (the empty loop aside)
